@@ -1,0 +1,69 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * k8s-least-privilege: the capability model, the rules, the `check` CLI,
+ * the cdk8s constructs and the Pulumi policy pack live in one package.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'k8s-least-privilege',
+  description:
+    'Least-privilege Kubernetes containers that still bind port 80: a capability model, cdk8s constructs, a Pulumi policy pack and a checker.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'k8s-least-privilege authors',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+
+  // This repository is built and tested by .ci/run, not by GitHub workflows.
+  github: false,
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  eslint: false,
+  prettier: false,
+  sampleCode: false,
+  package: false,
+
+  // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
+  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1'],
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'constructs@^10.4.2'],
+  devDeps: [
+    '@types/js-yaml@^4.0.9',
+    '@pulumi/policy@^1.21.0',
+    '@pulumi/pulumi@^3.200.0',
+    'cdk8s-cli@^2.200.0',
+    'fast-check@^3.23.0',
+  ],
+  bin: { 'k8s-least-privilege': 'bin/k8s-least-privilege' },
+
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      module: 'commonjs',
+      strict: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      skipLibCheck: true,
+    },
+  },
+  typescriptVersion: '~5.9.3',
+  jestOptions: {
+    jestVersion: '^29',
+    coverageText: false,
+    junitReporting: false,
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+      testTimeout: 120_000,
+    },
+  },
+});
+
+project.gitignore.exclude('/test/.work/', '/examples/*/dist/', '/examples/*/imports/', '/.ci-out/');
+project.synth();
