@@ -1,0 +1,98 @@
+import { assessBind, BindAssessment, BindVerdict } from './bind-verdict';
+import { ContainerType, listContainers } from './containers';
+import { asObject, objectField } from './json-value';
+import { PodNetwork, podNetwork } from './pod-network';
+import { PodInput } from './pod-security-types';
+import { listPorts, PortDeclaration } from './ports';
+import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile } from './runtime-profile';
+import { effectiveSecurityContext, EffectiveSecurityContext, PodSecurityDefaults } from './security-context';
+
+/** The verdict for one declared container port. */
+export interface PortAnalysis {
+  /** The field path relative to the pod spec, e.g. `containers[0].ports[0]`. */
+  readonly path: string;
+  /** The port's name, when it has one. */
+  readonly name: string | undefined;
+  /** `containerPort` as written (a number, or whatever wrong value the manifest holds). */
+  readonly containerPort: unknown;
+  /** `protocol` as written, `TCP` when omitted. */
+  readonly protocol: string;
+  /** Whether the process can bind it under the runtime profile. */
+  readonly bind: BindVerdict;
+  /** Why, in one sentence. */
+  readonly reason: string;
+  /**
+   * `true` when it binds only because the profile's runtime lowers
+   * `ip_unprivileged_port_start`: under `strict` it would not.
+   */
+  readonly bindsOnlyOnLoweringRuntimes: boolean;
+}
+
+/** The model's view of one container. */
+export interface ContainerAnalysis {
+  /** The container's name (`containers[0]`-style when unnamed). */
+  readonly name: string;
+  /** Its kind of container. */
+  readonly type: ContainerType;
+  /** The field path relative to the pod spec. */
+  readonly path: string;
+  /** The merged security context and bounding set. */
+  readonly securityContext: EffectiveSecurityContext;
+  /** A verdict for every declared port. */
+  readonly ports: readonly PortAnalysis[];
+}
+
+/** Bind verdicts for every container of a pod. */
+export interface BindingAnalysis {
+  /** The pod-wide network facts. */
+  readonly network: PodNetwork;
+  /** Every container, init containers first. */
+  readonly containers: readonly ContainerAnalysis[];
+}
+
+/**
+ * For every container and declared port of a pod: can its process bind it, and why.
+ * Never throws: fields of the wrong type give `unknown` with the field named.
+ */
+export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_RUNTIME_PROFILE): BindingAnalysis {
+  const spec = asObject(pod.spec);
+  const defaults: PodSecurityDefaults = {
+    podSecurityContext: objectField(spec, 'securityContext'),
+    annotations: objectField(asObject(pod.metadata), 'annotations'),
+  };
+  const network = podNetwork(spec, profile);
+  const strictNetwork = profile === DEFAULT_RUNTIME_PROFILE ? network : podNetwork(spec, DEFAULT_RUNTIME_PROFILE);
+  const containers = listContainers(spec).map((container): ContainerAnalysis => {
+    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames);
+    const strictContext =
+      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames);
+    const ports = listPorts(container).map((port): PortAnalysis => {
+      const assessment = assessPort(port, context, network, profile);
+      const strict = profile === DEFAULT_RUNTIME_PROFILE ? assessment : assessPort(port, strictContext, strictNetwork, DEFAULT_RUNTIME_PROFILE);
+      return {
+        path: port.path,
+        name: port.name,
+        containerPort: port.containerPort.state === 'valid' ? port.containerPort.value : port.containerPort.state === 'invalid' ? port.containerPort.raw : undefined,
+        protocol: port.protocol,
+        ...assessment,
+        bindsOnlyOnLoweringRuntimes: assessment.bind === 'allowed' && strict.bind !== 'allowed',
+      };
+    });
+    return { name: container.name, type: container.type, path: container.path, securityContext: context, ports };
+  });
+  return { network, containers };
+}
+
+function assessPort(port: PortDeclaration, context: EffectiveSecurityContext, network: PodNetwork, profile: RuntimeProfile): BindAssessment {
+  if (port.invalid !== undefined || port.containerPort.state !== 'valid') {
+    return { bind: 'unknown', reason: `The API server rejects this port: ${port.invalid ?? 'containerPort is not valid'}.` };
+  }
+  const invalid = context.invalidFields[0];
+  if (invalid !== undefined) {
+    return {
+      bind: 'unknown',
+      reason: `The API server rejects this manifest: ${invalid.path} is ${invalid.found}, not ${invalid.expected}.`,
+    };
+  }
+  return assessBind(port.containerPort.value, context, network, profile);
+}

@@ -1,0 +1,140 @@
+import { NET_BIND_SERVICE } from './capabilities';
+import { UNPRIVILEGED_PORT_START_SYSCTL, PodNetwork, UnprivilegedPortStart } from './pod-network';
+import { RuntimeProfile, LOWERING_RUNTIMES } from './runtime-profile';
+import { EffectiveSecurityContext, EffectiveUser } from './security-context';
+
+/** Whether the container's process can bind a port. */
+export type BindVerdict = 'allowed' | 'denied' | 'unknown';
+
+/** A bind verdict with the one sentence that explains it. */
+export interface BindAssessment {
+  /** The verdict. */
+  readonly bind: BindVerdict;
+  /** Why, in words a person acts on. */
+  readonly reason: string;
+}
+
+/**
+ * Why the container's binary is never executed or the container never starts, if so;
+ * then no port binds, whatever its number.
+ */
+export function startFailure(context: EffectiveSecurityContext, network: PodNetwork): string | undefined {
+  if (network.unprivilegedPortStart.state === 'pod-fails') return network.unprivilegedPortStart.reason;
+  if (context.kubeletRefusal !== undefined) return context.kubeletRefusal;
+  const fileCapabilities = context.fileCapabilities;
+  if (fileCapabilities?.effective) {
+    // security/commoncap.c bprm_caps_from_vfs_caps: with the file's effective bit set, exec
+    // fails with EPERM unless every file-permitted capability survives the bounding set.
+    const missing = [...fileCapabilities.permitted].filter((name) => !context.boundingSet.has(name));
+    if (missing.length > 0) {
+      return (
+        `exec of its binary fails with EPERM: the file capability (${fileCapabilities.text}) needs ` +
+        `${missing.map((name) => `CAP_${name}`).join(', ')} in the bounding set, which the securityContext removes; ` +
+        `add ${missing.join(', ')} to capabilities.add`
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether the container's process can bind `port` (capabilities(7): a port below
+ * `ip_unprivileged_port_start` needs CAP_NET_BIND_SERVICE in the effective set; the same
+ * for TCP, UDP and SCTP). `port` is a valid port number and the manifest's fields are
+ * of valid types; the caller answers `unknown` otherwise.
+ */
+export function assessBind(port: number, context: EffectiveSecurityContext, network: PodNetwork, profile: RuntimeProfile): BindAssessment {
+  if (network.windows) return { bind: 'allowed', reason: 'Windows has no privileged port range: Linux capabilities do not apply.' };
+  const failure = startFailure(context, network);
+  if (failure !== undefined) return { bind: 'denied', reason: `The container cannot bind port ${port}: ${failure}.` };
+  const start = network.unprivilegedPortStart;
+  if (start.state === 'unknown' || start.state === 'pod-fails') return { bind: 'unknown', reason: `${start.reason}.` };
+  if (port >= start.value) return { bind: 'allowed', reason: unprivilegedPortReason(port, start, profile) };
+  const portability =
+    start.source === 'kernel-default'
+      ? ` (It binds on runtimes that lower the start to 0 — ${LOWERING_RUNTIMES} — but not on containerd 1.x or CRI-O; set the sysctl to make that portable.)`
+      : '';
+  return withSuffix(privilegedPortAssessment(port, start.value, context), portability);
+}
+
+function withSuffix(assessment: BindAssessment, suffix: string): BindAssessment {
+  return assessment.bind === 'denied' && suffix !== '' ? { ...assessment, reason: assessment.reason + suffix } : assessment;
+}
+
+function unprivilegedPortReason(port: number, start: UnprivilegedPortStart & { state: 'known' }, profile: RuntimeProfile): string {
+  switch (start.source) {
+    case 'sysctl':
+      return `Port ${port} ≥ ${UNPRIVILEGED_PORT_START_SYSCTL}=${start.value}, set by the pod's sysctl: any uid binds it without a capability.`;
+    case 'runtime':
+      return `Any uid binds port ${port} only because the runtime (${profile.name}: ${profile.describes}) sets ${UNPRIVILEGED_PORT_START_SYSCTL}=${start.value} in the pod's network namespace; containerd 1.x and CRI-O do not.`;
+    case 'node':
+      return `Port ${port} ≥ ${start.value}, the node's default ${UNPRIVILEGED_PORT_START_SYSCTL} (hostNetwork): any uid binds it.`;
+    case 'kernel-default':
+      return `Port ${port} is not privileged (≥ ${start.value}): any uid binds it without a capability.`;
+  }
+}
+
+function describeUser(user: EffectiveUser): string {
+  switch (user.kind) {
+    case 'root':
+      return 'uid 0';
+    case 'non-root':
+      return `uid ${user.uid}`;
+    case 'non-root-from-image':
+      return "the image's non-root user (runAsNonRoot)";
+    case 'from-image':
+      return "the image's user";
+  }
+}
+
+function privilegedPortAssessment(port: number, start: number, context: EffectiveSecurityContext): BindAssessment {
+  const needs = `Port ${port} < ${start} needs CAP_NET_BIND_SERVICE`;
+  if (!context.boundingSet.has(NET_BIND_SERVICE)) {
+    return { bind: 'denied', reason: `${needs}, which is not in the container's bounding set${boundingSetCause(context)}.` };
+  }
+  const user = context.user;
+  const who = describeUser(user);
+  if (user.kind === 'root') {
+    return { bind: 'allowed', reason: `${needs}: ${who} keeps its bounding set on exec, and the set includes it.` };
+  }
+  if (context.fileCapabilitiesError !== undefined) {
+    return { bind: 'unknown', reason: `${needs}: whether ${who} gains it depends on the binary's file capability, and its annotation cannot be read: ${context.fileCapabilitiesError}.` };
+  }
+  const fileCapabilities = context.fileCapabilities;
+  if (fileCapabilities?.permitted.has(NET_BIND_SERVICE)) {
+    if (!fileCapabilities.effective) {
+      return {
+        bind: 'unknown',
+        reason: `${needs}: the binary's file capability (${fileCapabilities.text}) puts it in the permitted set only, without +e; it binds only if the program raises it itself.`,
+      };
+    }
+    const noNewPrivs =
+      context.allowPrivilegeEscalation === false
+        ? ' no_new_privs (allowPrivilegeEscalation: false) does not stop it, because the runtime already put the capability in the permitted set.'
+        : '';
+    return {
+      bind: 'allowed',
+      reason: `${needs}: ${who} gains it on exec from the binary's file capability (${fileCapabilities.text}), which the bounding set allows.${noNewPrivs}`,
+    };
+  }
+  if (user.kind === 'from-image') {
+    return {
+      bind: 'unknown',
+      reason: `${needs}: the uid comes from the image's USER — as root it binds, as non-root it cannot; set runAsUser (and runAsNonRoot) to decide.`,
+    };
+  }
+  return {
+    bind: 'denied',
+    reason:
+      `${needs}: ${who} has none after exec, because Kubernetes sets no ambient capabilities (kubernetes#56374), so capabilities.add does not reach a non-root process; ` +
+      `give the binary a file capability (setcap cap_net_bind_service=+ep), listen on a port ≥ 1024, or set the pod sysctl ${UNPRIVILEGED_PORT_START_SYSCTL}=${port}.`,
+  };
+}
+
+function boundingSetCause(context: EffectiveSecurityContext): string {
+  const prefixed = context.ineffectiveAdds.filter((name) => name.toUpperCase() === `CAP_${NET_BIND_SERVICE}`);
+  if (prefixed.length > 0) {
+    return ` (add: [${prefixed[0]}] grants nothing on containerd, which reads it as CAP_${prefixed[0].toUpperCase()}; write NET_BIND_SERVICE)`;
+  }
+  return ` (capabilities.drop removes it; add NET_BIND_SERVICE to capabilities.add)`;
+}

@@ -1,0 +1,206 @@
+import {
+  capabilityAddedBy,
+  capabilityDroppedBy,
+  CapabilityNameReading,
+  isAllCapabilities,
+  LINUX_CAPABILITIES,
+  RUNTIME_DEFAULT_CAPABILITIES,
+} from './capabilities';
+import { ContainerEntry } from './containers';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities, parseFileCapabilities } from './file-capabilities';
+import {
+  asArray,
+  describeRaw,
+  FieldReading,
+  firstPresent,
+  JsonObject,
+  objectField,
+  readBoolean,
+  readInteger,
+  readString,
+} from './json-value';
+
+/** Who the container's process runs as, as far as the manifest tells. */
+export type EffectiveUser =
+  | { readonly kind: 'root' }
+  | { readonly kind: 'non-root'; readonly uid: number }
+  /** `runAsNonRoot: true` and no `runAsUser`: the image's USER, which the kubelet verifies is not 0. */
+  | { readonly kind: 'non-root-from-image' }
+  /** No `runAsUser`, no `runAsNonRoot`: the image's USER, which may be root. */
+  | { readonly kind: 'from-image' };
+
+/** A field whose value has a type the API server would reject. */
+export interface InvalidField {
+  /** The field path relative to the pod spec, e.g. `containers[0].securityContext.runAsUser`. */
+  readonly path: string;
+  /** What the field holds, for messages. */
+  readonly found: string;
+  /** What the API expects there. */
+  readonly expected: string;
+}
+
+/** The security context a container runs with once pod-level and container-level fields are merged. */
+export interface EffectiveSecurityContext {
+  /** The process's user. */
+  readonly user: EffectiveUser;
+  /** `runAsNonRoot`, container-level over pod-level. */
+  readonly runAsNonRoot: boolean | undefined;
+  /** Why the kubelet refuses to start the container, when it does (runAsNonRoot with uid 0). */
+  readonly kubeletRefusal: string | undefined;
+  /** `privileged: true` gives every capability in the bounding set. */
+  readonly privileged: boolean;
+  /** `allowPrivilegeEscalation`; `false` sets no_new_privs. */
+  readonly allowPrivilegeEscalation: boolean | undefined;
+  /** `capabilities.add` as written (string entries). */
+  readonly add: readonly string[];
+  /** `capabilities.drop` as written (string entries). */
+  readonly drop: readonly string[];
+  /** The bounding set after the runtime applies drop and add, canonical names. */
+  readonly boundingSet: ReadonlySet<string>;
+  /** Entries of `add` that grant nothing under the profile's name reading (e.g. `CAP_NET_BIND_SERVICE` on containerd). */
+  readonly ineffectiveAdds: readonly string[];
+  /** `seccompProfile.type`, container-level over pod-level. */
+  readonly seccompProfileType: string | undefined;
+  /** The file capabilities declared for this container's binary, when declared and valid. */
+  readonly fileCapabilities: FileCapabilities | undefined;
+  /** Why the file-capability annotation could not be read, when it could not. */
+  readonly fileCapabilitiesError: string | undefined;
+  /** Fields with a type the API server rejects; any of them makes a privileged-port verdict `unknown`. */
+  readonly invalidFields: readonly InvalidField[];
+}
+
+/** The pod-level inputs a container's security context is merged from. */
+export interface PodSecurityDefaults {
+  /** The pod spec's `securityContext`. */
+  readonly podSecurityContext: JsonObject | undefined;
+  /** The pod (template) metadata's annotations. */
+  readonly annotations: JsonObject | undefined;
+}
+
+/**
+ * Merges the pod's and the container's security context as the kubelet does
+ * (pkg/securitycontext: container fields override pod fields) and applies the
+ * runtime's capability handling to get the bounding set.
+ */
+export function effectiveSecurityContext(
+  container: ContainerEntry,
+  pod: PodSecurityDefaults,
+  capabilityNames: CapabilityNameReading,
+): EffectiveSecurityContext {
+  const invalidFields: InvalidField[] = [];
+  const containerContext = objectField(container.spec, 'securityContext');
+  const note = <T>(reading: FieldReading<T>, field: string, expected: string, inPod: boolean): T | undefined => {
+    if (reading.state === 'valid') return reading.value;
+    if (reading.state === 'invalid') {
+      const path = inPod ? `securityContext.${field}` : `${container.path}.securityContext.${field}`;
+      invalidFields.push({ path, found: describeRaw(reading.raw), expected });
+    }
+    return undefined;
+  };
+  const merged = <T>(read: (o: JsonObject | undefined, k: string) => FieldReading<T>, field: string, expected: string) => {
+    const fromContainer = read(containerContext, field);
+    const reading = firstPresent(fromContainer, read(pod.podSecurityContext, field));
+    return note(reading, field, expected, fromContainer.state === 'absent');
+  };
+
+  const runAsUser = merged(readInteger, 'runAsUser', 'an integer uid');
+  const runAsNonRoot = merged(readBoolean, 'runAsNonRoot', 'true or false');
+  const privileged = note(readBoolean(containerContext, 'privileged'), 'privileged', 'true or false', false) ?? false;
+  const allowPrivilegeEscalation = note(
+    readBoolean(containerContext, 'allowPrivilegeEscalation'),
+    'allowPrivilegeEscalation',
+    'true or false',
+    false,
+  );
+  const capabilities = objectField(containerContext, 'capabilities');
+  const add = readNameList(capabilities, 'add', `${container.path}.securityContext.capabilities.add`, invalidFields);
+  const drop = readNameList(capabilities, 'drop', `${container.path}.securityContext.capabilities.drop`, invalidFields);
+  const seccompProfileType = seccompTypeOf(containerContext) ?? seccompTypeOf(pod.podSecurityContext);
+
+  const user = effectiveUser(runAsUser, runAsNonRoot);
+  const { boundingSet, ineffectiveAdds } = boundingSetOf(add, drop, privileged, capabilityNames);
+  const declared = container.named ? pod.annotations?.[FILE_CAPABILITIES_ANNOTATION_PREFIX + container.name] : undefined;
+  const parsedFileCapabilities =
+    declared === undefined || declared === null
+      ? undefined
+      : typeof declared === 'string'
+        ? parseFileCapabilities(declared)
+        : ({ ok: false, error: `it is ${describeRaw(declared)}, not a string` } as const);
+
+  return {
+    user,
+    runAsNonRoot,
+    kubeletRefusal:
+      runAsNonRoot === true && user.kind === 'root'
+        ? 'the kubelet refuses to start it: runAsNonRoot is true but runAsUser is 0 (CreateContainerConfigError)'
+        : undefined,
+    privileged,
+    allowPrivilegeEscalation,
+    add,
+    drop,
+    boundingSet,
+    ineffectiveAdds,
+    seccompProfileType,
+    fileCapabilities: parsedFileCapabilities?.ok ? parsedFileCapabilities.capabilities : undefined,
+    fileCapabilitiesError: parsedFileCapabilities?.ok === false ? parsedFileCapabilities.error : undefined,
+    invalidFields,
+  };
+}
+
+function seccompTypeOf(securityContext: JsonObject | undefined): string | undefined {
+  const type = readString(objectField(securityContext, 'seccompProfile'), 'type');
+  return type.state === 'valid' ? type.value : undefined;
+}
+
+function effectiveUser(runAsUser: number | undefined, runAsNonRoot: boolean | undefined): EffectiveUser {
+  if (runAsUser === 0) return { kind: 'root' };
+  if (runAsUser !== undefined) return { kind: 'non-root', uid: runAsUser };
+  // With runAsNonRoot and no runAsUser the kubelet checks the image's USER is a non-zero uid
+  // before it starts the container (kuberuntime verifyRunAsNonRoot), so the process is non-root.
+  return runAsNonRoot === true ? { kind: 'non-root-from-image' } : { kind: 'from-image' };
+}
+
+function readNameList(parent: JsonObject | undefined, key: string, path: string, invalid: InvalidField[]): string[] {
+  const raw = parent?.[key];
+  if (raw === undefined || raw === null) return [];
+  const list = asArray(raw);
+  if (list === undefined) {
+    invalid.push({ path, found: describeRaw(raw), expected: 'a list of capability names' });
+    return [];
+  }
+  const names: string[] = [];
+  list.forEach((entry, index) => {
+    if (typeof entry === 'string') names.push(entry);
+    else invalid.push({ path: `${path}[${index}]`, found: describeRaw(entry), expected: 'a capability name' });
+  });
+  return names;
+}
+
+/**
+ * The runtime's bounding set: its default set, or every capability when privileged;
+ * `ALL` in add, then `ALL` in drop, then the named adds and drops (containerd
+ * pkg/cri/opts.WithCapabilities and CRI-O setupCapabilities apply them in that order).
+ */
+function boundingSetOf(
+  add: readonly string[],
+  drop: readonly string[],
+  privileged: boolean,
+  reading: CapabilityNameReading,
+): { boundingSet: ReadonlySet<string>; ineffectiveAdds: string[] } {
+  if (privileged) return { boundingSet: new Set(LINUX_CAPABILITIES), ineffectiveAdds: [] };
+  const set = new Set(RUNTIME_DEFAULT_CAPABILITIES);
+  if (add.some(isAllCapabilities)) LINUX_CAPABILITIES.forEach((name) => set.add(name));
+  if (drop.some(isAllCapabilities)) set.clear();
+  const ineffectiveAdds: string[] = [];
+  for (const name of add) {
+    if (isAllCapabilities(name)) continue;
+    const granted = capabilityAddedBy(name, reading);
+    if (granted === undefined) ineffectiveAdds.push(name);
+    else set.add(granted);
+  }
+  for (const name of drop) {
+    const dropped = isAllCapabilities(name) ? undefined : capabilityDroppedBy(name, reading);
+    if (dropped !== undefined) set.delete(dropped);
+  }
+  return { boundingSet: set, ineffectiveAdds };
+}

@@ -1,0 +1,245 @@
+import { analyzeBinding } from '../../src/model/bind-analysis';
+import { findRuntimeProfile, RuntimeProfileName } from '../../src/model/runtime-profile';
+import { ContainerCase, podOf } from './pod-builder';
+
+function verdict(c: ContainerCase, profile: RuntimeProfileName = 'strict', portIndex = 0) {
+  const analysis = analyzeBinding(podOf(c), findRuntimeProfile(profile)!);
+  return analysis.containers[0].ports[portIndex];
+}
+
+const NON_ROOT_NBS = { runAsUser: 1000, drop: ['ALL'], add: ['NET_BIND_SERVICE'], allowPrivilegeEscalation: false };
+
+describe('DESIGN fact: a port below ip_unprivileged_port_start needs CAP_NET_BIND_SERVICE in the effective set', () => {
+  test('seed: uid 0 + drop ALL + add NET_BIND_SERVICE binds 80', () => {
+    const port = verdict({ runAsUser: 0, drop: ['ALL'], add: ['NET_BIND_SERVICE'], allowPrivilegeEscalation: false });
+    expect(port.bind).toBe('allowed');
+    expect(port.reason).toMatch(/uid 0 keeps its bounding set/);
+  });
+
+  test('TCP, UDP and SCTP alike', () => {
+    const ports = [{ containerPort: 53, protocol: 'UDP' }, { containerPort: 53, protocol: 'TCP' }, { containerPort: 38, protocol: 'SCTP' }];
+    const analysis = analyzeBinding(podOf({ ...NON_ROOT_NBS, ports }), findRuntimeProfile('strict')!);
+    expect(analysis.containers[0].ports.map((p) => [p.protocol, p.bind])).toEqual([
+      ['UDP', 'denied'],
+      ['TCP', 'denied'],
+      ['SCTP', 'denied'],
+    ]);
+  });
+
+  test('ports at or above 1024 bind without any capability', () => {
+    expect(verdict({ runAsUser: 1000, drop: ['ALL'], ports: [{ containerPort: 1024 }] }).bind).toBe('allowed');
+    expect(verdict({ runAsUser: 1000, drop: ['ALL'], ports: [{ containerPort: 1023 }] }).bind).toBe('denied');
+  });
+});
+
+describe('DESIGN fact: non-root processes lose every capability on exec (no ambient capabilities)', () => {
+  test('seed: uid 1000 + add NET_BIND_SERVICE without a file capability cannot bind 80', () => {
+    const port = verdict(NON_ROOT_NBS);
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/no ambient capabilities/);
+    expect(port.reason).toMatch(/setcap cap_net_bind_service=\+ep/);
+  });
+
+  test('the runtime default set does not help a non-root process either', () => {
+    expect(verdict({ runAsUser: 1000 }).bind).toBe('denied');
+  });
+
+  test('privileged does not help a non-root process', () => {
+    expect(verdict({ runAsUser: 1000, privileged: true }).bind).toBe('denied');
+    expect(verdict({ runAsUser: 0, privileged: true, drop: ['ALL'] }).bind).toBe('allowed');
+  });
+});
+
+describe('DESIGN fact: a file capability lets a non-root process gain NET_BIND_SERVICE on exec', () => {
+  test('setcap binary + drop ALL + add NET_BIND_SERVICE + no_new_privs binds 80', () => {
+    const port = verdict({ ...NON_ROOT_NBS, fileCapabilities: 'cap_net_bind_service=+ep' });
+    expect(port.bind).toBe('allowed');
+    expect(port.reason).toMatch(/no_new_privs .* does not stop it/);
+  });
+
+  test('seed: setcap binary + drop ALL without add cannot even exec (EPERM), on any port', () => {
+    const ports = [{ containerPort: 80 }, { containerPort: 8080 }];
+    const analysis = analyzeBinding(
+      podOf({ runAsUser: 1000, drop: ['ALL'], fileCapabilities: 'cap_net_bind_service=+ep', ports }),
+      findRuntimeProfile('containerd-2')!,
+    );
+    for (const port of analysis.containers[0].ports) {
+      expect(port.bind).toBe('denied');
+      expect(port.reason).toMatch(/EPERM/);
+    }
+  });
+
+  test('a file capability without the effective flag leaves the verdict to the program', () => {
+    expect(verdict({ ...NON_ROOT_NBS, fileCapabilities: 'cap_net_bind_service+p' }).bind).toBe('unknown');
+  });
+
+  test('a file capability also decides for an unknown image user', () => {
+    expect(verdict({ drop: ['ALL'], add: ['NET_BIND_SERVICE'], fileCapabilities: 'cap_net_bind_service=ep' }).bind).toBe('allowed');
+  });
+
+  test('an unreadable annotation makes a non-root verdict unknown, with the reason', () => {
+    const port = verdict({ ...NON_ROOT_NBS, fileCapabilities: 'cap_net_bind_servce=+ep' });
+    expect(port.bind).toBe('unknown');
+    expect(port.reason).toMatch(/names no Linux capability/);
+  });
+});
+
+describe('DESIGN fact: the bounding set is the runtime default minus drop plus add; privileged gives all', () => {
+  test('uid 0 with the runtime default set binds 80', () => {
+    expect(verdict({ runAsUser: 0 }).bind).toBe('allowed');
+  });
+
+  test('uid 0 with NET_BIND_SERVICE dropped cannot bind 80', () => {
+    const port = verdict({ runAsUser: 0, drop: ['NET_BIND_SERVICE'] });
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/not in the container's bounding set/);
+  });
+
+  test('drop: ["all"] drops everything at runtime (case-insensitive ALL)', () => {
+    expect(verdict({ runAsUser: 0, drop: ['all'] }).bind).toBe('denied');
+    expect(verdict({ runAsUser: 0, drop: ['all'], add: ['net_bind_service'] }).bind).toBe('allowed');
+  });
+
+  test('add: ["CAP_NET_BIND_SERVICE"] grants nothing on containerd (CAP_CAP_…), so root gets EACCES', () => {
+    const port = verdict({ runAsUser: 0, drop: ['ALL'], add: ['CAP_NET_BIND_SERVICE'] }, 'containerd-1');
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/CAP_CAP_NET_BIND_SERVICE/);
+    expect(verdict({ runAsUser: 0, drop: ['ALL'], add: ['CAP_NET_BIND_SERVICE'] }, 'strict').bind).toBe('denied');
+    // CRI-O accepts the prefix.
+    expect(verdict({ runAsUser: 0, drop: ['ALL'], add: ['CAP_NET_BIND_SERVICE'] }, 'cri-o').bind).toBe('allowed');
+  });
+
+  test('strict counts a CAP_-prefixed drop as dropping, since CRI-O drops it', () => {
+    expect(verdict({ runAsUser: 0, drop: ['CAP_NET_BIND_SERVICE'] }, 'strict').bind).toBe('denied');
+    expect(verdict({ runAsUser: 0, drop: ['CAP_NET_BIND_SERVICE'] }, 'containerd-1').bind).toBe('allowed');
+  });
+});
+
+describe('DESIGN fact: the sysctl net.ipv4.ip_unprivileged_port_start ≤ port lets any uid bind', () => {
+  test('seed: uid 1000, drop ALL, sysctl 80 binds 80', () => {
+    const port = verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '80' });
+    expect(port.bind).toBe('allowed');
+    expect(port.reason).toMatch(/set by the pod's sysctl/);
+  });
+
+  test('a sysctl above the port does not help', () => {
+    expect(verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '81' }).bind).toBe('denied');
+  });
+
+  test('the sysctl overrides a lowering runtime too (it can raise the start)', () => {
+    expect(verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '1024' }, 'containerd-2').bind).toBe('denied');
+  });
+
+  test('not possible with hostNetwork: the kubelet rejects the pod', () => {
+    const port = verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '80', hostNetwork: true });
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/SysctlForbidden/);
+  });
+
+  test('a value that is not a number gives unknown', () => {
+    expect(verdict({ runAsUser: 1000, sysctl: 'eighty' }).bind).toBe('unknown');
+    expect(verdict({ runAsUser: 1000, sysctl: 80 }).bind).toBe('unknown');
+  });
+
+  test('a value above ip_local_port_range start makes the sandbox fail', () => {
+    expect(verdict({ runAsUser: 1000, sysctl: '40000', ports: [{ containerPort: 8080 }] }).bind).toBe('denied');
+  });
+});
+
+describe('DESIGN fact: runtimes differ — containerd ≥ 2.0 and Docker set ip_unprivileged_port_start=0', () => {
+  test('non-root + NET_BIND_SERVICE: denied under strict, allowed on containerd-2 and docker, flagged as runtime-dependent', () => {
+    const strict = verdict(NON_ROOT_NBS, 'strict');
+    expect(strict.bind).toBe('denied');
+    expect(strict.reason).toMatch(/containerd ≥ 2.0, Docker ≥ 20.10, kind, k3s/);
+    for (const profile of ['containerd-2', 'docker'] as const) {
+      const lenient = verdict(NON_ROOT_NBS, profile);
+      expect(lenient.bind).toBe('allowed');
+      expect(lenient.bindsOnlyOnLoweringRuntimes).toBe(true);
+      expect(lenient.reason).toMatch(/containerd 1.x and CRI-O do not/);
+    }
+  });
+
+  test('aliases kind, k3s, minikube name the containerd-2 profile', () => {
+    expect(findRuntimeProfile('kind')?.name).toBe('containerd-2');
+    expect(findRuntimeProfile('k3s')?.name).toBe('containerd-2');
+    expect(findRuntimeProfile('nope')).toBeUndefined();
+  });
+
+  test('hostNetwork pods keep the node default, whatever the runtime', () => {
+    expect(verdict({ ...NON_ROOT_NBS, hostNetwork: true }, 'containerd-2').bind).toBe('denied');
+  });
+
+  test('a verdict that holds under strict is not flagged', () => {
+    expect(verdict({ runAsUser: 0, drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, 'containerd-2').bindsOnlyOnLoweringRuntimes).toBe(false);
+  });
+});
+
+describe('DESIGN fact: runAsNonRoot', () => {
+  test('runAsNonRoot: true with uid 0 → the kubelet refuses to start the container', () => {
+    const port = verdict({ runAsNonRoot: true, runAsUser: 0, ports: [{ containerPort: 8080 }] });
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/kubelet refuses/);
+  });
+
+  test('runAsNonRoot: true with no runAsUser → non-root from the image, which cannot bind 80', () => {
+    const analysis = analyzeBinding(podOf({ runAsNonRoot: true }), findRuntimeProfile('strict')!);
+    expect(analysis.containers[0].securityContext.user).toEqual({ kind: 'non-root-from-image' });
+    expect(analysis.containers[0].ports[0].bind).toBe('denied');
+  });
+
+  test('no runAsUser and no runAsNonRoot → the image decides: unknown', () => {
+    const port = verdict({});
+    expect(port.bind).toBe('unknown');
+    expect(port.reason).toMatch(/image's USER/);
+  });
+});
+
+describe('DESIGN fact: container-level securityContext fields override pod-level ones', () => {
+  test('pod runAsUser 0, container runAsUser 1000 → non-root', () => {
+    expect(verdict({ runAsUser: 1000, podSecurityContext: { runAsUser: 0 } }).bind).toBe('denied');
+  });
+  test('pod runAsUser 1000, container runAsUser 0 → root', () => {
+    expect(verdict({ runAsUser: 0, podSecurityContext: { runAsUser: 1000 } }).bind).toBe('allowed');
+  });
+  test('pod-level runAsUser applies when the container sets none', () => {
+    expect(verdict({ podSecurityContext: { runAsUser: 0 } }).bind).toBe('allowed');
+  });
+});
+
+describe('malformed input gives unknown with the field named, never an exception', () => {
+  test.each([
+    [{ runAsUser: '0' }, /runAsUser is "0", not an integer uid/],
+    [{ runAsUser: 0, privileged: 'true' }, /privileged is "true"/],
+    [{ runAsUser: 0, add: 'NET_BIND_SERVICE' }, /capabilities.add is "NET_BIND_SERVICE", not a list/],
+    [{ runAsUser: 0, add: [42] }, /capabilities.add\[0\] is 42/],
+    [{ runAsUser: 0, ports: [{ containerPort: '80' }] }, /containerPort is "80", not an integer/],
+    [{ runAsUser: 0, ports: [{ containerPort: 70000 }] }, /outside 1–65535/],
+    [{ runAsUser: 0, ports: [{ containerPort: -1 }] }, /outside 1–65535/],
+    [{ runAsUser: 0, ports: [{ name: 'http' }] }, /containerPort is missing/],
+    [{ runAsUser: 0, ports: ['http'] }, /not a map/],
+    [{ runAsUser: 0, ports: [{ containerPort: 80, protocol: 'tcp' }] }, /protocol tcp is not TCP, UDP or SCTP/],
+    [{ runAsUser: 0, hostNetwork: 'yes' }, /hostNetwork is "yes"/],
+  ])('%j', (c, reason) => {
+    const port = verdict(c as ContainerCase);
+    expect(port.bind).toBe('unknown');
+    expect(port.reason).toMatch(reason);
+  });
+
+  test.each([null, undefined, 42, 'pod', [], { containers: null }, { containers: [null, 'x', { ports: null }] }])(
+    'spec %j yields no crash',
+    (spec) => {
+      expect(() => analyzeBinding({ metadata: null, spec })).not.toThrow();
+    },
+  );
+
+  test('a container without a name is reported by its path', () => {
+    const analysis = analyzeBinding({ metadata: {}, spec: { containers: [{ ports: [{ containerPort: 80 }] }] } });
+    expect(analysis.containers[0].name).toBe('containers[0]');
+  });
+});
+
+describe('Windows pods', () => {
+  test('have no privileged port range', () => {
+    expect(verdict({ os: 'windows', runAsUser: 1000 }).bind).toBe('allowed');
+  });
+});
