@@ -65,5 +65,16 @@ const project = new typescript.TypeScriptProject({
   },
 });
 
+// The CLI tests run the compiled binary, as users do.
+project.testTask.prependSpawn(project.compileTask);
+
+// The main job (README's first command): synthesize the example app with the real cdk8s CLI and check it.
+const example = project.addTask('example', {
+  description: 'Synthesize examples/app with cdk8s synth and check the output with the CLI',
+});
+example.spawn(project.compileTask);
+example.exec('cdk8s synth', { cwd: 'examples/app' });
+example.exec('node bin/k8s-least-privilege check examples/app/dist');
+
 project.gitignore.exclude('/test/.work/', '/examples/*/dist/', '/examples/*/imports/', '/.ci-out/');
 project.synth();

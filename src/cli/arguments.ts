@@ -1,0 +1,60 @@
+/** Output formats of `check`. */
+export type OutputFormat = 'human' | 'json';
+
+const FORMATS: readonly OutputFormat[] = ['human', 'json'];
+
+/** What the command line asks for. */
+export type Command =
+  | { readonly name: 'help'; readonly topic: 'main' | 'check' }
+  | { readonly name: 'version' }
+  | {
+      readonly name: 'check';
+      readonly paths: readonly string[];
+      readonly format: OutputFormat;
+      readonly runtimeProfile: string;
+      readonly podSecurityVersion: string;
+    };
+
+/** A command line that cannot be run, with what to do. */
+export class UsageError extends Error {}
+
+/**
+ * Reads the command line (without `node` and the script). Options take their value
+ * as the next word or after `=`; `--` ends the options.
+ */
+export function parseArguments(argv: readonly string[]): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { name: 'help', topic: 'main' };
+  if (command === '--version' || command === '-V') return { name: 'version' };
+  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the command is "check"`);
+  const paths: string[] = [];
+  let format: string = 'human';
+  let runtimeProfile = 'strict';
+  let podSecurityVersion = 'latest';
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i];
+    if (word === '--') {
+      paths.push(...rest.slice(i + 1));
+      break;
+    }
+    if (word === '-' || !word.startsWith('-')) {
+      paths.push(word);
+      continue;
+    }
+    const [flag, inlineValue] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
+    if (flag === '--help' || flag === '-h') return { name: 'help', topic: 'check' };
+    const value = () => {
+      if (inlineValue !== undefined) return inlineValue;
+      const next = rest[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '--format' || flag === '-f') format = value();
+    else if (flag === '--runtime-profile') runtimeProfile = value();
+    else if (flag === '--pss-version') podSecurityVersion = value();
+    else throw new UsageError(`unknown option "${flag}"`);
+  }
+  if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
+  if (paths.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
+  return { name: 'check', paths, format: format as OutputFormat, runtimeProfile, podSecurityVersion };
+}

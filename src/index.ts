@@ -1,0 +1,11 @@
+/**
+ * k8s-least-privilege: whether every container port binds with the least privilege,
+ * and which Pod Security Standards level each pod meets.
+ */
+export * from './model';
+export * from './rules';
+export { checkInputs, CheckOptions } from './check/check-inputs';
+export * from './check/report';
+export { readSources, InputSource } from './input/read-sources';
+export { formatHuman } from './report/human-format';
+export { formatJson } from './report/json-format';

@@ -1,0 +1,49 @@
+import { analyzeBinding, BindingAnalysis } from './bind-analysis';
+import { PodInput, PodSecurityEvaluation } from './pod-security-types';
+import { evaluatePodSecurity } from './pss';
+import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile, findRuntimeProfile, RuntimeProfileName } from './runtime-profile';
+
+/** Options of {@link analyzePod}. */
+export interface AnalyzeOptions {
+  /**
+   * The runtime the pod will run on, by profile or name.
+   * @default 'strict' — no runtime lowers ip_unprivileged_port_start: the portable verdict
+   */
+  readonly runtimeProfile?: RuntimeProfile | RuntimeProfileName;
+  /**
+   * The Pod Security Standards policy version to evaluate at (`v1.25`, `latest`).
+   * @default 'latest'
+   */
+  readonly podSecurityVersion?: string;
+}
+
+/** Everything the model says about one pod. */
+export interface PodAnalysis extends BindingAnalysis {
+  /** The runtime profile the bind verdicts hold for. */
+  readonly runtimeProfile: RuntimeProfile;
+  /** The Pod Security Standards verdict. */
+  readonly podSecurity: PodSecurityEvaluation;
+}
+
+/**
+ * The capability model's answer for a pod (or pod template): for every container port
+ * whether it binds and why, the effective security contexts, and the Pod Security
+ * Standards level. Pure; never throws on malformed pods (a PSS version that does not
+ * exist is a usage error and throws a RangeError).
+ */
+export function analyzePod(pod: PodInput, options: AnalyzeOptions = {}): PodAnalysis {
+  const runtimeProfile = resolveProfile(options.runtimeProfile);
+  return {
+    runtimeProfile,
+    ...analyzeBinding(pod, runtimeProfile),
+    podSecurity: evaluatePodSecurity(pod, { version: options.podSecurityVersion }),
+  };
+}
+
+function resolveProfile(profile: AnalyzeOptions['runtimeProfile']): RuntimeProfile {
+  if (profile === undefined) return DEFAULT_RUNTIME_PROFILE;
+  if (typeof profile !== 'string') return profile;
+  const found = findRuntimeProfile(profile);
+  if (found === undefined) throw new RangeError(`unknown runtime profile "${profile}"`);
+  return found;
+}

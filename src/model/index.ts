@@ -1,0 +1,13 @@
+export * from './analyze';
+export * from './bind-analysis';
+export * from './bind-verdict';
+export * from './capabilities';
+export * from './containers';
+export * from './file-capabilities';
+export * from './pod-network';
+export * from './pod-security-types';
+export * from './ports';
+export * from './runtime-profile';
+export * from './security-context';
+export * from './workload';
+export { evaluatePodSecurity, resolvePolicyVersion, LATEST_POLICY_VERSION, POD_SECURITY_CHECKS } from './pss';

@@ -1,0 +1,56 @@
+import { CheckReport, ResourceReport } from '../check/report';
+
+const BIND_MARK = { allowed: 'binds', denied: 'DENIED', unknown: 'unknown' } as const;
+
+/**
+ * The report for a person: per resource, its Pod Security level, each port's verdict,
+ * then `file:line  severity  rule  message` lines; input errors; a summary.
+ * Resources with nothing to say (no container, no finding) are left out.
+ */
+export function formatHuman(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const resource of report.resources) {
+    if (resource.containers.length === 0 && resource.findings.length === 0) continue;
+    lines.push(`${resource.source.file}:${resource.source.line}  ${describeResource(resource)}`);
+    for (const container of resource.containers) {
+      for (const port of container.ports) {
+        const number = typeof port.containerPort === 'number' ? port.containerPort : JSON.stringify(port.containerPort ?? null);
+        // A port that does not bind has a finding that carries the reason.
+        const reason = port.bind === 'allowed' ? port.reason : 'see the finding below';
+        lines.push(`    ${container.name} ${number}/${port.protocol}  ${BIND_MARK[port.bind]}  ${reason}`);
+      }
+    }
+    for (const finding of resource.findings) {
+      const suppressed = finding.suppressed ? ' (suppressed)' : '';
+      lines.push(`  ${resource.source.file}:${finding.line}  ${finding.severity}${suppressed}  ${finding.ruleId}  ${finding.message}`);
+    }
+    lines.push('');
+  }
+  for (const error of report.errors) {
+    const where = error.line === null ? error.file : `${error.file}:${error.line}`;
+    const document = error.document === null ? '' : ` (document ${error.document})`;
+    lines.push(`${where}${document}  input error  ${error.message}`);
+  }
+  if (report.errors.length > 0) lines.push('');
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+function describeResource(resource: ResourceReport): string {
+  const name = resource.namespace === null ? (resource.name ?? '<unnamed>') : `${resource.namespace}/${resource.name ?? '<unnamed>'}`;
+  const level = resource.podSecurityLevel === undefined ? '' : `  (Pod Security: ${resource.podSecurityLevel})`;
+  return `${resource.kind} ${name}${level}`;
+}
+
+function summaryLine(report: CheckReport): string {
+  const { summary } = report;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return (
+    `Checked ${count(summary.resources, 'resource')} (${summary.workloads} with pods) in ${count(summary.files, 'file')} ` +
+    `under runtime profile ${report.runtimeProfile}: ${count(summary.findings.error, 'error')}, ` +
+    `${count(summary.findings.warning, 'warning')}, ${summary.findings.info} info` +
+    `${summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''}; ` +
+    `ports: ${summary.ports.allowed} bind, ${summary.ports.denied} denied, ${summary.ports.unknown} unknown` +
+    `${summary.errors > 0 ? `; ${count(summary.errors, 'input error')}` : ''}.`
+  );
+}
