@@ -4,7 +4,9 @@
  */
 export * from './model';
 export * from './rules';
-export { checkInputs, CheckOptions } from './check/check-inputs';
+export { checkInputs } from './check/check-inputs';
+export { checkObject, CheckOptions, ObjectCheck, ObjectFinding } from './check/check-object';
+export { formatFieldPath } from './check/node-path';
 export * from './check/report';
 export { readSources, InputSource } from './input/read-sources';
 export { formatHuman } from './report/human-format';

@@ -2,23 +2,10 @@ import { InputSource } from '../input/read-sources';
 import { loadDocument } from '../input/load-document';
 import { NodeLocator } from '../input/locate-node';
 import { DocumentText, splitDocuments } from '../input/split-documents';
-import { analyzePod } from '../model/analyze';
-import { KubernetesObject, NodePath, objectsInDocument, PodTemplate } from '../model/workload';
-import { RuntimeProfile } from '../model/runtime-profile';
-import { RULES } from '../rules';
-import { formatFieldPath, parseFieldPath } from './node-path';
-import { CheckReport, CheckSummary, ContainerReport, FindingReport, InputErrorReport, ResourceReport } from './report';
-
-/** Options of a check. */
-export interface CheckOptions {
-  /** The runtime the bind verdicts hold for. */
-  readonly runtimeProfile: RuntimeProfile;
-  /**
-   * The Pod Security Standards policy version.
-   * @default 'latest'
-   */
-  readonly podSecurityVersion?: string;
-}
+import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
+import { CheckOptions, checkObject } from './check-object';
+import { formatFieldPath } from './node-path';
+import { CheckReport, CheckSummary, InputErrorReport, ResourceReport } from './report';
 
 /**
  * Checks every document of every input: each Kubernetes object becomes a resource
@@ -66,55 +53,32 @@ function checkDocument(
     errors.push({ file, document: document.index, line: lineOf(problem.path), message: problem.message });
   }
   for (const object of objects) {
-    resources.push(checkObject(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options));
+    resources.push(resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options));
   }
 }
 
-function checkObject(
+function resourceReport(
   object: KubernetesObject,
   source: ResourceReport['source'],
   lineOf: (path: NodePath) => number,
   options: CheckOptions,
 ): ResourceReport {
-  const identity = {
+  const { analysis, containers, findings } = checkObject(object, options);
+  return {
     source,
     apiVersion: object.apiVersion,
     kind: object.kind,
     name: object.name,
     namespace: object.namespace,
+    ...(analysis === undefined ? {} : { podSecurityLevel: analysis.podSecurity.level }),
+    containers,
+    findings: findings.map(({ path, ...finding }) => ({
+      ...finding,
+      path: formatFieldPath(path),
+      line: lineOf([...object.path, ...path]),
+      suppressed: false,
+    })),
   };
-  const pod = object.pod;
-  if (pod === undefined) return { ...identity, containers: [], findings: [] };
-  const analysis = analyzePod(pod, { runtimeProfile: options.runtimeProfile, podSecurityVersion: options.podSecurityVersion });
-  const containers: ContainerReport[] = analysis.containers.map((container) => ({
-    name: container.name,
-    type: container.type,
-    ports: container.ports.map(({ containerPort, protocol, bind, reason }) => ({ containerPort, protocol, bind, reason })),
-  }));
-  const findings: FindingReport[] = [];
-  for (const rule of RULES) {
-    for (const finding of rule.check({ pod, analysis })) {
-      const path = [...object.path, ...podRelativeToObject(pod, finding.path)];
-      findings.push({
-        ruleId: rule.id,
-        severity: rule.severity,
-        message: finding.message,
-        container: finding.container,
-        path: formatFieldPath(path.slice(object.path.length)),
-        line: lineOf(path),
-        suppressed: false,
-      });
-    }
-  }
-  return { ...identity, podSecurityLevel: analysis.podSecurity.level, containers, findings };
-}
-
-/** Maps a pod-relative path (`spec.containers[0]`, `metadata.annotations`) onto the object's template. */
-function podRelativeToObject(pod: PodTemplate, podPath: string): NodePath {
-  const [root, ...rest] = parseFieldPath(podPath);
-  if (root === 'metadata') return [...pod.metadataPath, ...rest];
-  if (root === 'spec') return [...pod.specPath, ...rest];
-  return [...pod.specPath, root, ...rest];
 }
 
 function summarize(files: number, resources: readonly ResourceReport[], errors: readonly InputErrorReport[]): CheckSummary {
