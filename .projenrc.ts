@@ -35,6 +35,12 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/pulumi@^3.200.0',
     'cdk8s-cli@^2.200.0',
     'fast-check@^3.23.0',
+    '@types/sarif@^2.1.7',
+    // The SARIF 2.1.0 JSON schema ships in this package; ajv validates our output against it.
+    '@microsoft/jest-sarif@1.0.0-beta.0',
+    'ajv@^8.17.1',
+    'ajv-draft-04@^1.0.0',
+    'ajv-formats@^3.0.1',
   ],
   bin: { 'k8s-least-privilege': 'bin/k8s-least-privilege' },
 
@@ -75,6 +81,25 @@ const example = project.addTask('example', {
 example.spawn(project.compileTask);
 example.exec('cdk8s synth', { cwd: 'examples/app' });
 example.exec('node bin/k8s-least-privilege check examples/app/dist');
+
+// What the test suite runs against besides Node: the real Pod Security Admission library.
+const testPrepare = project.addTask('test:prepare', {
+  description: 'Build what the tests run against: the Pod Security Admission oracle (Go)',
+});
+testPrepare.exec('bash test/oracle/build.sh');
+
+// Rule docs are generated from the rules' metadata; a test fails when they are stale.
+project.addTask('docs:rules', {
+  description: 'Regenerate docs/rules from the rules\' metadata',
+  exec: 'ts-node --project test/tsconfig.json scripts/generate-rule-docs.ts',
+});
+
+// A long differential run against the real PSA library (the test suite runs a bounded sample).
+project.addTask('fuzz:psa', {
+  description: 'Compare the PSS evaluator with the PSA library on 20,000 random pods (seed printed)',
+  env: { PSA_FUZZ_RUNS: '20000' },
+  steps: [{ spawn: 'test:prepare' }, { exec: 'jest --ci test/conformance' }],
+});
 
 project.gitignore.exclude('/test/.work/', '/examples/*/dist/', '/examples/*/imports/', '/.ci-out/');
 project.synth();

@@ -5,9 +5,10 @@
 export * from './model';
 export * from './rules';
 export { checkInputs } from './check/check-inputs';
-export { checkObject, CheckOptions, ObjectCheck, ObjectFinding } from './check/check-object';
+export { checkObject, CheckOptions, ConfiguredSuppression, ObjectCheck, ObjectFinding } from './check/check-object';
 export { formatFieldPath } from './check/node-path';
 export * from './check/report';
 export { readSources, InputSource } from './input/read-sources';
 export { formatHuman } from './report/human-format';
 export { formatJson } from './report/json-format';
+export { formatSarif } from './report/sarif-format';

@@ -72,11 +72,12 @@ function resourceReport(
     namespace: object.namespace,
     ...(analysis === undefined ? {} : { podSecurityLevel: analysis.podSecurity.level }),
     containers,
-    findings: findings.map(({ path, ...finding }) => ({
+    findings: findings.map(({ path, suppressionReason, ...finding }) => ({
       ...finding,
       path: formatFieldPath(path),
       line: lineOf([...object.path, ...path]),
-      suppressed: false,
+      suppressed: suppressionReason !== undefined,
+      ...(suppressionReason === undefined ? {} : { suppressionReason }),
     })),
   };
 }

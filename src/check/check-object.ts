@@ -1,7 +1,8 @@
 import { analyzePod, PodAnalysis } from '../model/analyze';
+import { asObject } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
-import { RULES, Severity } from '../rules';
+import { readSuppressionAnnotation, ruleIdSet, RULES, Severity, Suppression } from '../rules';
 import { parseFieldPath } from './node-path';
 import { ContainerReport } from './report';
 
@@ -14,6 +15,22 @@ export interface CheckOptions {
    * @default 'latest'
    */
   readonly podSecurityVersion?: string;
+  /**
+   * Suppressions from a config file (or policy config), each with a reason, beside the
+   * ones a workload declares with its `k8s-least-privilege.dev/suppress` annotation.
+   * @default []
+   */
+  readonly suppressions?: readonly ConfiguredSuppression[];
+}
+
+/** A suppression given outside the manifest, optionally limited to some objects. */
+export interface ConfiguredSuppression extends Suppression {
+  /** Only objects of this kind. @default every kind */
+  readonly kind?: string;
+  /** Only objects of this name. @default every name */
+  readonly name?: string;
+  /** Only objects in this namespace. @default every namespace */
+  readonly namespace?: string;
 }
 
 /** One rule finding on an object, not yet located in a file. */
@@ -28,6 +45,8 @@ export interface ObjectFinding {
   readonly container: string | null;
   /** The offending field, from the object's root (`['spec', 'template', 'spec', 'containers', 0]`). */
   readonly path: NodePath;
+  /** The reason of the suppression that covers the finding; `undefined` when none does. */
+  readonly suppressionReason: string | undefined;
 }
 
 /** What the rules say about one Kubernetes object. */
@@ -53,19 +72,36 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
     type: container.type,
     ports: container.ports.map(({ containerPort, protocol, bind, reason }) => ({ containerPort, protocol, bind, reason })),
   }));
+  const objectMetadata = asObject(object.object.metadata);
+  const suppressions = [
+    ...readSuppressionAnnotation(objectMetadata, ruleIdSet()).suppressions,
+    ...(options.suppressions ?? []).filter((suppression) => appliesTo(suppression, object)),
+  ];
   const findings: ObjectFinding[] = [];
   for (const rule of RULES) {
-    for (const finding of rule.check({ pod, analysis })) {
+    for (const finding of rule.check({ pod, analysis, objectMetadata })) {
+      const suppression = suppressions.find(
+        (s) => s.ruleId === rule.id && (s.container === undefined || s.container === finding.container),
+      );
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
         message: finding.message,
         container: finding.container,
         path: podRelativeToObject(pod, finding.path),
+        suppressionReason: suppression?.reason,
       });
     }
   }
   return { analysis, containers, findings };
+}
+
+function appliesTo(suppression: ConfiguredSuppression, object: KubernetesObject): boolean {
+  return (
+    (suppression.kind === undefined || suppression.kind === object.kind) &&
+    (suppression.name === undefined || suppression.name === object.name) &&
+    (suppression.namespace === undefined || suppression.namespace === object.namespace)
+  );
 }
 
 /** Maps a pod-relative path (`spec.containers[0]`, `metadata.annotations`) onto the object's template. */

@@ -51,6 +51,8 @@ export interface FindingReport {
   readonly line: number;
   /** Whether a suppression with a reason covers it (it is still reported). */
   readonly suppressed: boolean;
+  /** The suppression's reason, when suppressed. */
+  readonly suppressionReason?: string;
 }
 
 /** One Kubernetes object of the input and what the checker found. */

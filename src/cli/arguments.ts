@@ -1,7 +1,7 @@
 /** Output formats of `check`. */
-export type OutputFormat = 'human' | 'json';
+export type OutputFormat = 'human' | 'json' | 'sarif';
 
-const FORMATS: readonly OutputFormat[] = ['human', 'json'];
+const FORMATS: readonly OutputFormat[] = ['human', 'json', 'sarif'];
 
 /** What the command line asks for. */
 export type Command =

@@ -5,8 +5,10 @@ import { resolvePolicyVersion } from '../model/pss';
 import { findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
 import { formatHuman } from '../report/human-format';
 import { formatJson } from '../report/json-format';
+import { formatSarif } from '../report/sarif-format';
 import { Command } from './arguments';
 import { CliOutput } from './main';
+import { packageVersion } from './package-version';
 
 /** Runs `check` and returns its exit status. */
 export function runCheck(command: Command & { name: 'check' }, output: CliOutput): number {
@@ -22,6 +24,8 @@ export function runCheck(command: Command & { name: 'check' }, output: CliOutput
     return 2;
   }
   const report = checkInputs(readSources(command.paths), { runtimeProfile, podSecurityVersion: command.podSecurityVersion });
-  output.stdout(command.format === 'json' ? formatJson(report) : formatHuman(report));
+  const formatted =
+    command.format === 'json' ? formatJson(report) : command.format === 'sarif' ? formatSarif(report, packageVersion()) : formatHuman(report);
+  output.stdout(formatted);
   return exitStatusOf(report);
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, parseArguments, UsageError } from './arguments';
+import { packageVersion } from './package-version';
 import { checkUsage, MAIN_USAGE } from './usage';
 
 /** Where the CLI writes. */
@@ -40,10 +39,6 @@ export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTP
     case 'check':
       return (require('./check-command') as typeof import('./check-command')).runCheck(command, output);
   }
-}
-
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** The process entry point (bin/k8s-least-privilege). */

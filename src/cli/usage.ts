@@ -18,7 +18,8 @@ PATH is a file, a directory (searched recursively for *.yaml, *.yml, *.json) or 
 for standard input. Multi-document YAML, JSON and List objects are read.
 
 Options:
-  -f, --format FORMAT        human (default) or json (the stable machine interface)
+  -f, --format FORMAT        human (default), json (the stable machine interface) or
+                             sarif (SARIF 2.1.0, for code-scanning dashboards)
   --runtime-profile NAME     the container runtime the verdicts hold for; default
                              strict, which assumes no runtime help and so holds on all.
                              One of: ${runtimeProfiles.join(', ')}

@@ -21,7 +21,7 @@ export function formatHuman(report: CheckReport): string {
       }
     }
     for (const finding of resource.findings) {
-      const suppressed = finding.suppressed ? ' (suppressed)' : '';
+      const suppressed = finding.suppressed ? ` (suppressed: ${finding.suppressionReason})` : '';
       lines.push(`  ${resource.source.file}:${finding.line}  ${finding.severity}${suppressed}  ${finding.ruleId}  ${finding.message}`);
     }
     lines.push('');

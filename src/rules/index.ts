@@ -1,10 +1,45 @@
-import { podSecurityViolation } from './pod-security-violation';
+import { capabilitiesBeyondNeed } from './capabilities-beyond-need';
+import { capabilitiesNotDropped } from './capabilities-not-dropped';
+import { capabilityNameSpelling } from './capability-name-spelling';
+import { fileCapabilityAnnotationInvalid } from './file-capability-annotation';
+import { hostNamespaces, hostPortUsed, privilegedContainer, privilegeEscalationAllowed, seccompProfileMissing, unsafeSysctl } from './pod-security-hardening';
+import { podSecurityLevelMissed } from './pod-security-level-missed';
 import { portBindUnknown } from './port-bind-unknown';
 import { portBindsOnlyOnLoweringRuntimes } from './port-binds-only-on-lowering-runtimes';
 import { portCannotBind } from './port-cannot-bind';
 import { Rule } from './rule';
+import { runAsNonRootContradicted } from './run-as-non-root-contradicted';
+import { runsAsRoot } from './runs-as-root';
+import { suppressionWithoutReason } from './suppression-annotation';
 
 export * from './rule';
+export { TARGET_LEVEL_ANNOTATION, TARGET_VERSION_ANNOTATION } from './pod-security-level-missed';
+export { readSuppressionAnnotation, Suppression, SUPPRESS_ANNOTATION } from './suppression-annotation';
+
+let ruleIds: ReadonlySet<string> | undefined;
+
+/** The ids of every rule. */
+export function ruleIdSet(): ReadonlySet<string> {
+  return (ruleIds ??= new Set(RULES.map((rule) => rule.id)));
+}
 
 /** Every rule, in id order. */
-export const RULES: readonly Rule[] = [portCannotBind, portBindUnknown, portBindsOnlyOnLoweringRuntimes, podSecurityViolation];
+export const RULES: readonly Rule[] = [
+  suppressionWithoutReason(ruleIdSet),
+  portCannotBind,
+  portBindUnknown,
+  portBindsOnlyOnLoweringRuntimes,
+  capabilitiesNotDropped,
+  capabilitiesBeyondNeed,
+  capabilityNameSpelling,
+  runsAsRoot,
+  runAsNonRootContradicted,
+  privilegeEscalationAllowed,
+  privilegedContainer,
+  seccompProfileMissing,
+  hostNamespaces,
+  hostPortUsed,
+  unsafeSysctl,
+  fileCapabilityAnnotationInvalid,
+  podSecurityLevelMissed,
+];

@@ -7,6 +7,7 @@ export const portBindUnknown: Rule = {
   name: 'port-bind-unknown',
   title: 'Whether a declared container port binds is not decided by the manifest',
   severity: 'warning',
+  podSecurityChecks: [],
   rationale:
     'The verdict depends on something the manifest does not say (the image USER, a file capability without +e) ' +
     'or on a field the API server would reject; a pod that works today may crash-loop after an image rebuild.',

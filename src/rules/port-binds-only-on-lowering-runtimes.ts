@@ -7,6 +7,7 @@ export const portBindsOnlyOnLoweringRuntimes: Rule = {
   name: 'port-binds-only-on-lowering-runtimes',
   title: 'A port binds only thanks to the runtime lowering ip_unprivileged_port_start',
   severity: 'warning',
+  podSecurityChecks: [],
   rationale:
     'containerd ≥ 2.0, Docker ≥ 20.10, kind and k3s set net.ipv4.ip_unprivileged_port_start=0 in every pod; ' +
     'containerd 1.x and CRI-O do not. A pod that binds port 80 on a kind cluster crash-loops with EACCES in ' +

@@ -7,6 +7,7 @@ export const portCannotBind: Rule = {
   name: 'port-cannot-bind',
   title: 'A declared container port cannot be bound',
   severity: 'error',
+  podSecurityChecks: [],
   rationale:
     'A process that cannot bind its port exits with EACCES (or never starts): the pod crash-loops. ' +
     'The usual cause is a non-root container given NET_BIND_SERVICE in capabilities.add: Kubernetes sets no ' +

@@ -1,4 +1,5 @@
 import { PodAnalysis } from '../model/analyze';
+import { JsonObject } from '../model/json-value';
 import { PodTemplate } from '../model/workload';
 
 /** How much a finding matters: an `error` fails the check (exit status 1). */
@@ -8,6 +9,8 @@ export type Severity = 'error' | 'warning' | 'info';
 export interface RuleInput {
   /** The pod or pod template as parsed. */
   readonly pod: PodTemplate;
+  /** The workload object's own `metadata` (for a Pod, the same as the pod's). */
+  readonly objectMetadata: JsonObject | undefined;
   /** The capability model's analysis of it. */
   readonly analysis: PodAnalysis;
 }
@@ -34,8 +37,10 @@ export interface Rule {
   readonly severity: Severity;
   /** Why it matters. */
   readonly rationale: string;
-  /** What to do about it. */
+  /** What to do about it: the fix in words, as YAML, and as the construct to use. */
   readonly remediation: string;
+  /** The upstream Pod Security Admission check ids the rule relates to, if any. */
+  readonly podSecurityChecks: readonly string[];
   /** The findings for one pod. */
   check(input: RuleInput): RuleFinding[];
 }

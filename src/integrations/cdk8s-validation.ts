@@ -1,0 +1,121 @@
+import { checkInputs } from '../check/check-inputs';
+import { CheckOptions } from '../check/check-object';
+import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
+import { readSources } from '../input/read-sources';
+import { RULES } from '../rules';
+import { checkOptionsOf, EnforcementConfig } from './enforcement-config';
+
+/**
+ * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
+ * plugin uses, written out so that the library does not depend on cdk8s-cli.
+ */
+export interface Cdk8sValidationContext {
+  /** The synthesized manifest files. */
+  readonly manifests: readonly string[];
+  /** The report the plugin fills and submits. */
+  readonly report: {
+    addViolation(violation: Cdk8sValidationViolation): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+}
+
+/** cdk8s-cli's `ValidationViolation`: one rule and the resources that break it. */
+export interface Cdk8sValidationViolation {
+  /** The rule, shown as the heading of its occurrences. */
+  readonly ruleName: string;
+  /** Why it matters. */
+  readonly recommendation: string;
+  /** What to do. */
+  readonly fix: string;
+  /**
+   * The resources: cdk8s-cli finds each one's construct path by `resourceName` (the
+   * object's `metadata.name`) in the construct metadata the app records during synth.
+   */
+  readonly violatingResources: readonly {
+    readonly resourceName: string;
+    readonly locations: readonly string[];
+    readonly manifestPath: string;
+  }[];
+}
+
+/** The `properties:` of the plugin's entry in cdk8s.yaml. */
+export type LeastPrivilegeValidationProperties = EnforcementConfig;
+
+/**
+ * A cdk8s synth validation plugin: every rule over every synthesized manifest, the same
+ * findings as `k8s-least-privilege check` (through the same `checkInputs`), each occurrence
+ * under its construct path; an error-severity finding (or a manifest it cannot read) fails
+ * the synth. In cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/k8s-least-privilege/lib/integrations/cdk8s-validation.js
+ *     version: 0.0.0            # any exact version: a local path is not installed
+ *     class: LeastPrivilegeValidation
+ *     properties: { runtimeProfile: strict }
+ * ```
+ */
+export class LeastPrivilegeValidation {
+  private readonly options: CheckOptions;
+
+  /** @throws Error on a runtime profile or policy version that does not exist, so `cdk8s synth` stops at once. */
+  constructor(properties: LeastPrivilegeValidationProperties = {}) {
+    this.options = checkOptionsOf(properties ?? {});
+  }
+
+  /** Checks the manifests and submits the report (cdk8s-cli's `Validation.validate`). */
+  public async validate(context: Cdk8sValidationContext): Promise<void> {
+    const report = checkInputs(readSources(context.manifests), this.options);
+    for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
+    if (report.errors.length > 0) {
+      context.report.addViolation({
+        ruleName: 'input-error',
+        recommendation: 'A synthesized manifest could not be read, so it was not checked.',
+        fix: 'Fix the document named in each location.',
+        violatingResources: report.errors.map((error) => ({
+          resourceName: `${error.file}${error.document === null ? '' : ` document ${error.document}`}`,
+          manifestPath: error.file,
+          locations: [`${error.line === null ? '' : `line ${error.line}: `}${error.message}`],
+        })),
+      });
+    }
+    const { findings } = report.summary;
+    context.report.submit(exitStatusOf(report) === 0 ? 'success' : 'failure', {
+      runtimeProfile: this.options.runtimeProfile.name,
+      podSecurityVersion: this.options.podSecurityVersion ?? 'latest',
+      resources: String(report.summary.resources),
+      errors: String(findings.error),
+      warnings: String(findings.warning),
+      info: String(findings.info),
+    });
+  }
+}
+
+/** One violation per rule that found something, in rule order; one entry per resource. */
+function violationsOf(resources: readonly ResourceReport[]): Cdk8sValidationViolation[] {
+  const violations: Cdk8sValidationViolation[] = [];
+  for (const rule of RULES) {
+    const violatingResources = [];
+    for (const resource of resources) {
+      const findings = resource.findings.filter((finding) => finding.ruleId === rule.id);
+      if (findings.length === 0) continue;
+      violatingResources.push({
+        resourceName: resource.name ?? `${resource.kind} (document ${resource.source.document})`,
+        manifestPath: resource.source.file,
+        locations: findings.map(location),
+      });
+    }
+    if (violatingResources.length === 0) continue;
+    violations.push({
+      ruleName: `${rule.id} ${rule.name} (${rule.severity})`,
+      recommendation: `${rule.title}. ${rule.rationale}`,
+      fix: rule.remediation,
+      violatingResources,
+    });
+  }
+  return violations;
+}
+
+function location(finding: FindingReport): string {
+  return `line ${finding.line} ${finding.path}: ${finding.message}${finding.suppressed ? ' (suppressed)' : ''}`;
+}

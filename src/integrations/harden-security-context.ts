@@ -1,0 +1,155 @@
+import { CheckOptions, checkObject, ObjectCheck } from '../check/check-object';
+import { formatFieldPath } from '../check/node-path';
+import { BindVerdict } from '../model/bind-verdict';
+import { arrayField, asArray, asObject, JsonObject, objectField } from '../model/json-value';
+import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
+import { isPrefix, rawCopy, unknownScope, valueAt } from './pulumi-properties';
+
+/** One field the hardening sets. */
+export interface SecurityContextChange {
+  /** The field, from the object's root. */
+  readonly path: NodePath;
+  /** Its new value. */
+  readonly value: unknown;
+}
+
+/** What {@link hardenSecurityContext} would change, and the object with the changes applied. */
+export interface Hardening {
+  /** The fields set, in order. */
+  readonly changes: readonly SecurityContextChange[];
+  /** The properties with the changes applied to a copy (unknowns and secrets kept as they were). */
+  readonly properties: Record<string, unknown>;
+}
+
+/** What the hardening must leave alone: values it cannot see or must not rewrite. */
+export interface HardeningInput {
+  /** The object as the model reads it (unknowns left out, secrets unwrapped). */
+  readonly object: KubernetesObject;
+  /** The properties as received (with unknown sentinels and `Secret` wrappers) — the changes are applied to a copy. */
+  readonly rawProperties: unknown;
+  /** Where unknown values are, from the object's root. */
+  readonly unknownPaths: readonly NodePath[];
+  /** Where secret values are. */
+  readonly secretPaths: readonly NodePath[];
+}
+
+const VERDICT_RANK: Readonly<Record<BindVerdict, number>> = { denied: 0, unknown: 1, allowed: 2 };
+const SECCOMP_ANNOTATION_PREFIXES = ['seccomp.security.alpha.kubernetes.io/', 'container.seccomp.security.alpha.kubernetes.io/'];
+
+/**
+ * The mechanical hardening of a pod's security contexts — `capabilities.drop: [ALL]`,
+ * `allowPrivilegeEscalation: false`, pod `seccompProfile: RuntimeDefault` — kept only where
+ * the model says no port binds worse and no new error-severity finding appears. A root
+ * container that binds a privileged port with the runtime's default capabilities keeps
+ * NET_BIND_SERVICE (drop ALL, add NET_BIND_SERVICE: binds, and can do nothing else privileged).
+ * Containers whose fields are unknown (preview) or secret are left alone; so is a privileged one.
+ *
+ * @returns the changes, or `undefined` when there is nothing to change.
+ */
+export function hardenSecurityContext(input: HardeningInput, options: CheckOptions): Hardening | undefined {
+  const { object } = input;
+  const pod = object.pod;
+  if (pod === undefined) return undefined;
+  const scopes = input.unknownPaths.map((path) => unknownScope(pod, path));
+  if (scopes.some((scope) => scope.kind === 'pod')) return undefined;
+  const blockedContainers = scopes.flatMap((scope) => (scope.kind === 'container' ? [scope.containerPath] : []));
+
+  const before = checkObject(object, options);
+  let current: JsonObject = object.object;
+  const changes: SecurityContextChange[] = [];
+  const accept = (candidate: readonly SecurityContextChange[]): boolean => {
+    if (candidate.length === 0) return false;
+    const patched = applyChanges(current, candidate) as JsonObject;
+    if (!noWorse(before, checkObject(reread(object, patched), options))) return false;
+    current = patched;
+    changes.push(...candidate);
+    return true;
+  };
+
+  const spec = valueAt(object.object, pod.specPath);
+  for (const list of ['initContainers', 'containers']) {
+    (arrayField(asObject(spec), list) ?? []).forEach((_, index) => {
+      const containerPath = [...pod.specPath, list, index];
+      const contextPath = [...containerPath, 'securityContext'];
+      if (blockedContainers.some((blocked) => isPrefix(blocked, containerPath))) return;
+      if (input.secretPaths.some((secret) => isPrefix(secret, contextPath) || isPrefix(contextPath, secret))) return;
+      const context = asObject(valueAt(current, contextPath));
+      if (context?.privileged === true) return;
+      const add = (asArray(objectField(context, 'capabilities')?.add) ?? []).filter((name) => typeof name === 'string') as string[];
+      const escalation: SecurityContextChange[] =
+        context?.allowPrivilegeEscalation === false || add.some((name) => /^(CAP_)?SYS_ADMIN$/i.test(name))
+          ? [] // the API server refuses allowPrivilegeEscalation: false next to CAP_SYS_ADMIN
+          : [{ path: [...contextPath, 'allowPrivilegeEscalation'], value: false }];
+      const drop = asArray(objectField(context, 'capabilities')?.drop);
+      const dropsAll = drop !== undefined && drop.includes('ALL');
+      const dropAll: SecurityContextChange[] = dropsAll ? [] : [{ path: [...contextPath, 'capabilities', 'drop'], value: ['ALL'] }];
+      const keepNetBind: SecurityContextChange[] = add.includes('NET_BIND_SERVICE')
+        ? []
+        : [{ path: [...contextPath, 'capabilities', 'add'], value: [...add, 'NET_BIND_SERVICE'] }];
+      if (dropAll.length > 0 && accept([...dropAll, ...escalation])) return;
+      if (dropAll.length > 0 && accept([...dropAll, ...keepNetBind, ...escalation])) return;
+      accept(escalation);
+    });
+  }
+
+  const podContextPath = [...pod.specPath, 'securityContext'];
+  const podSeccompPath = [...podContextPath, 'seccompProfile'];
+  const annotations = Object.keys(asObject(asObject(valueAt(current, pod.metadataPath))?.annotations) ?? {});
+  const windows = asObject(valueAt(current, [...pod.specPath, 'os']))?.name === 'windows';
+  const podContextSecret = input.secretPaths.some((secret) => isPrefix(secret, podSeccompPath) || isPrefix(podSeccompPath, secret));
+  if (
+    valueAt(current, podSeccompPath) === undefined &&
+    !windows &&
+    !podContextSecret &&
+    // The API server refuses a seccompProfile field that contradicts the legacy annotation.
+    !annotations.some((key) => SECCOMP_ANNOTATION_PREFIXES.some((prefix) => key.startsWith(prefix)))
+  ) {
+    accept([{ path: podSeccompPath, value: { type: 'RuntimeDefault' } }]);
+  }
+
+  if (changes.length === 0) return undefined;
+  return { changes, properties: applyChanges(rawCopy(input.rawProperties), changes) as Record<string, unknown> };
+}
+
+/** One line per change: `spec.template.spec.containers[0].securityContext.capabilities.drop: ["ALL"]`. */
+export function describeChanges(changes: readonly SecurityContextChange[], relativeTo: NodePath = []): string {
+  return changes.map((change) => `${formatFieldPath(change.path.slice(relativeTo.length))}: ${JSON.stringify(change.value)}`).join('; ');
+}
+
+function reread(original: KubernetesObject, patched: JsonObject): KubernetesObject {
+  const [object] = objectsInDocument(patched).objects;
+  return { ...object, path: original.path };
+}
+
+/** Every port binds at least as well as before, and no error-severity finding is new. */
+function noWorse(before: ObjectCheck, after: ObjectCheck): boolean {
+  const portsBefore = new Map<string, BindVerdict>();
+  for (const container of before.containers) {
+    container.ports.forEach((port, index) => portsBefore.set(`${container.name}\0${index}`, port.bind));
+  }
+  for (const container of after.containers) {
+    for (const [index, port] of container.ports.entries()) {
+      const previous = portsBefore.get(`${container.name}\0${index}`);
+      if (previous !== undefined && VERDICT_RANK[port.bind] < VERDICT_RANK[previous]) return false;
+    }
+  }
+  const errorsBefore = new Set(before.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}\0${f.message}`));
+  return after.findings.every((f) => f.severity !== 'error' || errorsBefore.has(`${f.ruleId}\0${f.message}`));
+}
+
+/** A copy of `root` with each change set, creating the maps on the way. */
+function applyChanges(root: unknown, changes: readonly SecurityContextChange[]): unknown {
+  const copy = rawCopy(root);
+  for (const change of changes) setAt(copy, change.path, change.value);
+  return copy;
+}
+
+function setAt(root: unknown, path: NodePath, value: unknown): void {
+  let node = root as Record<string | number, unknown>;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (typeof next !== 'object' || next === null) node[segment] = {};
+    node = node[segment] as Record<string | number, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}

@@ -1,0 +1,206 @@
+import type {
+  EnforcementLevel,
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  Severity as PolicySeverity,
+} from '@pulumi/policy';
+import { CheckOptions, checkObject, ObjectCheck, ObjectFinding } from '../check/check-object';
+import { formatFieldPath } from '../check/node-path';
+import { asObject } from '../model/json-value';
+import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
+import { KubernetesObject, NodePath, objectsInDocument, WORKLOAD_KINDS } from '../model/workload';
+import { Rule, RULES, Severity } from '../rules';
+import { checkOptionsOf, EnforcementConfig } from './enforcement-config';
+import { describeChanges, hardenSecurityContext } from './harden-security-context';
+import { isPrefix, PlainProperties, plainProperties, unknownScope, valueAt } from './pulumi-properties';
+
+/** The policy pack's name, as `pulumi preview --policy-pack` reports it. */
+export const POLICY_PACK_NAME = 'k8s-least-privilege';
+
+/** The policy that offers the mechanical security-context fixes through `remediateResource`. */
+export const HARDEN_POLICY_NAME = 'harden-security-context';
+
+/**
+ * How each rule severity is enforced: an `error` (the pod crash-loops, or admission refuses
+ * it) stops `pulumi up`; a `warning` is printed; `info` is off unless configured, because
+ * Pulumi has no level below advisory and would print it on every preview.
+ */
+export const ENFORCEMENT_LEVELS: Readonly<Record<Severity, EnforcementLevel>> = { error: 'mandatory', warning: 'advisory', info: 'disabled' };
+
+const POLICY_SEVERITIES: Readonly<Record<Severity, PolicySeverity>> = { error: 'high', warning: 'medium', info: 'low' };
+
+/** The JSON schema of {@link EnforcementConfig}: each policy's config (`pulumi preview --policy-pack-config`). */
+export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
+  properties: {
+    runtimeProfile: {
+      type: 'string',
+      enum: runtimeProfileNames(),
+      default: DEFAULT_RUNTIME_PROFILE.name,
+      description:
+        'The container runtime the verdicts hold for. strict (the default) assumes no runtime lowers ' +
+        'net.ipv4.ip_unprivileged_port_start, so a verdict holds on every runtime.',
+    },
+    podSecurityVersion: {
+      type: 'string',
+      pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
+      default: 'latest',
+      description: 'The Pod Security Standards policy version the pod is evaluated at.',
+    },
+  },
+};
+
+/** A Pulumi resource read as the Kubernetes object it creates. */
+export interface KubernetesResource extends PlainProperties {
+  /** The object, for a type that carries a pod. */
+  readonly object: KubernetesObject;
+}
+
+/**
+ * The Kubernetes object a `kubernetes:<group>/<version>:<Kind>` resource creates, for the
+ * kinds that carry a pod; `undefined` for every other type (other providers, Services,
+ * `…Patch` resources, whose properties are partial). Resources a `kubernetes:yaml/v2:ConfigGroup`
+ * creates reach the pack under their own types, so YAML is checked too.
+ */
+export function kubernetesResource(type: string, props: unknown): KubernetesResource | undefined {
+  const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
+  if (match === null || !WORKLOAD_KINDS.includes(match[2])) return undefined;
+  const [, groupVersion, kind] = match;
+  const apiVersion = groupVersion.startsWith('core/') ? groupVersion.slice('core/'.length) : groupVersion;
+  const plain = plainProperties(props);
+  const { objects } = objectsInDocument({ ...plain.value, apiVersion, kind });
+  const object = objects[0];
+  return object === undefined ? undefined : { ...plain, object };
+}
+
+/** One finding, and whether it can be judged with the values known now. */
+export interface JudgedFinding extends ObjectFinding {
+  /**
+   * `false` when a value the finding may depend on is unknown (preview): the finding was
+   * computed without it and must not be reported; `pulumi up` judges it with the real value.
+   */
+  readonly judged: boolean;
+}
+
+/** What the rules say about one resource, preview-aware. */
+export interface ResourceCheck {
+  /** The model's verdicts with unknown values left out. */
+  readonly check: ObjectCheck;
+  /** Every finding, each marked judged or not. */
+  readonly findings: readonly JudgedFinding[];
+  /** The unknown values some finding was withheld for. */
+  readonly withheldFor: readonly NodePath[];
+}
+
+/**
+ * Runs every rule (through {@link checkObject}) over a resource and marks the findings that
+ * depend on a value unknown during preview: an unknown the rules never read (the image, an
+ * env var, a ConfigMap's generated name) withholds nothing; one in a container's security
+ * fields withholds that container's findings; one at pod level withholds them all.
+ */
+export function checkResource(resource: KubernetesResource, options: CheckOptions): ResourceCheck {
+  const check = checkObject(resource.object, options);
+  const pod = resource.object.pod;
+  const relevant = pod === undefined ? [] : resource.unknownPaths.map((path) => ({ path, scope: unknownScope(pod, path) })).filter(({ scope }) => scope.kind !== 'irrelevant');
+  const withheld = new Set<NodePath>();
+  const findings = check.findings.map((finding) => {
+    const blocking = relevant.filter(({ scope }) => {
+      if (scope.kind !== 'container' || finding.container === null) return true;
+      const name = asObject(valueAt(resource.object.object, scope.containerPath))?.name;
+      return isPrefix(scope.containerPath, finding.path) || name === undefined || name === finding.container;
+    });
+    blocking.forEach(({ path }) => withheld.add(path));
+    return { ...finding, judged: blocking.length === 0 };
+  });
+  return { check, findings, withheldFor: [...withheld] };
+}
+
+/**
+ * The pack's policies: one per rule (name, description, enforcement level and remediation
+ * text from the rule's metadata), and {@link HARDEN_POLICY_NAME}, which remediates.
+ */
+export function leastPrivilegePolicies(): ResourceValidationPolicy[] {
+  return [...RULES.map(rulePolicy), hardenPolicy()];
+}
+
+function rulePolicy(rule: Rule): ResourceValidationPolicy {
+  return {
+    name: rule.name,
+    displayName: `${rule.id} ${rule.name}`,
+    description: `${rule.id}: ${rule.title}`,
+    enforcementLevel: ENFORCEMENT_LEVELS[rule.severity],
+    severity: POLICY_SEVERITIES[rule.severity],
+    remediationSteps: rule.remediation,
+    tags: ['kubernetes', 'least-privilege', rule.id],
+    configSchema: POLICY_CONFIG_SCHEMA,
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const resource = kubernetesResource(args.type, args.props);
+      if (resource === undefined) args.notApplicable(`not a Kubernetes workload with a pod template (${WORKLOAD_KINDS.join(', ')})`);
+      const { findings, withheldFor } = cachedCheck(args.type, resource, checkOptionsOf(args.getConfig<EnforcementConfig>()));
+      let withheld = false;
+      for (const finding of findings) {
+        if (finding.ruleId !== rule.id) continue;
+        if (finding.judged) reportViolation(`[${rule.id}] ${formatFieldPath(finding.path)}: ${finding.message}`);
+        else withheld = true;
+      }
+      if (withheld) reportCannotJudge(args.props, withheldFor);
+    },
+  };
+}
+
+/**
+ * Hands the "cannot judge during preview" case to @pulumi/policy's own mechanism: reading an
+ * unknown through `args.props` throws its `UnknownValueError`, which it reports as an advisory
+ * "can't run policy … during preview: … can't be known during preview", whatever the policy's
+ * enforcement level — after the violations already reported. Reading through the proxy (rather
+ * than throwing our own error) keeps the error class the one the pack's @pulumi/policy checks.
+ */
+function reportCannotJudge(props: unknown, unknownPaths: readonly NodePath[]): void {
+  for (const path of unknownPaths) {
+    let node: unknown = props;
+    for (const segment of path) node = (node as Record<string | number, unknown> | undefined)?.[segment];
+  }
+}
+
+function hardenPolicy(): ResourceValidationPolicy {
+  const harden = (args: ResourceValidationArgs) => {
+    const resource = kubernetesResource(args.type, args.props);
+    if (resource === undefined) args.notApplicable(`not a Kubernetes workload with a pod template (${WORKLOAD_KINDS.join(', ')})`);
+    const options = checkOptionsOf(args.getConfig<EnforcementConfig>());
+    return { resource, hardening: hardenSecurityContext({ ...resource, rawProperties: args.props }, options) };
+  };
+  return {
+    name: HARDEN_POLICY_NAME,
+    displayName: 'harden security context',
+    description:
+      'Sets capabilities.drop [ALL], allowPrivilegeEscalation false and pod seccompProfile RuntimeDefault where no port binds worse',
+    enforcementLevel: 'advisory',
+    severity: 'medium',
+    remediationSteps:
+      'Set this policy\'s enforcementLevel to "remediate" and Pulumi applies the changes; a root container that binds a ' +
+      'privileged port keeps NET_BIND_SERVICE; unknown (preview) and secret fields and privileged containers are left alone.',
+    tags: ['kubernetes', 'least-privilege', 'remediation'],
+    configSchema: POLICY_CONFIG_SCHEMA,
+    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const { hardening } = harden(args);
+      if (hardening !== undefined) reportViolation(`can be hardened without breaking any port: ${describeChanges(hardening.changes)}`);
+    },
+    remediateResource: (args: ResourceValidationArgs) => harden(args).hardening?.properties,
+  };
+}
+
+// Every policy of the pack checks the same resource: the model runs once per resource and options.
+const CACHE_SIZE = 16;
+const cache = new Map<string, ResourceCheck>();
+
+function cachedCheck(type: string, resource: KubernetesResource, options: CheckOptions): ResourceCheck {
+  const key = JSON.stringify([type, options.runtimeProfile.name, options.podSecurityVersion, resource.value, resource.unknownPaths]);
+  let result = cache.get(key);
+  if (result === undefined) {
+    result = checkResource(resource, options);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    cache.set(key, result);
+  }
+  return result;
+}

@@ -1,0 +1,208 @@
+import { asArray, asObject, JsonObject } from '../model/json-value';
+import { NodePath, PodTemplate } from '../model/workload';
+
+/**
+ * The values @pulumi/policy hands a policy for properties that are not known during
+ * `pulumi preview` (an output of a resource not created yet). On the wire (a protobuf
+ * Struct) an unknown is the string `04da6b54-80e4-46f7-96ec-b56ff0331ba9`
+ * (`unknownValue` in @pulumi/pulumi's runtime/rpc); @pulumi/policy's proxy module
+ * (`unknownStringValue` … `unknownObjectValue`) also knows one per type.
+ */
+export const UNKNOWN_VALUE_SENTINELS: readonly string[] = [
+  '04da6b54-80e4-46f7-96ec-b56ff0331ba9', // string, and every unknown the engine sends
+  '1c4a061d-8072-4f0a-a4cb-0ff528b18fe7', // boolean
+  '3eeb2bf0-c639-47a8-9e75-3b44932eb421', // number
+  '6a19a0b0-7e62-4c92-b797-7f8e31da9cc2', // array
+  '030794c1-ac77-496b-92df-f27374a8bd58', // asset
+  'e48ece36-62e2-4504-bad9-02848725956a', // archive
+  'dd056dcd-154b-4c76-9bd3-c8f88648b5ff', // object
+];
+
+/** Whether a property value is Pulumi's "unknown during preview" sentinel. */
+export function isUnknownValue(value: unknown): boolean {
+  return typeof value === 'string' && UNKNOWN_VALUE_SENTINELS.includes(value);
+}
+
+/**
+ * Whether a value is a @pulumi/policy `Secret` (what `Remediate` hands a policy for a secret
+ * property). Recognized by shape, not `instanceof`: the pack and this library may load two
+ * copies of @pulumi/policy, and a library that is not a policy pack must not require it.
+ */
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === 'object' && value !== null && value.constructor?.name === 'Secret' && 'value' in value;
+}
+
+/** Resource properties made plain for the model, and where the values it cannot see were. */
+export interface PlainProperties {
+  /** The properties as plain JSON: unknowns left out (`null` in a list), secrets unwrapped. */
+  readonly value: JsonObject;
+  /** Where an unknown value was. */
+  readonly unknownPaths: readonly NodePath[];
+  /** Where a secret value was (only `Remediate` marks them; `Analyze` hands secrets over unwrapped). */
+  readonly secretPaths: readonly NodePath[];
+}
+
+/**
+ * Copies resource properties into plain JSON the model can read. Reads go through property
+ * descriptors, not `props.x`: @pulumi/policy wraps `args.props` in a proxy that throws
+ * `UnknownValueError` on any unknown it is asked for, which would abort the whole policy for
+ * one unknown `image` the rules never read.
+ */
+export function plainProperties(props: unknown): PlainProperties {
+  const unknownPaths: NodePath[] = [];
+  const secretPaths: NodePath[] = [];
+  const value = asObject(copyPlain(props, [], unknownPaths, secretPaths)) ?? {};
+  return { value, unknownPaths, secretPaths };
+}
+
+const OMIT = Symbol('omit');
+
+function copyPlain(value: unknown, path: NodePath, unknownPaths: NodePath[], secretPaths: NodePath[]): unknown {
+  if (isUnknownValue(value)) {
+    unknownPaths.push(path);
+    return OMIT;
+  }
+  if (isSecretValue(value)) {
+    secretPaths.push(path);
+    return copyPlain(value.value, path, unknownPaths, secretPaths);
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    return ownKeys(value)
+      .filter((key) => /^\d+$/.test(key))
+      .map((key) => {
+        const element = copyPlain(ownValue(value, key), [...path, Number(key)], unknownPaths, secretPaths);
+        return element === OMIT ? null : element;
+      });
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of ownKeys(value)) {
+    const field = copyPlain(ownValue(value, key), [...path, key], unknownPaths, secretPaths);
+    if (field !== OMIT) copy[key] = field;
+  }
+  return copy;
+}
+
+/**
+ * A deep copy that keeps what the engine must get back unchanged: unknown sentinels and
+ * `Secret` wrappers (a remediation that returned a secret unwrapped would publish it).
+ */
+export function rawCopy(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || isSecretValue(value)) return value;
+  if (Array.isArray(value)) return ownKeys(value).filter((key) => /^\d+$/.test(key)).map((key) => rawCopy(ownValue(value, key)));
+  const copy: Record<string, unknown> = {};
+  for (const key of ownKeys(value)) copy[key] = rawCopy(ownValue(value, key));
+  return copy;
+}
+
+function ownKeys(value: object): string[] {
+  return Object.keys(value);
+}
+
+// A property descriptor is read from the proxy's target without calling its `get` trap.
+function ownValue(value: object, key: string): unknown {
+  return Object.getOwnPropertyDescriptor(value, key)?.value;
+}
+
+/** What an unknown value hides from the rules. */
+export type UnknownScope =
+  /** Nothing the model reads (the image, env, labels, replicas …). */
+  | { readonly kind: 'irrelevant' }
+  /** Something every container's verdict may depend on (pod securityContext, annotations, the template itself). */
+  | { readonly kind: 'pod' }
+  /** One container's fields. */
+  | { readonly kind: 'container'; readonly containerPath: NodePath };
+
+const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
+
+// Container fields no rule and no Pod Security check reads.
+const IRRELEVANT_CONTAINER_FIELDS = new Set([
+  'image',
+  'imagePullPolicy',
+  'command',
+  'args',
+  'workingDir',
+  'env',
+  'envFrom',
+  'resources',
+  'resizePolicy',
+  'volumeMounts',
+  'volumeDevices',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+  'stdin',
+  'stdinOnce',
+  'tty',
+]);
+
+// Pod spec fields no rule and no Pod Security check reads.
+const IRRELEVANT_POD_FIELDS = new Set([
+  'nodeSelector',
+  'nodeName',
+  'affinity',
+  'tolerations',
+  'topologySpreadConstraints',
+  'schedulerName',
+  'priorityClassName',
+  'priority',
+  'preemptionPolicy',
+  'serviceAccountName',
+  'serviceAccount',
+  'automountServiceAccountToken',
+  'imagePullSecrets',
+  'terminationGracePeriodSeconds',
+  'activeDeadlineSeconds',
+  'dnsPolicy',
+  'dnsConfig',
+  'hostname',
+  'subdomain',
+  'enableServiceLinks',
+  'readinessGates',
+  'restartPolicy',
+  'overhead',
+]);
+
+const IRRELEVANT_METADATA_FIELDS = new Set(['name', 'generateName', 'namespace', 'labels', 'ownerReferences', 'finalizers']);
+
+/** Which findings an unknown value at `path` (from the object's root) may change. */
+export function unknownScope(pod: PodTemplate, path: NodePath): UnknownScope {
+  if (isPrefix(path, pod.specPath) || isPrefix(path, pod.metadataPath)) return { kind: 'pod' };
+  if (isPrefix(pod.metadataPath, path)) {
+    return IRRELEVANT_METADATA_FIELDS.has(String(path[pod.metadataPath.length])) ? { kind: 'irrelevant' } : { kind: 'pod' };
+  }
+  if (isPrefix(pod.specPath, path)) return podSpecScope(pod.specPath, path.slice(pod.specPath.length));
+  // The workload's own annotations name the Pod Security level it is labelled for (LP020).
+  if (path[0] === 'metadata' && (path.length === 1 || path[1] === 'annotations')) return { kind: 'pod' };
+  return { kind: 'irrelevant' };
+}
+
+function podSpecScope(specPath: NodePath, rest: NodePath): UnknownScope {
+  const [field, index, containerField, , portField] = rest;
+  if (CONTAINER_LISTS.includes(String(field))) {
+    if (rest.length === 1) return { kind: 'pod' };
+    const containerPath = [...specPath, field, index];
+    if (rest.length === 2) return { kind: 'container', containerPath };
+    if (IRRELEVANT_CONTAINER_FIELDS.has(String(containerField))) return { kind: 'irrelevant' };
+    if (containerField === 'ports' && portField === 'name') return { kind: 'irrelevant' };
+    return { kind: 'container', containerPath };
+  }
+  // A volume's type is what Pod Security checks; what it points at (a ConfigMap's generated name …) is not.
+  if (field === 'volumes') return rest.length <= 3 && containerField !== 'name' ? { kind: 'pod' } : { kind: 'irrelevant' };
+  return IRRELEVANT_POD_FIELDS.has(String(field)) ? { kind: 'irrelevant' } : { kind: 'pod' };
+}
+
+/** Whether `prefix` is `path` or one of its ancestors. */
+export function isPrefix(prefix: NodePath, path: NodePath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
+}
+
+/** The value at `path`, or `undefined`. */
+export function valueAt(root: unknown, path: NodePath): unknown {
+  let node: unknown = root;
+  for (const segment of path) {
+    if (typeof segment === 'number') node = asArray(node)?.[segment];
+    else node = asObject(node)?.[segment];
+    if (node === undefined) return undefined;
+  }
+  return node;
+}

@@ -1,0 +1,89 @@
+import type * as Sarif from 'sarif';
+import { CheckReport } from '../check/report';
+import { Rule, RULES, Severity } from '../rules';
+
+/** Where the rule docs are published; each rule's help URI is `<base>/<id>.md`. */
+export const RULE_DOCS_BASE_URI = 'https://github.com/k8s-least-privilege/k8s-least-privilege/blob/main/docs/rules';
+
+const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * The report as a SARIF 2.1.0 log: every rule with its metadata and help URI, every
+ * finding as a result with its file and line, suppressed findings with their reason,
+ * input errors as tool notifications (and the run marked unsuccessful).
+ */
+export function formatSarif(report: CheckReport, toolVersion: string): string {
+  const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
+  const results: Sarif.Result[] = [];
+  for (const resource of report.resources) {
+    for (const finding of resource.findings) {
+      results.push({
+        ruleId: finding.ruleId,
+        ruleIndex: ruleIndex.get(finding.ruleId),
+        level: LEVEL[finding.severity],
+        message: { text: `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name ?? '<unnamed>'}: ${finding.message}` },
+        locations: [
+          {
+            physicalLocation: { artifactLocation: { uri: toUri(resource.source.file) }, region: { startLine: finding.line } },
+            logicalLocations: [{ fullyQualifiedName: `${resource.kind}/${resource.name ?? ''}.${finding.path}` }],
+          },
+        ],
+        ...(finding.suppressed ? { suppressions: [{ kind: 'inSource', justification: finding.suppressionReason }] } : {}),
+      });
+    }
+  }
+  const log: Sarif.Log = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'k8s-least-privilege',
+            version: toolVersion,
+            informationUri: 'https://github.com/k8s-least-privilege/k8s-least-privilege',
+            rules: RULES.map(ruleDescriptor),
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: report.errors.length === 0,
+            toolExecutionNotifications: report.errors.map((error) => ({
+              level: 'error',
+              message: { text: error.document === null ? error.message : `document ${error.document}: ${error.message}` },
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: toUri(error.file) },
+                    ...(error.line === null ? {} : { region: { startLine: error.line } }),
+                  },
+                },
+              ],
+            })),
+          },
+        ],
+        properties: { runtimeProfile: report.runtimeProfile },
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.rationale },
+    help: { text: rule.remediation },
+    helpUri: `${RULE_DOCS_BASE_URI}/${rule.id}.md`,
+    defaultConfiguration: { level: LEVEL[rule.severity] },
+    properties: { tags: ['kubernetes', 'security', ...rule.podSecurityChecks.map((check) => `pss:${check}`)] },
+  };
+}
+
+/** A relative path stays relative (SARIF resolves it against the run's root); separators become `/`. */
+function toUri(file: string): string {
+  return encodeURI(file.replace(/\\/g, '/'));
+}

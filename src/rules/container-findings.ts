@@ -1,0 +1,23 @@
+import { ContainerAnalysis } from '../model/bind-analysis';
+import { RuleFinding, RuleInput } from './rule';
+
+/**
+ * One finding per container for which `describe` returns a message; the finding points
+ * at the container's securityContext (or the field `describe` names).
+ */
+export function containerFindings(
+  input: RuleInput,
+  describe: (container: ContainerAnalysis) => { message: string; field?: string } | undefined,
+): RuleFinding[] {
+  const findings: RuleFinding[] = [];
+  for (const container of input.analysis.containers) {
+    const found = describe(container);
+    if (found === undefined) continue;
+    findings.push({
+      container: container.name,
+      path: `spec.${container.path}.securityContext${found.field === undefined ? '' : `.${found.field}`}`,
+      message: `container "${container.name}" ${found.message}`,
+    });
+  }
+  return findings;
+}

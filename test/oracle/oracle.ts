@@ -1,0 +1,224 @@
+/**
+ * Client for the Pod Security Admission reference oracle (`test/oracle/main.go`): the checks of
+ * the real `k8s.io/pod-security-admission` library, in one long-running Go process that tests
+ * feed with many pods.
+ *
+ * ```ts
+ * const oracle = await PsaOracle.start();
+ * const verdicts = await oracle.evaluate(pods, ['latest', 'v1.25']);
+ * await oracle.stop();
+ * ```
+ *
+ * Build the binary first with `bash test/oracle/build.sh`.
+ */
+import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'child_process';
+import { existsSync } from 'fs';
+import * as path from 'path';
+import { createInterface } from 'readline';
+
+/** Where `test/oracle/build.sh` puts the binary; `PSA_ORACLE_BIN` overrides it. */
+export const ORACLE_BINARY = process.env.PSA_ORACLE_BIN ?? path.resolve(__dirname, '..', '.work', 'bin', 'psa-oracle');
+
+/** A Pod Security Standards policy version as the admission controller accepts it. */
+export type PsaVersion = 'latest' | `v1.${number}`;
+
+/** The upstream check ids (`policy.CheckID`) that fail at each enforcing level. */
+export interface FailingChecks {
+  /** Checks that fail at baseline. */
+  readonly baseline: readonly string[];
+  /** Checks that fail at restricted (baseline checks included, as upstream evaluates them). */
+  readonly restricted: readonly string[];
+}
+
+/** One failing check with the admission controller's own wording. */
+export interface FailingCheckDetail {
+  readonly id: string;
+  readonly reason: string;
+  readonly detail?: string;
+}
+
+/** The oracle's answer for one pod. */
+export interface OracleVerdict {
+  /** Per requested version (the key as requested, e.g. `latest`): the failing checks. Absent when `error` is set. */
+  readonly results?: Readonly<Record<string, FailingChecks>>;
+  /** Per requested version: the policy version actually applied (`latest` and future versions become the newest, e.g. `v1.37`). */
+  readonly resolved?: Readonly<Record<string, string>>;
+  /** With `details: true`: reasons and details of every failing check. */
+  readonly details?: Readonly<Record<string, { baseline: FailingCheckDetail[]; restricted: FailingCheckDetail[] }>>;
+  /** Unknown or duplicate fields: the API server drops them (or rejects them under `fieldValidation=Strict`). */
+  readonly warnings?: readonly string[];
+  /** The pod could not be decoded as the API server decodes it (e.g. a value of the wrong type); the API server would reject it. */
+  readonly error?: string;
+}
+
+export interface EvaluateOptions {
+  /** Ask for the upstream reason and detail of every failing check. @default false */
+  readonly details?: boolean;
+}
+
+/** One request line: a pod as a JSON-able object, or as YAML text (converted as kubectl converts it). */
+export type OracleRequest =
+  | { readonly pod: unknown; readonly versions: readonly string[]; readonly details?: boolean }
+  | { readonly podYaml: string; readonly versions: readonly string[]; readonly details?: boolean };
+
+/** Whether the oracle binary has been built (`bash test/oracle/build.sh`). */
+export function oracleAvailable(): boolean {
+  return existsSync(ORACLE_BINARY);
+}
+
+/** The checks the upstream registry runs at one policy version. */
+export interface PolicyVersionChecks {
+  /** Check ids run at baseline. */
+  readonly baseline: readonly string[];
+  /** Check ids run at restricted: restricted checks plus the baseline checks no restricted check replaces. */
+  readonly restricted: readonly string[];
+  /** Baseline check id → the restricted check that replaces it at restricted (e.g. `hostPathVolumes` → `restrictedVolumes`). */
+  readonly overriddenBy: Readonly<Record<string, string>>;
+}
+
+/** The upstream check registry, as the oracle binary describes it (`psa-oracle --registry`). */
+export interface PolicyRegistry {
+  readonly library: string;
+  /** The newest policy version; `latest` and any newer version resolve to it. */
+  readonly newest: string;
+  readonly versions: Readonly<Record<string, PolicyVersionChecks>>;
+}
+
+/** Reads the upstream check registry from the oracle binary. */
+export function oracleRegistry(binary: string = ORACLE_BINARY): PolicyRegistry {
+  return JSON.parse(execFileSync(binary, ['--registry'], { encoding: 'utf8' })) as PolicyRegistry;
+}
+
+interface Pending {
+  readonly id: string;
+  readonly resolve: (verdict: OracleVerdict & { id: string }) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A running oracle process. Answers come back in request order; many requests may be in flight. */
+export class PsaOracle {
+  /** Starts the oracle process; rejects if the binary is missing or does not start. */
+  public static async start(binary: string = ORACLE_BINARY): Promise<PsaOracle> {
+    if (!existsSync(binary)) {
+      throw new Error(`PSA oracle binary not found at ${binary}: run \`bash test/oracle/build.sh\``);
+    }
+    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
+    });
+    return new PsaOracle(child);
+  }
+
+  private readonly pending: Pending[] = [];
+  private nextId = 0;
+  private stderr = '';
+  private exited: Error | undefined;
+  private readonly exitPromise: Promise<void>;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-8192);
+    });
+    // Errors on stdin (EPIPE after a crash) surface through 'exit' below.
+    child.stdin.on('error', () => undefined);
+    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+    lines.on('line', (line) => this.onLine(line));
+    this.exitPromise = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exited = new Error(`PSA oracle exited (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.trim()}` : ''}`);
+        for (const p of this.pending.splice(0)) p.reject(this.exited);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Judges every pod (`{ metadata, spec }` or a whole Pod object) at every version; the answers
+   * are in the order of `pods`.
+   */
+  public async evaluate(pods: readonly unknown[], versions: readonly PsaVersion[] | readonly string[], options: EvaluateOptions = {}): Promise<OracleVerdict[]> {
+    return this.send(pods.map((pod) => ({ pod, versions, details: options.details })));
+  }
+
+  /** Like `evaluate`, for pods given as YAML text, converted to JSON as kubectl does (`sigs.k8s.io/yaml`, YAML 1.1). */
+  public async evaluateYaml(yamlTexts: readonly string[], versions: readonly PsaVersion[] | readonly string[], options: EvaluateOptions = {}): Promise<OracleVerdict[]> {
+    return this.send(yamlTexts.map((podYaml) => ({ podYaml, versions, details: options.details })));
+  }
+
+  /** Sends mixed requests (each with its own versions) in one batch. */
+  public async send(requests: readonly OracleRequest[]): Promise<OracleVerdict[]> {
+    if (this.exited) throw this.exited;
+    const answers: Array<Promise<OracleVerdict & { id: string }>> = [];
+    const lines: string[] = [];
+    for (const request of requests) {
+      const id = String(this.nextId++);
+      answers.push(new Promise((resolve, reject) => this.pending.push({ id, resolve, reject })));
+      lines.push(JSON.stringify({ id, ...request }));
+    }
+    // One write per batch: the oracle answers a batch with one flush.
+    if (lines.length > 0 && !this.child.stdin.write(lines.join('\n') + '\n')) {
+      await new Promise<void>((resolve) => this.child.stdin.once('drain', resolve));
+    }
+    const verdicts = await Promise.all(answers);
+    return verdicts.map(({ id: _id, ...verdict }) => verdict);
+  }
+
+  /** Closes the oracle's stdin and waits for it to exit. */
+  public async stop(): Promise<void> {
+    if (!this.exited) this.child.stdin.end();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exitPromise;
+    clearTimeout(timer);
+  }
+
+  private onLine(line: string): void {
+    if (line.trim() === '') return;
+    const next = this.pending.shift();
+    if (!next) {
+      // An answer nobody asked for means the protocol is broken: stop, so the exit handler reports it.
+      this.stderr += `\nunexpected output line: ${line.slice(0, 200)}`;
+      this.child.kill('SIGKILL');
+      return;
+    }
+    let verdict: OracleVerdict & { id: string };
+    try {
+      verdict = JSON.parse(line) as OracleVerdict & { id: string };
+    } catch {
+      next.reject(new Error(`PSA oracle sent invalid JSON: ${line.slice(0, 200)}`));
+      return;
+    }
+    if (verdict.id !== next.id) {
+      next.reject(new Error(`PSA oracle answered request ${verdict.id} when ${next.id} was expected`));
+      return;
+    }
+    next.resolve(verdict);
+  }
+}
+
+/** Whether this test file has already said why the oracle tests are skipped. */
+let skipWarned = false;
+
+/**
+ * `describe` for tests that need the oracle binary. Without it: in CI (`CI` set) the suite fails,
+ * because CI must build the oracle first; locally it is skipped with one clear message.
+ */
+export function describeWithOracle(title: string, body: () => void): void {
+  if (oracleAvailable()) {
+    describe(title, body);
+  } else if (process.env.CI) {
+    describe(title, () => {
+      test('the PSA oracle binary is built', () => {
+        throw new Error(`PSA oracle binary missing at ${ORACLE_BINARY}: CI must run \`bash test/oracle/build.sh\` before the tests`);
+      });
+    });
+  } else {
+    // Jest drops console output of a file whose tests are all skipped, so this goes to stderr, once per file.
+    if (!skipWarned) {
+      process.stderr.write(`Skipping PSA oracle tests: ${ORACLE_BINARY} is missing. Run \`bash test/oracle/build.sh\` (about 1.5 CPU-minutes cold).\n`);
+      skipWarned = true;
+    }
+    describe.skip(title, body);
+  }
+}

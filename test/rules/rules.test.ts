@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkObject } from '../../src/check/check-object';
+import { findRuntimeProfile, RuntimeProfileName } from '../../src/model/runtime-profile';
+import { objectsInDocument } from '../../src/model/workload';
+import { RULES } from '../../src/rules';
+import { renderRuleDoc, renderRuleIndex } from '../../src/rules/rule-doc';
+import { RULE_CASES } from './rule-cases';
+
+function ruleIds(manifest: object, profile: RuntimeProfileName = 'strict'): { unsuppressed: string[]; suppressed: string[] } {
+  const [object] = objectsInDocument(manifest).objects;
+  const { findings } = checkObject(object, { runtimeProfile: findRuntimeProfile(profile)! });
+  return {
+    unsuppressed: findings.filter((f) => f.suppressionReason === undefined).map((f) => f.ruleId),
+    suppressed: findings.filter((f) => f.suppressionReason !== undefined).map((f) => f.ruleId),
+  };
+}
+
+describe('every rule has a compliant and a non-compliant case', () => {
+  test('the table covers every rule', () => {
+    expect(RULE_CASES.map((c) => c.ruleId).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  test.each(RULE_CASES.map((c) => [c.ruleId, c] as const))('%s', (ruleId, c) => {
+    const profile = ruleId === 'LP003' ? 'containerd-2' : 'strict';
+    expect(ruleIds(c.compliant, profile).unsuppressed).not.toContain(ruleId);
+    expect(ruleIds(c.nonCompliant, profile).unsuppressed).toContain(ruleId);
+  });
+
+  test('the hardened baseline case raises nothing at all', () => {
+    expect(ruleIds(RULE_CASES[1].compliant).unsuppressed).toEqual([]);
+  });
+});
+
+describe('suppressions', () => {
+  test('a suppression with a reason marks the finding suppressed and keeps it', () => {
+    const c = RULE_CASES.find((x) => x.ruleId === 'LP007')!;
+    const nonCompliant = JSON.parse(JSON.stringify(c.nonCompliant));
+    nonCompliant.metadata.annotations = { 'k8s-least-privilege.dev/suppress': 'LP007: dnsmasq drops root after bind; LP011: legacy node' };
+    const { unsuppressed, suppressed } = ruleIds(nonCompliant);
+    expect(suppressed).toContain('LP007');
+    expect(unsuppressed).not.toContain('LP007');
+  });
+
+  test('a suppression can name one container', () => {
+    const c = RULE_CASES.find((x) => x.ruleId === 'LP010')!;
+    const manifest = JSON.parse(JSON.stringify(c.nonCompliant));
+    manifest.metadata.annotations = { 'k8s-least-privilege.dev/suppress': 'LP010[other]: not this one' };
+    expect(ruleIds(manifest).unsuppressed).toContain('LP010');
+    manifest.metadata.annotations = { 'k8s-least-privilege.dev/suppress': 'LP010[web]: a device plugin' };
+    expect(ruleIds(manifest).suppressed).toContain('LP010');
+  });
+
+  test('configured suppressions select by kind, name and namespace', () => {
+    const c = RULE_CASES.find((x) => x.ruleId === 'LP009')!;
+    const [object] = objectsInDocument(c.nonCompliant).objects;
+    const check = (suppression: object) =>
+      checkObject(object, { runtimeProfile: findRuntimeProfile('strict')!, suppressions: [{ ruleId: 'LP009', reason: 'ok', ...suppression }] })
+        .findings.find((f) => f.ruleId === 'LP009')!.suppressionReason;
+    expect(check({ kind: 'Deployment', name: 'web' })).toBe('ok');
+    expect(check({ name: 'api' })).toBeUndefined();
+  });
+
+  test.each([
+    ['LP007', /gives no reason/],
+    ['LP999: because', /names no rule/],
+    ['just words', /not of the form/],
+  ])('"%s" is itself an error (LP000)', (annotation, message) => {
+    const manifest = JSON.parse(JSON.stringify(RULE_CASES[0].compliant));
+    manifest.metadata.annotations['k8s-least-privilege.dev/suppress'] = annotation;
+    const [object] = objectsInDocument(manifest).objects;
+    const finding = checkObject(object, { runtimeProfile: findRuntimeProfile('strict')! }).findings.find((f) => f.ruleId === 'LP000');
+    expect(finding?.message).toMatch(message);
+  });
+});
+
+describe('rule metadata and docs', () => {
+  test.each(RULES.map((rule) => [rule.id, rule] as const))('%s has complete metadata', (_id, rule) => {
+    expect(rule.id).toMatch(/^LP\d{3}$/);
+    expect(rule.name).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+    for (const text of [rule.title, rule.rationale, rule.remediation]) expect(text.length).toBeGreaterThan(10);
+  });
+
+  test('ids and names are unique', () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    expect(new Set(RULES.map((r) => r.name)).size).toBe(RULES.length);
+  });
+
+  test('docs/rules is generated from the metadata and not stale (npm run docs:rules)', () => {
+    const directory = join(__dirname, '..', '..', 'docs', 'rules');
+    for (const rule of RULES) expect(readFileSync(join(directory, `${rule.id}.md`), 'utf8')).toBe(renderRuleDoc(rule));
+    expect(readFileSync(join(directory, 'README.md'), 'utf8')).toBe(renderRuleIndex(RULES));
+  });
+});
