@@ -35,6 +35,9 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/pulumi@^3.200.0',
     'cdk8s-cli@^2.200.0',
     'fast-check@^3.23.0',
+    // The runtime harness speaks CRI to containerd over gRPC itself (no crictl build).
+    '@grpc/grpc-js@^1.14.0',
+    '@grpc/proto-loader@^0.8.0',
     '@types/sarif@^2.1.7',
     // The SARIF 2.1.0 JSON schema ships in this package; ajv validates our output against it.
     '@microsoft/jest-sarif@1.0.0-beta.0',
@@ -84,9 +87,10 @@ example.exec('node bin/k8s-least-privilege check examples/app/dist');
 
 // What the test suite runs against besides Node: the real Pod Security Admission library.
 const testPrepare = project.addTask('test:prepare', {
-  description: 'Build what the tests run against: the Pod Security Admission oracle (Go)',
+  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image (needs root)',
 });
 testPrepare.exec('bash test/oracle/build.sh');
+testPrepare.exec('bash test/runtime/setup.sh');
 
 // Rule docs are generated from the rules' metadata; a test fails when they are stale.
 project.addTask('docs:rules', {

@@ -20,6 +20,7 @@ export interface BindAssessment {
  */
 export function startFailure(context: EffectiveSecurityContext, network: PodNetwork): string | undefined {
   if (network.unprivilegedPortStart.state === 'pod-fails') return network.unprivilegedPortStart.reason;
+  if (context.apiServerRejection !== undefined) return context.apiServerRejection;
   if (context.kubeletRefusal !== undefined) return context.kubeletRefusal;
   const fileCapabilities = context.fileCapabilities;
   if (fileCapabilities?.effective) {

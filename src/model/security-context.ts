@@ -47,6 +47,8 @@ export interface EffectiveSecurityContext {
   readonly runAsNonRoot: boolean | undefined;
   /** Why the kubelet refuses to start the container, when it does (runAsNonRoot with uid 0). */
   readonly kubeletRefusal: string | undefined;
+  /** Why the API server's validation rejects the container's securityContext, when it does. */
+  readonly apiServerRejection: string | undefined;
   /** `privileged: true` gives every capability in the bounding set. */
   readonly privileged: boolean;
   /** `allowPrivilegeEscalation`; `false` sets no_new_privs. */
@@ -134,6 +136,7 @@ export function effectiveSecurityContext(
       runAsNonRoot === true && user.kind === 'root'
         ? 'the kubelet refuses to start it: runAsNonRoot is true but runAsUser is 0 (CreateContainerConfigError)'
         : undefined,
+    apiServerRejection: apiServerRejection(allowPrivilegeEscalation, privileged, add),
     privileged,
     allowPrivilegeEscalation,
     add,
@@ -145,6 +148,17 @@ export function effectiveSecurityContext(
     fileCapabilitiesError: parsedFileCapabilities?.ok === false ? parsedFileCapabilities.error : undefined,
     invalidFields,
   };
+}
+
+/**
+ * pkg/apis/core/validation ValidateSecurityContext: no_new_privs cannot go with privileged or
+ * with adding CAP_SYS_ADMIN (compared as written, so only the prefixed spelling is refused).
+ */
+function apiServerRejection(allowPrivilegeEscalation: boolean | undefined, privileged: boolean, add: readonly string[]): string | undefined {
+  if (allowPrivilegeEscalation !== false) return undefined;
+  if (privileged) return 'the API server rejects the pod: allowPrivilegeEscalation: false cannot be set with privileged: true';
+  if (add.includes('CAP_SYS_ADMIN')) return 'the API server rejects the pod: allowPrivilegeEscalation: false cannot be set with capabilities.add CAP_SYS_ADMIN';
+  return undefined;
 }
 
 function seccompTypeOf(securityContext: JsonObject | undefined): string | undefined {

@@ -238,6 +238,19 @@ describe('malformed input gives unknown with the field named, never an exception
   });
 });
 
+describe('pods the API server rejects never run', () => {
+  test('allowPrivilegeEscalation: false with privileged: true', () => {
+    const port = verdict({ runAsUser: 0, privileged: true, allowPrivilegeEscalation: false });
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/API server rejects the pod/);
+  });
+
+  test('allowPrivilegeEscalation: false with add CAP_SYS_ADMIN (exact spelling), not SYS_ADMIN', () => {
+    expect(verdict({ runAsUser: 0, allowPrivilegeEscalation: false, add: ['CAP_SYS_ADMIN'] }).bind).toBe('denied');
+    expect(verdict({ runAsUser: 0, allowPrivilegeEscalation: false, add: ['SYS_ADMIN'] }).bind).toBe('allowed');
+  });
+});
+
 describe('Windows pods', () => {
   test('have no privileged port range', () => {
     expect(verdict({ os: 'windows', runAsUser: 1000 }).bind).toBe('allowed');

@@ -1,0 +1,71 @@
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX, planPod, SandboxPlacement } from './cri-config';
+import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_PATH } from './image';
+import type { KubePod } from './kube-types';
+
+const placement: SandboxPlacement = { uid: 'uid-1', name: 'web-1', namespace: 'default', logDirectory: '/logs/uid-1' };
+const images = (image: string) => (image === PROBE_IMAGE_USER_1000 ? { uid: { value: 1000 }, username: '' } : { username: '' });
+const plan = (pod: KubePod) => planPod(pod, placement, images);
+
+describe('planPod (kubelet translation)', () => {
+  test('passes capability names through exactly as written and maps the security context', () => {
+    const { sandbox, containers } = plan({
+      spec: {
+        securityContext: { runAsUser: 1000, fsGroup: 2000, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }] },
+        containers: [{
+          name: 'web',
+          ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }],
+          securityContext: { capabilities: { drop: ['all'], add: ['CAP_NET_BIND_SERVICE'] }, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+        }],
+      },
+    });
+    expect(sandbox.linux.sysctls).toEqual({ 'net.ipv4.ip_unprivileged_port_start': '80' });
+    expect(sandbox.linux.security_context.run_as_user).toEqual({ value: 1000 });
+    const config = containers[0].config!;
+    expect(config.command).toEqual([PROBE_PATH]);
+    expect(config.args).toEqual(['tcp:80', 'udp:53']);
+    expect(config.linux.security_context).toMatchObject({
+      capabilities: { add_capabilities: ['CAP_NET_BIND_SERVICE'], drop_capabilities: ['all'] },
+      run_as_user: { value: 1000 },
+      no_new_privs: true,
+      readonly_rootfs: true,
+      privileged: false,
+      supplemental_groups: [2000],
+      namespace_options: { network: 'POD', pid: 'CONTAINER', ipc: 'POD' },
+    });
+  });
+
+  test('lets container fields win over pod fields, and no_new_privs only for an explicit false', () => {
+    const { containers } = plan({
+      spec: { securityContext: { runAsUser: 1000 }, containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] },
+    });
+    expect(containers[0].config!.linux.security_context.run_as_user).toEqual({ value: 0 });
+    expect(containers[0].config!.linux.security_context.no_new_privs).toBe(false);
+    expect(containers[0].config!.linux.security_context.capabilities).toBeUndefined();
+  });
+
+  test('runs the setcap probe only for the container the annotation names', () => {
+    const { containers } = plan({
+      metadata: { annotations: { [`${FILE_CAPABILITIES_ANNOTATION_PREFIX}b`]: 'cap_net_bind_service=+ep' } },
+      spec: { containers: [{ name: 'a' }, { name: 'b' }] },
+    });
+    expect(containers.map((c) => c.config!.command[0])).toEqual([PROBE_PATH, SETCAP_PROBE_PATH]);
+  });
+
+  test('refuses runAsNonRoot with uid 0, explicit or from the image, as kubelet does', () => {
+    const runAsNonRoot = (securityContext: object, image = PROBE_IMAGE_ROOT) =>
+      plan({ spec: { containers: [{ name: 'a', image, securityContext: { runAsNonRoot: true, ...securityContext } }] } }).containers[0];
+    expect(runAsNonRoot({ runAsUser: 0 }).refusal).toMatch(/runAsUser breaks non-root policy/);
+    expect(runAsNonRoot({}).refusal).toMatch(/image will run as root/);
+    expect(runAsNonRoot({}, PROBE_IMAGE_USER_1000).config!.linux.security_context.run_as_user).toEqual({ value: 1000 });
+  });
+
+  test('refuses what the API server and kubelet admission reject', () => {
+    const apiInvalid = plan({ spec: { containers: [{ name: 'a', securityContext: { allowPrivilegeEscalation: false, privileged: true } }] } });
+    expect(apiInvalid.podRefusal).toMatch(/allowPrivilegeEscalation.*privileged/);
+    const hostNetSysctl = plan({
+      spec: { hostNetwork: true, securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] }, containers: [{ name: 'a' }] },
+    });
+    expect(hostNetSysctl.podRefusal).toMatch(/not allowed with host net enabled/);
+    expect(hostNetSysctl.sandbox.linux.security_context.namespace_options.network).toBe('NODE');
+  });
+});

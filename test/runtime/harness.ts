@@ -1,0 +1,219 @@
+/**
+ * The runtime-truth harness: runs a Kubernetes pod spec through the path a kubelet uses —
+ * pod spec → CRI requests (cri-config.ts) → containerd's CRI plugin → runc → kernel — and
+ * reports, for every declared container port, whether the process could bind it.
+ *
+ * Each regular container runs bindprobe with all of its declared ports at once; the pod
+ * is removed as soon as every container has reported. About half a second per pod.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Containerd, containerdInstalled, RuntimeProfile } from './containerd';
+import { ContainerConfig, ContainerStatus, CriError, criProtoPath, ImageUser } from './cri';
+import { ContainerPlan, planPod, PodPlan } from './cri-config';
+import { imageArchivePath, PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from './image';
+import type { KubePod } from './kube-types';
+import { ContainerOutcome, ObservedPort, observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from './observe';
+
+export type { RuntimeProfile } from './containerd';
+export type { ObservedPort, PortObservation } from './observe';
+
+/** What one container did, and the raw evidence for it. */
+export interface ObservedContainer {
+  readonly name: string;
+  readonly ports: readonly ObservedPort[];
+  readonly evidence: {
+    /** The refusal or exec error, when the probe never ran. */
+    readonly failure?: string;
+    /** The probe's identity line: uid, gid, CapPrm/CapEff/CapBnd/CapAmb, NoNewPrivs, ip_unprivileged_port_start. */
+    readonly identity?: string;
+    /** Every line the container wrote (stderr prefixed). */
+    readonly log: readonly string[];
+    /** The CRI ContainerConfig sent, when one was. */
+    readonly criConfig?: object;
+  };
+}
+
+/** What happened to a pod under one runtime profile. */
+export interface ObservedPod {
+  readonly profile: RuntimeProfile;
+  readonly containers: readonly ObservedContainer[];
+  /** Set when the whole pod was refused before any sandbox existed. */
+  readonly podRefusal?: string;
+  /** The CRI PodSandboxConfig built for the pod. */
+  readonly sandboxConfig: object;
+  readonly durationMs: number;
+}
+
+/** How long a started container may take to report (or exit) before the harness gives up. */
+const CONTAINER_REPORT_TIMEOUT_MS = 10_000;
+
+const daemons = new Map<RuntimeProfile, Promise<Containerd>>();
+const imageUsers = new Map<RuntimeProfile, Map<string, ImageUser | undefined>>();
+let podCounter = 0;
+
+/**
+ * Whether the harness can run here: `true`, or `false`/a reason string when it cannot
+ * (not root, containerd missing, setup.sh not run).
+ */
+export async function runtimeAvailable(): Promise<boolean | string> {
+  return runtimeAvailability();
+}
+
+/** {@link runtimeAvailable}, synchronously: a test file needs the answer before it declares its tests. */
+export function runtimeAvailability(): true | string {
+  if (process.platform !== 'linux') return 'the runtime harness needs Linux';
+  if (process.getuid?.() !== 0) return 'the runtime harness needs root (containerd, network namespaces)';
+  if (!containerdInstalled()) return 'containerd is not installed: run test/runtime/setup.sh';
+  for (const [what, path] of [['the CRI API definition', criProtoPath()], ['the probe image', imageArchivePath()]]) {
+    if (!existsSync(path)) return `${what} is missing (${path}): run test/runtime/setup.sh`;
+  }
+  return true;
+}
+
+/**
+ * Runs `pod` under `profile` and observes every declared port of every container.
+ * The pod's image and command are replaced by the probe's; everything else kubelet
+ * sends to the runtime for a bind is translated as kubelet does (see cri-config.ts).
+ */
+export async function runPod(pod: { metadata?: object; spec: object }, profile: RuntimeProfile): Promise<ObservedPod> {
+  const started = Date.now();
+  const kubePod = pod as KubePod;
+  const daemon = await daemonFor(profile);
+  const users = await imageUsersFor(daemon);
+  const uid = randomUUID();
+  const plan = planPod(
+    kubePod,
+    {
+      uid,
+      name: `${kubePod.metadata?.name ?? 'pod'}-${++podCounter}`,
+      namespace: kubePod.metadata?.namespace ?? 'default',
+      logDirectory: join(daemon.podLogRoot, uid),
+    },
+    (image) => users.get(image),
+  );
+  try {
+    const containers = plan.podRefusal === undefined ? await runSandbox(daemon, plan) : refuseAll(plan, plan.podRefusal);
+    return { profile, containers, podRefusal: plan.podRefusal, sandboxConfig: plan.sandbox, durationMs: Date.now() - started };
+  } finally {
+    rmSync(plan.sandbox.log_directory, { recursive: true, force: true });
+  }
+}
+
+/** Removes every pod, stops every containerd by its PID, and fails if anything was left behind. */
+export async function stopRuntimes(): Promise<void> {
+  const running = [...daemons.values()];
+  daemons.clear();
+  imageUsers.clear();
+  const errors: string[] = [];
+  for (const daemon of await Promise.all(running)) {
+    try {
+      await daemon.stop();
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+}
+
+function daemonFor(profile: RuntimeProfile): Promise<Containerd> {
+  let daemon = daemons.get(profile);
+  if (!daemon) {
+    daemon = Containerd.start(profile);
+    daemons.set(profile, daemon);
+  }
+  return daemon;
+}
+
+async function imageUsersFor(daemon: Containerd): Promise<Map<string, ImageUser | undefined>> {
+  let users = imageUsers.get(daemon.profile);
+  if (!users) {
+    users = new Map();
+    for (const image of [PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000]) users.set(image, await daemon.cri.imageUser(image));
+    imageUsers.set(daemon.profile, users);
+  }
+  return users;
+}
+
+function refuseAll(plan: PodPlan, reason: string): ObservedContainer[] {
+  return plan.containers.map((c) => ({
+    name: c.name,
+    ports: observePorts(c.ports, { kind: 'refused', reason }),
+    evidence: { failure: reason, log: [] },
+  }));
+}
+
+/** A container after its start: running (to be observed) or already decided. */
+type Launch =
+  | { readonly plan: ContainerPlan & { config: ContainerConfig }; readonly containerId: string }
+  | { readonly plan: ContainerPlan; readonly decided: Extract<ContainerOutcome, { reason: string }> };
+
+async function runSandbox(daemon: Containerd, plan: PodPlan): Promise<ObservedContainer[]> {
+  const sandboxId = await daemon.cri.runPodSandbox(plan.sandbox);
+  try {
+    await daemon.trackSandbox(sandboxId);
+    const launches: Launch[] = [];
+    for (const container of plan.containers) {
+      launches.push(await launch(daemon, sandboxId, plan, container));
+    }
+    return await Promise.all(launches.map(async (entry): Promise<ObservedContainer> => {
+      const { name, ports, config } = entry.plan;
+      if ('decided' in entry) {
+        return { name, ports: observePorts(ports, entry.decided), evidence: { failure: entry.decided.reason, log: [], criConfig: config } };
+      }
+      const { outcome, log } = await awaitReport(daemon, entry.containerId, join(plan.sandbox.log_directory, entry.plan.config.log_path));
+      const identity = outcome.kind === 'ran' ? outcome.report.identity : undefined;
+      const failure = outcome.kind === 'ran' ? undefined : outcome.reason;
+      return { name, ports: observePorts(ports, outcome), evidence: { failure, identity, log, criConfig: config } };
+    }));
+  } finally {
+    await daemon.cri.stopPodSandbox(sandboxId);
+    await daemon.cri.removePodSandbox(sandboxId);
+  }
+}
+
+/** Creates and starts one container, in pod order as kubelet does, unless it is refused. */
+async function launch(daemon: Containerd, sandboxId: string, plan: PodPlan, container: ContainerPlan): Promise<Launch> {
+  if (container.config === undefined) return { plan: container, decided: { kind: 'refused', reason: container.refusal } };
+  const containerId = await daemon.cri.createContainer(sandboxId, container.config, plan.sandbox);
+  try {
+    await daemon.cri.startContainer(containerId);
+  } catch (error) {
+    // runc may report an execve failure of the container's first process from StartContainer.
+    if (!(error instanceof CriError) || !/exec[^:]*: .*operation not permitted/i.test(error.details)) throw error;
+    return { plan: container, decided: { kind: 'exec-failed', reason: error.details } };
+  }
+  return { plan: { ...container, config: container.config }, containerId };
+}
+
+/**
+ * Waits until the probe prints `bindprobe ready` (then reads the kernel's socket tables
+ * while the process still holds its sockets) or the container exits without running it.
+ */
+async function awaitReport(daemon: Containerd, containerId: string, logPath: string): Promise<{ outcome: ContainerOutcome; log: string[] }> {
+  const deadline = Date.now() + CONTAINER_REPORT_TIMEOUT_MS;
+  for (;;) {
+    const log = existsSync(logPath) ? parseCriLog(readFileSync(logPath, 'utf8')) : [];
+    const report = parseProbeOutput(log);
+    const { status, pid } = await daemon.cri.containerStatus(containerId);
+    if (report.ready && status.state === 'CONTAINER_RUNNING' && pid > 0) {
+      const read = (table: string) => readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
+      const sockets = parseSocketTables([read('tcp'), read('tcp6')], [read('udp'), read('udp6')]);
+      return { outcome: { kind: 'ran', report, sockets }, log };
+    }
+    if (status.state === 'CONTAINER_EXITED') return { outcome: exitedOutcome(status, log), log };
+    if (Date.now() > deadline) {
+      throw new Error(`runtime harness: container ${containerId} neither reported nor exited in ${CONTAINER_REPORT_TIMEOUT_MS} ms; log:\n${log.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+/** A container that exited before reporting: an exec failure if it never ran the probe, else a harness error. */
+function exitedOutcome(status: ContainerStatus, log: readonly string[]): ContainerOutcome {
+  const reason = `exited ${status.exit_code} (${status.reason}${status.message ? `: ${status.message}` : ''}); log: ${log.join(' | ') || '(empty)'}`;
+  const probeRan = log.some((line) => line.startsWith('bindprobe '));
+  if (!probeRan && /operation not permitted/i.test(`${status.message} ${log.join(' ')}`)) return { kind: 'exec-failed', reason };
+  throw new Error(`runtime harness: container exited unexpectedly: ${reason}`);
+}

@@ -1,0 +1,227 @@
+/**
+ * The bind matrix: the dimensions of a container's securityContext that decide whether
+ * it can bind a port, how one combination becomes a pod, the seed cases of DESIGN.md
+ * with what was observed for them on this kind of machine, and the comparison of an
+ * observation with the capability model. Shared by matrix.test.ts (covering sample)
+ * and full-matrix.ts (full product).
+ */
+import { analyzePod } from '../../src/model';
+import type { RuntimeProfile } from './containerd';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from './cri-config';
+import type { ObservedPod, PortObservation } from './harness';
+import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, SETCAP_PROBE_CAPABILITY } from './image';
+import type { KubeContainer, KubeContainerPort, KubePod, KubeSecurityContext } from './kube-types';
+import { Case } from './pairwise';
+
+/** The ports every matrix pod declares, each for TCP and UDP: both sides of 1024, and 79/80 around the sysctl values. */
+export const MATRIX_PORTS: readonly number[] = [79, 80, 1023, 1024, 8080];
+
+/** The container name every matrix pod uses. */
+export const MATRIX_CONTAINER = 'probe';
+
+/**
+ * The dimensions. The sysctl values put 80 below (79), at (80) and above (81) the
+ * start of the unprivileged range, and with 1025 make 1024 itself privileged.
+ * `add: CHOWN` is a capability that is not the one needed; `CAP_NET_BIND_SERVICE` and
+ * `drop: all` are spellings containerd handles in its own way (DESIGN.md).
+ */
+export const MATRIX_DIMENSIONS = {
+  uid: [0, 1000],
+  drop: ['none', 'ALL', 'all'],
+  add: ['none', 'NET_BIND_SERVICE', 'CAP_NET_BIND_SERVICE', 'CHOWN'],
+  fileCapability: ['none', '+ep'],
+  allowPrivilegeEscalation: ['unset', 'false'],
+  privileged: [false, true],
+  unprivilegedPortStart: ['unset', 79, 80, 81, 1025],
+} as const;
+
+/** One combination of the dimensions. */
+export type MatrixCase = Case<typeof MATRIX_DIMENSIONS>;
+
+/**
+ * Whether a (partial) case is a pod the API server accepts: `allowPrivilegeEscalation:
+ * false` with `privileged: true` is rejected (pkg/apis/core/validation/validation.go), so
+ * the covering sample leaves that pair to an edge case of its own. The full product keeps it.
+ */
+export function admissible(c: Partial<MatrixCase>): boolean {
+  return !(c.privileged === true && c.allowPrivilegeEscalation === 'false');
+}
+
+/** A pod to run, with a short label for reports. */
+export interface LabelledPod {
+  readonly label: string;
+  readonly pod: KubePod;
+  /** What DESIGN.md records as observed on port 80, when the case is one of its seeds. */
+  readonly expectedPort80?: Readonly<Record<RuntimeProfile, PortObservation>>;
+  /** Why the model cannot be asked about this pod (it depends on something a manifest does not show). */
+  readonly notComparable?: string;
+}
+
+/** Every declared port, TCP and UDP, of a matrix container. */
+export function matrixPorts(): KubeContainerPort[] {
+  return MATRIX_PORTS.flatMap((containerPort) => [{ containerPort, protocol: 'TCP' as const }, { containerPort, protocol: 'UDP' as const }]);
+}
+
+/** A short, stable label: only the dimensions that differ from "nothing set". */
+export function caseLabel(c: MatrixCase): string {
+  const parts = [`uid ${c.uid}`];
+  if (c.drop !== 'none') parts.push(`drop ${c.drop}`);
+  if (c.add !== 'none') parts.push(`add ${c.add}`);
+  if (c.fileCapability !== 'none') parts.push('setcap +ep');
+  if (c.allowPrivilegeEscalation === 'false') parts.push('aPE false');
+  if (c.privileged) parts.push('privileged');
+  if (c.unprivilegedPortStart !== 'unset') parts.push(`ups=${c.unprivilegedPortStart}`);
+  return parts.join(', ');
+}
+
+/** The pod for one matrix case: one container declaring every matrix port. */
+export function podForCase(c: MatrixCase): LabelledPod {
+  const capabilities = {
+    ...(c.drop !== 'none' ? { drop: [c.drop] } : {}),
+    ...(c.add !== 'none' ? { add: [c.add] } : {}),
+  };
+  const securityContext: KubeSecurityContext = {
+    runAsUser: c.uid,
+    privileged: c.privileged,
+    ...(Object.keys(capabilities).length > 0 ? { capabilities } : {}),
+    ...(c.allowPrivilegeEscalation === 'false' ? { allowPrivilegeEscalation: false } : {}),
+  };
+  return {
+    label: caseLabel(c),
+    pod: matrixPod({
+      fileCapability: c.fileCapability === '+ep',
+      unprivilegedPortStart: c.unprivilegedPortStart === 'unset' ? undefined : c.unprivilegedPortStart,
+      containers: [{ name: MATRIX_CONTAINER, image: PROBE_IMAGE_ROOT, ports: matrixPorts(), securityContext }],
+    }),
+  };
+}
+
+function matrixPod(options: {
+  fileCapability?: boolean;
+  unprivilegedPortStart?: number;
+  hostNetwork?: boolean;
+  podSecurityContext?: KubePod['spec']['securityContext'];
+  containers: KubeContainer[];
+}): KubePod {
+  const sysctls = options.unprivilegedPortStart === undefined ? [] : [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(options.unprivilegedPortStart) }];
+  const podSecurityContext = { ...options.podSecurityContext, ...(sysctls.length > 0 ? { sysctls } : {}) };
+  return {
+    metadata: {
+      name: 'bind-matrix',
+      annotations: options.fileCapability
+        ? Object.fromEntries(options.containers.map((c) => [FILE_CAPABILITIES_ANNOTATION_PREFIX + c.name, SETCAP_PROBE_CAPABILITY]))
+        : {},
+    },
+    spec: {
+      ...(options.hostNetwork ? { hostNetwork: true } : {}),
+      ...(Object.keys(podSecurityContext).length > 0 ? { securityContext: podSecurityContext } : {}),
+      containers: options.containers,
+    },
+  };
+}
+
+const container = (securityContext: KubeSecurityContext, image = PROBE_IMAGE_ROOT, name = MATRIX_CONTAINER): KubeContainer => ({
+  name,
+  image,
+  ports: matrixPorts(),
+  securityContext,
+});
+const dropAllAdd = (add: string[] = []) => ({ drop: ['ALL'], ...(add.length > 0 ? { add } : {}) });
+
+/**
+ * The seed cases of DESIGN.md ("What we test against" → "The real container runtime"),
+ * each with the port-80 outcome recorded there for ups 1024 (strict) and ups 0 (containerd-2).
+ */
+export function seedCases(): LabelledPod[] {
+  const both = (strict: PortObservation, containerd2: PortObservation) => ({ strict, 'containerd-2': containerd2 });
+  return [
+    { label: 'seed: uid 1000, drop ALL, add NET_BIND_SERVICE', pod: matrixPod({ containers: [container({ runAsUser: 1000, capabilities: dropAllAdd(['NET_BIND_SERVICE']) })] }), expectedPort80: both('eacces', 'listening') },
+    { label: 'seed: uid 1000, drop ALL, add NET_BIND_SERVICE, aPE false', pod: matrixPod({ containers: [container({ runAsUser: 1000, capabilities: dropAllAdd(['NET_BIND_SERVICE']), allowPrivilegeEscalation: false })] }), expectedPort80: both('eacces', 'listening') },
+    { label: 'seed: uid 0, drop ALL, add NET_BIND_SERVICE, aPE false', pod: matrixPod({ containers: [container({ runAsUser: 0, capabilities: dropAllAdd(['NET_BIND_SERVICE']), allowPrivilegeEscalation: false })] }), expectedPort80: both('listening', 'listening') },
+    { label: 'seed: uid 1000, setcap +ep, drop ALL, add NET_BIND_SERVICE, aPE false', pod: matrixPod({ fileCapability: true, containers: [container({ runAsUser: 1000, capabilities: dropAllAdd(['NET_BIND_SERVICE']), allowPrivilegeEscalation: false })] }), expectedPort80: both('listening', 'listening') },
+    { label: 'seed: uid 1000, setcap +ep, drop ALL, no add', pod: matrixPod({ fileCapability: true, containers: [container({ runAsUser: 1000, capabilities: dropAllAdd() })] }), expectedPort80: both('exec-failed', 'exec-failed') },
+    { label: 'seed: uid 1000, drop ALL, pod sysctl ups=80', pod: matrixPod({ unprivilegedPortStart: 80, containers: [container({ runAsUser: 1000, capabilities: dropAllAdd() })] }), expectedPort80: both('listening', 'listening') },
+    { label: 'seed: uid 1000, runtime default capabilities', pod: matrixPod({ containers: [container({ runAsUser: 1000 })] }), expectedPort80: both('eacces', 'listening') },
+    { label: 'seed: uid 0, drop ALL, add CAP_NET_BIND_SERVICE (unknown name)', pod: matrixPod({ containers: [container({ runAsUser: 0, capabilities: dropAllAdd(['CAP_NET_BIND_SERVICE']) })] }), expectedPort80: both('eacces', 'listening') },
+  ];
+}
+
+/** Cases outside the product: refusals, host network, image users, pod-level contexts, two containers. */
+export function edgeCases(): LabelledPod[] {
+  return [
+    { label: 'edge: runAsNonRoot, runAsUser 0', pod: matrixPod({ containers: [container({ runAsNonRoot: true, runAsUser: 0 })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    {
+      label: 'edge: runAsNonRoot, image user root',
+      pod: matrixPod({ containers: [container({ runAsNonRoot: true })] }),
+      expectedPort80: { strict: 'refused', 'containerd-2': 'refused' },
+      notComparable: "the image's user is not in the manifest; the model takes runAsNonRoot to promise a non-root image user",
+    },
+    { label: 'edge: aPE false with privileged', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, privileged: true })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: runAsNonRoot, image user 1000, add NET_BIND_SERVICE', pod: matrixPod({ containers: [container({ runAsNonRoot: true, capabilities: { add: ['NET_BIND_SERVICE'] } }, PROBE_IMAGE_USER_1000)] }) },
+    { label: 'edge: pod runAsUser 1000, container runAsUser 0 wins', pod: matrixPod({ podSecurityContext: { runAsUser: 1000 }, containers: [container({ runAsUser: 0 })] }) },
+    { label: 'edge: pod runAsUser 1000 and runAsNonRoot, container adds NET_BIND_SERVICE', pod: matrixPod({ podSecurityContext: { runAsUser: 1000, runAsNonRoot: true }, containers: [container({ capabilities: { add: ['NET_BIND_SERVICE'] } })] }) },
+    { label: 'edge: hostNetwork, uid 1000, no capabilities', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { strict: 'eacces', 'containerd-2': 'eacces' } },
+    { label: 'edge: hostNetwork, uid 0', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 0 })] }) },
+    { label: 'edge: hostNetwork with sysctl ups=80', pod: matrixPod({ hostNetwork: true, unprivilegedPortStart: 80, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: aPE false with add CAP_SYS_ADMIN', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    {
+      label: 'edge: two containers, sysctl ups=1023 is pod-wide',
+      pod: matrixPod({
+        unprivilegedPortStart: 1023,
+        containers: [
+          container({ runAsUser: 1000, capabilities: dropAllAdd() }, PROBE_IMAGE_ROOT, 'first'),
+          { ...container({ runAsUser: 0, capabilities: dropAllAdd(['NET_BIND_SERVICE']) }, PROBE_IMAGE_ROOT, 'second'), ports: MATRIX_PORTS.map((p) => ({ containerPort: p + 10000, protocol: 'TCP' as const })).concat([{ containerPort: 81, protocol: 'TCP' }]) },
+        ],
+      }),
+    },
+  ];
+}
+
+/** One port's observation set against the model's verdict. */
+export interface PortComparison {
+  readonly container: string;
+  readonly containerPort: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly observation: PortObservation;
+  readonly evidence: string;
+  /** The model's verdict; `not compared` when the pod depends on what no manifest shows. */
+  readonly bind: 'allowed' | 'denied' | 'unknown' | 'missing' | 'not compared';
+  readonly reason: string;
+  /** `allowed` ⇔ listening, `denied` ⇔ anything else; `unknown` and `not compared` assert nothing. */
+  readonly agrees: boolean;
+}
+
+/**
+ * Compares every observed port of `observed` with `analyzePod` under the same profile;
+ * with `notComparable`, records the observation without asking the model.
+ */
+export function compareWithModel(pod: KubePod, observed: ObservedPod, notComparable?: string): PortComparison[] {
+  const analysis = analyzePod({ metadata: pod.metadata, spec: pod.spec }, { runtimeProfile: observed.profile });
+  return observed.containers.flatMap((oc) =>
+    oc.ports.map((port): PortComparison => {
+      if (notComparable !== undefined) return { container: oc.name, ...port, bind: 'not compared', reason: notComparable, agrees: true };
+      const verdict = analysis.containers
+        .find((c) => c.name === oc.name && c.type === 'container')
+        ?.ports.find((p) => p.containerPort === port.containerPort && p.protocol === port.protocol);
+      const bind = verdict?.bind ?? 'missing';
+      const listening = port.observation === 'listening';
+      const agrees = bind === 'unknown' || (bind === 'allowed' && listening) || (bind === 'denied' && !listening);
+      return { container: oc.name, ...port, bind, reason: verdict?.reason ?? 'the model returned no verdict for this port', agrees };
+    }),
+  );
+}
+
+/** The disagreements of one pod run, printed with everything needed to judge them. */
+export function describeDisagreements(label: string, pod: KubePod, observed: ObservedPod, comparisons: readonly PortComparison[]): string {
+  const lines = [`${label} — runtime profile ${observed.profile}`];
+  for (const container of observed.containers) {
+    const wrong = comparisons.filter((c) => !c.agrees && c.container === container.name);
+    if (wrong.length === 0) continue;
+    lines.push(`  container ${container.name}: ${container.evidence.identity ?? container.evidence.failure ?? '(no evidence)'}`);
+    for (const c of wrong) {
+      lines.push(`    ${c.protocol} ${c.containerPort}: model ${c.bind} (${c.reason}); observed ${c.observation} (${c.evidence})`);
+    }
+  }
+  lines.push(`  pod: ${JSON.stringify(pod)}`);
+  return lines.join('\n');
+}
