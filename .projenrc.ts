@@ -38,6 +38,8 @@ const project = new typescript.TypeScriptProject({
     // The runtime harness speaks CRI to containerd over gRPC itself (no crictl build).
     '@grpc/grpc-js@^1.14.0',
     '@grpc/proto-loader@^0.8.0',
+    // The analyzer-protocol test client builds Pulumi's protobuf messages itself.
+    'google-protobuf@^3.21.4',
     '@types/sarif@^2.1.7',
     // The SARIF 2.1.0 JSON schema ships in this package; ajv validates our output against it.
     '@microsoft/jest-sarif@1.0.0-beta.0',

@@ -12,3 +12,8 @@ export { readSources, InputSource } from './input/read-sources';
 export { formatHuman } from './report/human-format';
 export { formatJson } from './report/json-format';
 export { formatSarif } from './report/sarif-format';
+export * from './planner';
+// The constructs need cdk8s (a peer dependency); the CLI never loads this entry point.
+export * from './constructs';
+export { LeastPrivilegeValidation } from './integrations/cdk8s-validation';
+export { leastPrivilegePolicies } from './integrations/pulumi-policy';

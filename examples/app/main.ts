@@ -1,43 +1,40 @@
-import { ApiObject, App, Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+// In your project: import { PrivilegedPortService, BindStrategy } from 'k8s-least-privilege';
+import { PrivilegedPortService } from '../../src/constructs';
+import { BindStrategy } from '../../src/planner';
 
 /**
- * The example app: two services that must be reachable on privileged ports, each
- * given the least privilege that still lets it bind.
+ * The example app: two services that must be reachable on privileged ports, each given the
+ * least privilege that still lets it bind, meeting Pod Security restricted.
  *
- * cdk8s-plus-27's `Capability` enum spells names with the `CAP_` prefix
- * (`CAP_NET_BIND_SERVICE`), which containerd reads as `CAP_CAP_NET_BIND_SERVICE` and
- * ignores, and it has no `ALL`: the capabilities are set with a JSON patch instead.
+ * Written with plain cdk8s-plus-27 this is a trap: its `Capability` enum spells names with the
+ * `CAP_` prefix (`CAP_NET_BIND_SERVICE`), which containerd reads as `CAP_CAP_NET_BIND_SERVICE`
+ * and ignores, it has no `ALL`, and it has no seccompProfile — so its pods meet baseline at
+ * best and a non-root process on port 80 gets EACCES. The constructs write exact names, and
+ * `cdk8s synth` fails if the capability model says a port would not bind.
  */
 class ExampleChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
 
     // A web server that listens on 8080 as a non-root user; the Service exposes it on 80.
-    const web = new kplus.Deployment(this, 'web', {
-      containers: [{ name: 'web', image: 'nginxinc/nginx-unprivileged:1.27', portNumber: 8080, securityContext: { user: 101, group: 101 } }],
+    new PrivilegedPortService(this, 'web', {
+      image: 'nginxinc/nginx-unprivileged:1.27',
+      port: 80,
+      strategy: BindStrategy.highPort({ containerPort: 8080 }),
+      runAsUser: 101,
+      runAsGroup: 101,
+      writablePaths: ['/tmp'],
     });
-    web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080 }] });
-    setCapabilities(web, { drop: ['ALL'] });
 
-    // A DNS server that must bind 53/UDP itself: uid 0, every capability dropped but NET_BIND_SERVICE.
-    const dns = new kplus.Deployment(this, 'dns', {
-      containers: [
-        {
-          name: 'dns',
-          image: 'coredns/coredns:1.11.3',
-          ports: [{ number: 53, protocol: kplus.Protocol.UDP }],
-          securityContext: { user: 0, ensureNonRoot: false, allowPrivilegeEscalation: false },
-        },
-      ],
+    // A DNS server that must bind 53/UDP itself: the planner picks the sysctl (port fixed, Kubernetes ≥ 1.22).
+    new PrivilegedPortService(this, 'dns', {
+      image: 'coredns/coredns:1.11.3',
+      port: 53,
+      protocol: 'UDP',
     });
-    setCapabilities(dns, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] });
   }
-}
-
-function setCapabilities(deployment: kplus.Deployment, capabilities: { drop: string[]; add?: string[] }): void {
-  ApiObject.of(deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', capabilities));
 }
 
 const app = new App();

@@ -97,8 +97,11 @@ export function hardenSecurityContext(input: HardeningInput, options: CheckOptio
   const annotations = Object.keys(asObject(asObject(valueAt(current, pod.metadataPath))?.annotations) ?? {});
   const windows = asObject(valueAt(current, [...pod.specPath, 'os']))?.name === 'windows';
   const podContextSecret = input.secretPaths.some((secret) => isPrefix(secret, podSeccompPath) || isPrefix(podSeccompPath, secret));
+  const containerSetsSeccomp = (container: unknown) => objectField(objectField(asObject(container), 'securityContext'), 'seccompProfile') !== undefined;
+  const podContainers = ['initContainers', 'containers'].flatMap((list) => [...(arrayField(asObject(valueAt(current, pod.specPath)), list) ?? [])]);
   if (
     valueAt(current, podSeccompPath) === undefined &&
+    !podContainers.every(containerSetsSeccomp) &&
     !windows &&
     !podContextSecret &&
     // The API server refuses a seccompProfile field that contradicts the legacy annotation.

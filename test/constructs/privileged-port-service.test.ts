@@ -1,0 +1,141 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { HardenedContainer, hardenWorkload, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
+import { BindStrategy, BindStrategyError } from '../../src/planner';
+import { AUTO_DECISIONS } from '../planner/auto-decisions';
+import { bindVerdicts, podSecurityLevels } from './manifest';
+
+function synthService(props: PrivilegedPortServiceProps): { service: PrivilegedPortService; manifests: any[] } {
+  const chart = Testing.chart();
+  const service = new PrivilegedPortService(chart, 'svc', props);
+  return { service, manifests: Testing.synth(chart) };
+}
+
+const EXPLICIT: readonly [string, PrivilegedPortServiceProps, string][] = [
+  ['highPort', { image: 'nginxinc/nginx-unprivileged:1.27', port: 80, strategy: BindStrategy.highPort({ containerPort: 8080 }), runAsUser: 101, runAsGroup: 101, writablePaths: ['/tmp'] }, 'restricted'],
+  ['unprivilegedPortSysctl', { image: 'traefik/whoami:v1.10', port: 80, strategy: BindStrategy.unprivilegedPortSysctl() }, 'restricted'],
+  ['fileCapability', { image: 'example/server', port: 443, strategy: BindStrategy.fileCapability({ binary: '/server', imageBase: 'alpine' }) }, 'restricted'],
+  ['rootWithNetBindService', { image: 'python:3.12-slim', port: 80, strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }, 'baseline'],
+];
+
+describe('PrivilegedPortService: every strategy', () => {
+  it.each(EXPLICIT)('%s synthesizes a manifest that binds and meets its level', (strategy, props, level) => {
+    const { service, manifests } = synthService(props);
+    expect(manifests).toMatchSnapshot();
+    expect(service.strategy).toBe(strategy);
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+    expect(podSecurityLevels(manifests)).toEqual([level]);
+    const deployment = manifests.find((m) => m.kind === 'Deployment');
+    expect(deployment.metadata.annotations['k8s-least-privilege.dev/bind-strategy']).toBe(strategy);
+    expect(deployment.spec.template.metadata.annotations['k8s-least-privilege.dev/bind-strategy-reason']).toBe(service.reason);
+    const service_ = manifests.find((m) => m.kind === 'Service');
+    expect(service_.spec.ports[0]).toMatchObject({ port: props.port, targetPort: service.plan.containerPort });
+  });
+
+  it('records the Dockerfile lines of the file-capability strategy on the construct', () => {
+    const { service } = synthService(EXPLICIT[2][1]);
+    expect(service.dockerfileLines).toContain(' && setcap cap_net_bind_service=+ep /server \\');
+    expect(service.dockerfileLines).toContain(' && apk del .setcap');
+  });
+});
+
+describe('PrivilegedPortService: auto decision table', () => {
+  it.each(AUTO_DECISIONS)('%s → %s', (_name, expected, intent, level) => {
+    if (expected === 'throws') {
+      expect(() => synthService({ image: 'example/app', ...intent })).toThrow(BindStrategyError);
+      return;
+    }
+    const { service, manifests } = synthService({ image: 'example/app', ...intent });
+    expect(service.strategy).toBe(expected);
+    expect(manifests).toMatchSnapshot();
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+    expect(podSecurityLevels(manifests)).toEqual([level]);
+  });
+});
+
+describe('the trap: plain cdk8s-plus-27 against the constructs', () => {
+  it('plain kplus nginx on 80 meets only baseline and is denied under strict; ours meets restricted and binds', () => {
+    const plainChart = Testing.chart();
+    new kplus.Deployment(plainChart, 'web', { containers: [{ image: 'nginx', portNumber: 80 }] });
+    const plain = Testing.synth(plainChart);
+    expect(podSecurityLevels(plain)).toEqual(['baseline']);
+    expect(bindVerdicts(plain)).toEqual(['denied']);
+
+    const { manifests } = synthService({ image: 'nginx', port: 80 });
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+  });
+
+  it('hardenWorkload turns the same plain Deployment into a restricted pod that binds', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx', portNumber: 80 }], initContainers: [{ image: 'busybox' }] });
+    const result = hardenWorkload(web);
+    expect(result.plan?.strategy).toBe('unprivilegedPortSysctl');
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+  });
+
+  it('hardenWorkload with a file capability annotates the binding container', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx', portNumber: 80 }] });
+    hardenWorkload(web, { strategy: BindStrategy.fileCapability({ binary: '/usr/sbin/nginx' }) });
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec.template.metadata.annotations['file-capabilities.k8s-least-privilege.dev/web']).toBe('cap_net_bind_service=+ep');
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+  });
+
+  it('hardenWorkload refuses to move existing ports', () => {
+    const web = new kplus.Deployment(Testing.chart(), 'web', { containers: [{ image: 'nginx', portNumber: 80 }] });
+    expect(() => hardenWorkload(web, { strategy: BindStrategy.highPort() })).toThrow(/cannot move the ports/);
+  });
+});
+
+describe('synth-time verification by the model', () => {
+  it('fails cdk8s synth with the model\'s reason when a sidecar added later cannot bind its port', () => {
+    const chart = Testing.chart();
+    const service = new PrivilegedPortService(chart, 'web', { image: 'nginx', port: 80, appPortConfigurable: true });
+    service.deployment.addContainer({ name: 'sidecar', image: 'envoy', portNumber: 443 });
+    expect(() => Testing.synth(chart)).toThrow(/container "sidecar" port 443\/TCP is denied under the strict runtime profile: .*kubernetes#56374/s);
+  });
+
+  it('fails when the declared level is not met', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { containers: [] });
+    new HardenedContainer(deployment, 'web', { image: 'example/app', portNumber: 8080 });
+    // cdk8s-plus-27 leaves seccomp and capabilities off this one: the pod is baseline at best.
+    deployment.addContainer({ name: 'plain', image: 'busybox' });
+    expect(() => Testing.synth(chart)).toThrow(/meets Pod Security "baseline" at v1\.\d+, not the declared "restricted": capabilities_restricted/);
+  });
+});
+
+describe('HardenedContainer', () => {
+  it('meets restricted by default, with an emptyDir per writable path', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { containers: [] });
+    new HardenedContainer(deployment, 'web', { name: 'web', image: 'nginxinc/nginx-unprivileged:1.27', portNumber: 8080, user: 101, group: 101, writablePaths: ['/tmp', '/var/cache/nginx'] });
+    const manifests = Testing.synth(chart);
+    expect(manifests).toMatchSnapshot();
+    const container = manifests[0].spec.template.spec.containers[0];
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 101,
+      runAsNonRoot: true,
+      runAsUser: 101,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container.volumeMounts.map((mount: any) => mount.mountPath)).toEqual(['/tmp', '/var/cache/nginx']);
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+  });
+
+  it.each(['CAP_NET_BIND_SERVICE', 'net_bind_service', 'NET_BIND'])('refuses the capability name %s', (name) => {
+    const deployment = new kplus.Deployment(Testing.chart(), 'web', { containers: [] });
+    expect(() => new HardenedContainer(deployment, 'web', { image: 'x', addCapabilities: [name] })).toThrow(/not an exact capability name/);
+  });
+});

@@ -1,0 +1,209 @@
+/**
+ * A policy pack started the way the Pulumi engine starts one, and a gRPC client for the
+ * Analyzer service it serves.
+ *
+ * The Node.js language host's `RunPlugin` runs `node <@pulumi/pulumi/cmd/run-policy-pack>
+ * <engine-address> .` with the pack directory as its working directory (so the pack's
+ * tsconfig.json and package.json are read from there); the pack prints the port of its
+ * Analyzer server on stdout and serves until it is killed. Nothing in it calls the engine
+ * while it starts or analyzes, so any address will do.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Struct } from 'google-protobuf/google/protobuf/struct_pb';
+import { AnalyzerClient } from '@pulumi/pulumi/proto/analyzer_grpc_pb';
+import {
+  AnalyzeRequest,
+  AnalyzerResourceOptions,
+  AnalyzerProviderResource,
+  ConfigureAnalyzerRequest,
+  EnforcementLevel,
+  PolicyConfig,
+} from '@pulumi/pulumi/proto/analyzer_pb';
+
+const REPO = join(__dirname, '..', '..');
+const RUN_POLICY_PACK = join(REPO, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'run-policy-pack');
+
+/** A diagnostic of an `Analyze` answer, as plain data. */
+export interface Diagnostic {
+  readonly policyName: string;
+  readonly policyPackName: string;
+  readonly message: string;
+  readonly enforcementLevel: 'advisory' | 'mandatory' | 'disabled' | 'remediate';
+  readonly urn: string;
+}
+
+/** A remediation of a `Remediate` answer. */
+export interface Remediation {
+  readonly policyName: string;
+  readonly properties: Record<string, unknown> | undefined;
+  readonly diagnostic: string;
+}
+
+/** The pack's answer to `Analyze`. */
+export interface AnalyzeAnswer {
+  readonly diagnostics: readonly Diagnostic[];
+  /** Policies that said they do not apply, with their reason. */
+  readonly notApplicable: readonly { readonly policyName: string; readonly reason: string }[];
+}
+
+/** A resource to analyze. */
+export interface ResourceUnderTest {
+  readonly type: string;
+  readonly name: string;
+  /** The properties, in the wire form (unknowns and secrets spelled as the engine spells them). */
+  readonly properties: Record<string, unknown>;
+}
+
+/**
+ * Per policy: its enforcement level and config properties. The engine resolves every policy's
+ * level before `Configure` (the policy's default unless `--policy-pack-config` overrides it) and
+ * @pulumi/policy takes the level it is sent over the policy's own, so a level is required here.
+ */
+export type PackConfig = Readonly<Record<string, { readonly enforcementLevel: keyof typeof LEVELS; readonly [key: string]: unknown }>>;
+
+const LEVELS = {
+  advisory: EnforcementLevel.ADVISORY,
+  mandatory: EnforcementLevel.MANDATORY,
+  disabled: EnforcementLevel.DISABLED,
+  remediate: EnforcementLevel.REMEDIATE,
+} as const;
+
+const LEVEL_NAMES = new Map<number, Diagnostic['enforcementLevel']>(Object.entries(LEVELS).map(([name, level]) => [level, name as Diagnostic['enforcementLevel']]));
+
+/** A running policy pack and a client connected to it. */
+export class PolicyPackProcess {
+  /** Starts the pack in `packDirectory` and waits for the port it prints. */
+  public static async start(packDirectory: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
+    const child = spawn(process.execPath, [RUN_POLICY_PACK, '127.0.0.1:0', '.'], {
+      cwd: packDirectory,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PULUMI_CONFIG: '{}' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the policy pack printed no port within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = /^(\d+)\r?\n/.exec(stdout);
+        if (line !== null) {
+          clearTimeout(timer);
+          resolve(Number(line[1]));
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the policy pack exited (${code}) before printing its port; stdout:\n${stdout}\nstderr:\n${stderr}`));
+      });
+    });
+    return new PolicyPackProcess(child, port, () => stderr);
+  }
+
+  private readonly client: AnalyzerClient;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    public readonly port: number,
+    /** What the pack wrote to stderr so far, for failure messages. */
+    public readonly stderr: () => string,
+  ) {
+    this.client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  }
+
+  /** `GetAnalyzerInfo`: the pack's name and its policies. */
+  public async info() {
+    const info = await this.call<import('@pulumi/pulumi/proto/analyzer_pb').AnalyzerInfo>((done) => this.client.getAnalyzerInfo(new Empty(), done));
+    return {
+      name: info.getName(),
+      version: info.getVersion(),
+      supportsConfig: info.getSupportsconfig(),
+      policies: info.getPoliciesList().map((policy) => ({
+        name: policy.getName(),
+        description: policy.getDescription(),
+        enforcementLevel: LEVEL_NAMES.get(policy.getEnforcementlevel()),
+        configSchema: policy.getConfigschema()?.getProperties()?.toJavaScript(),
+        remediationSteps: policy.getRemediationSteps(),
+      })),
+    };
+  }
+
+  /** `Configure`: replaces the whole policy configuration, as the engine does once per run. */
+  public async configure(config: PackConfig): Promise<void> {
+    const request = new ConfigureAnalyzerRequest();
+    for (const [policyName, { enforcementLevel, ...properties }] of Object.entries(config)) {
+      const policyConfig = new PolicyConfig();
+      policyConfig.setEnforcementlevel(LEVELS[enforcementLevel]);
+      policyConfig.setProperties(Struct.fromJavaScript(properties as Record<string, never>));
+      request.getPolicyconfigMap().set(policyName, policyConfig);
+    }
+    await this.call((done) => this.client.configure(request, done));
+  }
+
+  /** `Analyze` one resource. */
+  public async analyze(resource: ResourceUnderTest): Promise<AnalyzeAnswer> {
+    const response = await this.call<import('@pulumi/pulumi/proto/analyzer_pb').AnalyzeResponse>((done) =>
+      this.client.analyze(request(resource), done),
+    );
+    return {
+      diagnostics: response.getDiagnosticsList().map((diagnostic) => ({
+        policyName: diagnostic.getPolicyname(),
+        policyPackName: diagnostic.getPolicypackname(),
+        message: diagnostic.getMessage(),
+        enforcementLevel: LEVEL_NAMES.get(diagnostic.getEnforcementlevel()) ?? 'advisory',
+        urn: diagnostic.getUrn(),
+      })),
+      notApplicable: response.getNotApplicableList().map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
+    };
+  }
+
+  /** `Remediate` one resource. */
+  public async remediate(resource: ResourceUnderTest): Promise<Remediation[]> {
+    const response = await this.call<import('@pulumi/pulumi/proto/analyzer_pb').RemediateResponse>((done) =>
+      this.client.remediate(request(resource), done),
+    );
+    return response.getRemediationsList().map((remediation) => ({
+      policyName: remediation.getPolicyname(),
+      properties: remediation.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+      diagnostic: remediation.getDiagnostic(),
+    }));
+  }
+
+  /** Closes the client and ends the pack process (the one this object started). */
+  public async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+
+  private call<T>(invoke: (done: (error: grpc.ServiceError | null, response: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => invoke((error, response) => (error ? reject(withStderr(error, this.stderr())) : resolve(response))));
+  }
+}
+
+function withStderr(error: Error, stderr: string): Error {
+  return new Error(`${error.message}${stderr ? `\npolicy pack stderr:\n${stderr}` : ''}`);
+}
+
+function request(resource: ResourceUnderTest): AnalyzeRequest {
+  const request = new AnalyzeRequest();
+  request.setType(resource.type);
+  request.setName(resource.name);
+  request.setUrn(`urn:pulumi:test::enforcement::${resource.type}::${resource.name}`);
+  request.setProperties(Struct.fromJavaScript(resource.properties as Record<string, never>));
+  // @pulumi/policy answers "A more recent version of the Pulumi CLI is required" without options.
+  request.setOptions(new AnalyzerResourceOptions());
+  const provider = new AnalyzerProviderResource();
+  const providerType = `pulumi:providers:${resource.type.split(':')[0]}`;
+  provider.setType(providerType);
+  provider.setName('default');
+  provider.setUrn(`urn:pulumi:test::enforcement::${providerType}::default`);
+  provider.setProperties(Struct.fromJavaScript({}));
+  request.setProvider(provider);
+  return request;
+}
