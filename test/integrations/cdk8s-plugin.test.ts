@@ -108,7 +108,7 @@ const KPLUS_TRAP = `
 const web = new kplus.Deployment(chart, 'kplus-web', {
   containers: [{ name: 'web', image: 'nginx', portNumber: 80, securityContext: { user: 1000 } }],
 });
-// cdk8s-plus-27 spells the capability CAP_NET_BIND_SERVICE (and has no ALL): set them with a patch, as examples/app does.
+// cdk8s-plus-27 spells the capability CAP_NET_BIND_SERVICE (and has no ALL): set exact names with a JSON patch.
 require('cdk8s').ApiObject.of(web).addJsonPatch(require('cdk8s').JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }));
 `;
 
