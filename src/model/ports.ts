@@ -49,3 +49,8 @@ function invalidReason(notAMap: unknown, containerPort: FieldReading<number>, pr
   if (!PROTOCOLS.has(protocol)) return `protocol ${protocol} is not TCP, UDP or SCTP`;
   return undefined;
 }
+
+/** A `containerPort` as written, for messages: `80`, or the wrong value quoted (`"80"`, `null`). */
+export function describeContainerPort(containerPort: unknown): string {
+  return typeof containerPort === 'number' ? String(containerPort) : JSON.stringify(containerPort ?? null);
+}

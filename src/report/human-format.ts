@@ -1,4 +1,5 @@
 import { CheckReport, ResourceReport } from '../check/report';
+import { describeContainerPort } from '../model/ports';
 
 const BIND_MARK = { allowed: 'binds', denied: 'DENIED', unknown: 'unknown' } as const;
 
@@ -14,10 +15,9 @@ export function formatHuman(report: CheckReport): string {
     lines.push(`${resource.source.file}:${resource.source.line}  ${describeResource(resource)}`);
     for (const container of resource.containers) {
       for (const port of container.ports) {
-        const number = typeof port.containerPort === 'number' ? port.containerPort : JSON.stringify(port.containerPort ?? null);
         // A port that does not bind has a finding that carries the reason.
         const reason = port.bind === 'allowed' ? port.reason : 'see the finding below';
-        lines.push(`    ${container.name} ${number}/${port.protocol}  ${BIND_MARK[port.bind]}  ${reason}`);
+        lines.push(`    ${container.name} ${describeContainerPort(port.containerPort)}/${port.protocol}  ${BIND_MARK[port.bind]}  ${reason}`);
       }
     }
     for (const finding of resource.findings) {

@@ -1,5 +1,5 @@
 import { canonicalCapabilityName, isAllCapabilities, NET_BIND_SERVICE } from '../model/capabilities';
-import { containerFindings } from './container-findings';
+import { containerFindings, declaresPrivilegedPort } from './container-findings';
 import { Rule } from './rule';
 
 /** LP005: capabilities added that binding a port does not need. */
@@ -18,8 +18,7 @@ export const capabilitiesBeyondNeed: Rule = {
       const extra = container.securityContext.add.filter((name) => isAllCapabilities(name) || canonicalCapabilityName(name) !== NET_BIND_SERVICE);
       if (extra.length > 0) return { message: `adds ${extra.join(', ')}: binding a port needs only NET_BIND_SERVICE`, field: 'capabilities.add' };
       const addsNetBindService = container.securityContext.add.some((name) => canonicalCapabilityName(name) === NET_BIND_SERVICE);
-      const privilegedPort = container.ports.some((port) => typeof port.containerPort === 'number' && port.containerPort < 1024);
-      return addsNetBindService && !privilegedPort
+      return addsNetBindService && !declaresPrivilegedPort(container)
         ? { message: 'adds NET_BIND_SERVICE but declares no port below 1024: remove it', field: 'capabilities.add' }
         : undefined;
     }),

@@ -21,3 +21,8 @@ export function containerFindings(
   }
   return findings;
 }
+
+/** Whether the container declares a port below 1024, the kernel's default start of the unprivileged range. */
+export function declaresPrivilegedPort(container: ContainerAnalysis): boolean {
+  return container.ports.some((port) => typeof port.containerPort === 'number' && port.containerPort < 1024);
+}

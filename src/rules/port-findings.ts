@@ -1,4 +1,5 @@
 import { PortAnalysis } from '../model/bind-analysis';
+import { describeContainerPort } from '../model/ports';
 import { RuleFinding, RuleInput } from './rule';
 
 /** One finding per declared port that matches, naming container, port and the model's reason. */
@@ -18,6 +19,5 @@ export function portFindings(input: RuleInput, matches: (port: PortAnalysis) => 
 }
 
 function describePort(port: PortAnalysis): string {
-  const number = typeof port.containerPort === 'number' ? String(port.containerPort) : JSON.stringify(port.containerPort ?? null);
-  return `${number}/${port.protocol}`;
+  return `${describeContainerPort(port.containerPort)}/${port.protocol}`;
 }

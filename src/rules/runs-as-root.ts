@@ -1,4 +1,4 @@
-import { containerFindings } from './container-findings';
+import { containerFindings, declaresPrivilegedPort } from './container-findings';
 import { Rule } from './rule';
 
 /** LP007: a container that runs as uid 0 where a non-root strategy would serve. */
@@ -19,9 +19,8 @@ export const runsAsRoot: Rule = {
   check: (input) =>
     containerFindings(input, (container) => {
       if (container.securityContext.user.kind !== 'root' || container.securityContext.kubeletRefusal !== undefined) return undefined;
-      const privileged = container.ports.some((port) => typeof port.containerPort === 'number' && port.containerPort < 1024);
       return {
-        message: privileged
+        message: declaresPrivilegedPort(container)
           ? 'runs as uid 0 to bind a privileged port: a high port, the unprivileged-port sysctl or a file capability would bind as non-root'
           : 'runs as uid 0 and binds no privileged port: run as a non-root uid',
         field: 'runAsUser',
