@@ -1,11 +1,11 @@
 // Writes docs/rules/<id>.md and docs/rules/README.md from the rules' metadata.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULES } from '../src/rules';
+import { ALL_RULES } from '../src/rules';
 import { renderRuleDoc, renderRuleIndex } from '../src/rules/rule-doc';
 
 const directory = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(directory, { recursive: true });
-for (const rule of RULES) writeFileSync(join(directory, `${rule.id}.md`), renderRuleDoc(rule));
-writeFileSync(join(directory, 'README.md'), renderRuleIndex(RULES));
-console.log(`wrote ${RULES.length} rule pages to ${directory}`);
+for (const rule of ALL_RULES) writeFileSync(join(directory, `${rule.id}.md`), renderRuleDoc(rule));
+writeFileSync(join(directory, 'README.md'), renderRuleIndex(ALL_RULES));
+console.log(`wrote ${ALL_RULES.length} rule pages to ${directory}`);

@@ -3,9 +3,17 @@ import { loadDocument } from '../input/load-document';
 import { NodeLocator } from '../input/locate-node';
 import { DocumentText, splitDocuments } from '../input/split-documents';
 import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
-import { CheckOptions, checkObject } from './check-object';
-import { formatFieldPath } from './node-path';
-import { CheckReport, CheckSummary, InputErrorReport, ResourceReport } from './report';
+import { INPUT_RULES } from '../rules';
+import { CheckedObject } from '../rules/rule';
+import { CheckOptions, checkObject, suppressionReason, suppressionsOf } from './check-object';
+import { formatFieldPath, parseFieldPath } from './node-path';
+import { CheckReport, CheckSummary, FindingReport, InputErrorReport, ResourceReport } from './report';
+
+/** An object the input rules see, with where its report is and how to locate its fields. */
+interface CollectedObject extends CheckedObject {
+  readonly report: ResourceReport & { findings: FindingReport[] };
+  readonly lineOf: (path: NodePath) => number;
+}
 
 /**
  * Checks every document of every input: each Kubernetes object becomes a resource
@@ -15,6 +23,7 @@ import { CheckReport, CheckSummary, InputErrorReport, ResourceReport } from './r
 export function checkInputs(sources: Iterable<InputSource>, options: CheckOptions): CheckReport {
   const resources: ResourceReport[] = [];
   const errors: InputErrorReport[] = [];
+  const collected: CollectedObject[] = [];
   let files = 0;
   for (const source of sources) {
     files++;
@@ -22,8 +31,9 @@ export function checkInputs(sources: Iterable<InputSource>, options: CheckOption
       errors.push({ file: source.file, document: null, line: null, message: source.message });
       continue;
     }
-    for (const document of splitDocuments(source.text)) checkDocument(source.file, document, options, resources, errors);
+    for (const document of splitDocuments(source.text)) checkDocument(source.file, document, options, resources, errors, collected);
   }
+  runInputRules(collected, options);
   return {
     schemaVersion: 1,
     runtimeProfile: options.runtimeProfile.name,
@@ -39,6 +49,7 @@ function checkDocument(
   options: CheckOptions,
   resources: ResourceReport[],
   errors: InputErrorReport[],
+  collected: CollectedObject[],
 ): void {
   const loaded = loadDocument(document.text);
   if (!loaded.ok) {
@@ -53,7 +64,33 @@ function checkDocument(
     errors.push({ file, document: document.index, line: lineOf(problem.path), message: problem.message });
   }
   for (const object of objects) {
-    resources.push(resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options));
+    const { report, analysis } = resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options);
+    resources.push(report);
+    // Only the kinds an input rule looks at are kept, with their document's locator.
+    if (object.pod !== undefined || object.kind === 'Service' || object.kind === 'Namespace') {
+      collected.push({ object, analysis, report, lineOf: (path) => lineOf([...object.path, ...path]) });
+    }
+  }
+}
+
+/** Runs the rules that need the whole input and adds their findings to the objects' reports. */
+function runInputRules(collected: readonly CollectedObject[], options: CheckOptions): void {
+  for (const rule of INPUT_RULES) {
+    for (const finding of rule.checkInput(collected)) {
+      const target = collected[finding.objectIndex];
+      const reason = suppressionReason(suppressionsOf(target.object, options), rule.id, finding.container);
+      const path = parseFieldPath(finding.path);
+      target.report.findings.push({
+        ruleId: rule.id,
+        severity: rule.severity,
+        message: finding.message,
+        container: finding.container,
+        path: formatFieldPath(path),
+        line: target.lineOf(path),
+        suppressed: reason !== undefined,
+        ...(reason === undefined ? {} : { suppressionReason: reason }),
+      });
+    }
   }
 }
 
@@ -62,9 +99,9 @@ function resourceReport(
   source: ResourceReport['source'],
   lineOf: (path: NodePath) => number,
   options: CheckOptions,
-): ResourceReport {
+): { report: ResourceReport & { findings: FindingReport[] }; analysis: CheckedObject['analysis'] } {
   const { analysis, containers, findings } = checkObject(object, options);
-  return {
+  const report = {
     source,
     apiVersion: object.apiVersion,
     kind: object.kind,
@@ -72,14 +109,15 @@ function resourceReport(
     namespace: object.namespace,
     ...(analysis === undefined ? {} : { podSecurityLevel: analysis.podSecurity.level }),
     containers,
-    findings: findings.map(({ path, suppressionReason, ...finding }) => ({
+    findings: findings.map(({ path, suppressionReason: reason, ...finding }) => ({
       ...finding,
       path: formatFieldPath(path),
       line: lineOf([...object.path, ...path]),
-      suppressed: suppressionReason !== undefined,
-      ...(suppressionReason === undefined ? {} : { suppressionReason }),
+      suppressed: reason !== undefined,
+      ...(reason === undefined ? {} : { suppressionReason: reason }),
     })),
   };
+  return { report, analysis };
 }
 
 function summarize(files: number, resources: readonly ResourceReport[], errors: readonly InputErrorReport[]): CheckSummary {

@@ -73,27 +73,34 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
     ports: container.ports.map(({ containerPort, protocol, bind, reason }) => ({ containerPort, protocol, bind, reason })),
   }));
   const objectMetadata = asObject(object.object.metadata);
-  const suppressions = [
-    ...readSuppressionAnnotation(objectMetadata, ruleIdSet()).suppressions,
-    ...(options.suppressions ?? []).filter((suppression) => appliesTo(suppression, object)),
-  ];
+  const suppressions = suppressionsOf(object, options);
   const findings: ObjectFinding[] = [];
   for (const rule of RULES) {
     for (const finding of rule.check({ pod, analysis, objectMetadata })) {
-      const suppression = suppressions.find(
-        (s) => s.ruleId === rule.id && (s.container === undefined || s.container === finding.container),
-      );
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
         message: finding.message,
         container: finding.container,
         path: podRelativeToObject(pod, finding.path),
-        suppressionReason: suppression?.reason,
+        suppressionReason: suppressionReason(suppressions, rule.id, finding.container),
       });
     }
   }
   return { analysis, containers, findings };
+}
+
+/** The suppressions that apply to an object: its own annotation's, and the configured ones that select it. */
+export function suppressionsOf(object: KubernetesObject, options: CheckOptions): Suppression[] {
+  return [
+    ...readSuppressionAnnotation(asObject(object.object.metadata), ruleIdSet()).suppressions,
+    ...(options.suppressions ?? []).filter((suppression) => appliesTo(suppression, object)),
+  ];
+}
+
+/** The reason of the suppression that covers a finding of `ruleId` on `container`, if one does. */
+export function suppressionReason(suppressions: readonly Suppression[], ruleId: string, container: string | null): string | undefined {
+  return suppressions.find((s) => s.ruleId === ruleId && (s.container === undefined || s.container === container))?.reason;
 }
 
 function appliesTo(suppression: ConfiguredSuppression, object: KubernetesObject): boolean {

@@ -11,8 +11,12 @@ export type Command =
       readonly name: 'check';
       readonly paths: readonly string[];
       readonly format: OutputFormat;
-      readonly runtimeProfile: string;
-      readonly podSecurityVersion: string;
+      /** `--runtime-profile`, when given. */
+      readonly runtimeProfile: string | undefined;
+      /** `--pss-version`, when given. */
+      readonly podSecurityVersion: string | undefined;
+      /** `--config`, when given. */
+      readonly configFile: string | undefined;
     };
 
 /** A command line that cannot be run, with what to do. */
@@ -29,8 +33,9 @@ export function parseArguments(argv: readonly string[]): Command {
   if (command !== 'check') throw new UsageError(`unknown command "${command}"; the command is "check"`);
   const paths: string[] = [];
   let format: string = 'human';
-  let runtimeProfile = 'strict';
-  let podSecurityVersion = 'latest';
+  let runtimeProfile: string | undefined;
+  let podSecurityVersion: string | undefined;
+  let configFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i];
     if (word === '--') {
@@ -52,9 +57,10 @@ export function parseArguments(argv: readonly string[]): Command {
     if (flag === '--format' || flag === '-f') format = value();
     else if (flag === '--runtime-profile') runtimeProfile = value();
     else if (flag === '--pss-version') podSecurityVersion = value();
+    else if (flag === '--config' || flag === '-c') configFile = value();
     else throw new UsageError(`unknown option "${flag}"`);
   }
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   if (paths.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
-  return { name: 'check', paths, format: format as OutputFormat, runtimeProfile, podSecurityVersion };
+  return { name: 'check', paths, format: format as OutputFormat, runtimeProfile, podSecurityVersion, configFile };
 }

@@ -1,29 +1,43 @@
 import { checkInputs } from '../check/check-inputs';
 import { exitStatusOf } from '../check/report';
 import { readSources } from '../input/read-sources';
-import { resolvePolicyVersion } from '../model/pss';
-import { findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
+import { CheckOptions } from '../check/check-object';
+import { checkOptionsOf } from '../check/enforcement-config';
 import { formatHuman } from '../report/human-format';
 import { formatJson } from '../report/json-format';
 import { formatSarif } from '../report/sarif-format';
 import { Command } from './arguments';
+import { ConfigFileError, readConfigFile } from './config-file';
 import { CliOutput } from './main';
 import { packageVersion } from './package-version';
 
 /** Runs `check` and returns its exit status. */
 export function runCheck(command: Command & { name: 'check' }, output: CliOutput): number {
-  const runtimeProfile = findRuntimeProfile(command.runtimeProfile);
-  if (runtimeProfile === undefined) {
-    output.stderr(`k8s-least-privilege: unknown runtime profile "${command.runtimeProfile}"; one of: ${runtimeProfileNames().join(', ')}\n`);
-    return 2;
-  }
+  let options: CheckOptions;
   try {
-    resolvePolicyVersion(command.podSecurityVersion);
+    const config = command.configFile === undefined ? {} : readConfigFile(command.configFile);
+    options = checkOptionsOf(
+      {
+        runtimeProfile: command.runtimeProfile ?? config.runtimeProfile,
+        podSecurityVersion: command.podSecurityVersion ?? config.podSecurityVersion,
+        suppressions: config.suppressions,
+      },
+      {
+        runtimeProfile: command.runtimeProfile === undefined ? `${command.configFile}: runtimeProfile` : '--runtime-profile',
+        podSecurityVersion: command.podSecurityVersion === undefined ? `${command.configFile}: podSecurityVersion` : '--pss-version',
+        suppressions: `${command.configFile}: suppressions`,
+      },
+    );
   } catch (error) {
-    output.stderr(`k8s-least-privilege: --pss-version: ${(error as Error).message}\n`);
+    if (error instanceof ConfigFileError) {
+      output.stderr(`k8s-least-privilege: --config ${error.message}\n`);
+      return 2;
+    }
+    if (!(error instanceof Error) || !error.message.startsWith('k8s-least-privilege: ')) throw error;
+    output.stderr(`${error.message}\n`);
     return 2;
   }
-  const report = checkInputs(readSources(command.paths), { runtimeProfile, podSecurityVersion: command.podSecurityVersion });
+  const report = checkInputs(readSources(command.paths), options);
   const formatted =
     command.format === 'json' ? formatJson(report) : command.format === 'sarif' ? formatSarif(report, packageVersion()) : formatHuman(report);
   output.stdout(formatted);

@@ -24,6 +24,9 @@ Options:
                              strict, which assumes no runtime help and so holds on all.
                              One of: ${runtimeProfiles.join(', ')}
   --pss-version VERSION      Pod Security Standards policy version: latest (default) or v1.N
+  -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion and
+                             suppressions [{rule, reason, kind?, name?, namespace?, container?}];
+                             the flags above override it
   -h, --help                 show this help
 
 Exit status: 0 no error finding; 1 at least one error finding; 2 an input or usage

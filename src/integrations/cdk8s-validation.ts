@@ -2,8 +2,8 @@ import { checkInputs } from '../check/check-inputs';
 import { CheckOptions } from '../check/check-object';
 import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
 import { readSources } from '../input/read-sources';
-import { RULES } from '../rules';
-import { checkOptionsOf, EnforcementConfig } from './enforcement-config';
+import { ALL_RULES } from '../rules';
+import { checkOptionsOf, EnforcementConfig } from '../check/enforcement-config';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
@@ -94,7 +94,7 @@ export class LeastPrivilegeValidation {
 /** One violation per rule that found something, in rule order; one entry per resource. */
 function violationsOf(resources: readonly ResourceReport[]): Cdk8sValidationViolation[] {
   const violations: Cdk8sValidationViolation[] = [];
-  for (const rule of RULES) {
+  for (const rule of ALL_RULES) {
     const violatingResources = [];
     for (const resource of resources) {
       const findings = resource.findings.filter((finding) => finding.ruleId === rule.id);

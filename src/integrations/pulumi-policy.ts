@@ -12,7 +12,7 @@ import { asObject } from '../model/json-value';
 import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, objectsInDocument, WORKLOAD_KINDS } from '../model/workload';
 import { Rule, RULES, Severity } from '../rules';
-import { checkOptionsOf, EnforcementConfig } from './enforcement-config';
+import { checkOptionsOf, EnforcementConfig } from '../check/enforcement-config';
 import { describeChanges, hardenSecurityContext } from './harden-security-context';
 import { isPrefix, PlainProperties, plainProperties, unknownScope, valueAt } from './pulumi-properties';
 
@@ -47,6 +47,23 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
       pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
       default: 'latest',
       description: 'The Pod Security Standards policy version the pod is evaluated at.',
+    },
+    suppressions: {
+      type: 'array',
+      description: 'Findings to suppress, each with a reason; suppressed findings are not reported as violations.',
+      items: {
+        type: 'object',
+        required: ['rule', 'reason'],
+        additionalProperties: false,
+        properties: {
+          rule: { type: 'string', pattern: '^LP[0-9]{3}$' },
+          reason: { type: 'string', minLength: 1 },
+          kind: { type: 'string' },
+          name: { type: 'string' },
+          namespace: { type: 'string' },
+          container: { type: 'string' },
+        },
+      },
     },
   },
 };
@@ -140,7 +157,8 @@ function rulePolicy(rule: Rule): ResourceValidationPolicy {
       const { findings, withheldFor } = cachedCheck(args.type, resource, checkOptionsOf(args.getConfig<EnforcementConfig>()));
       let withheld = false;
       for (const finding of findings) {
-        if (finding.ruleId !== rule.id) continue;
+        // A suppression (annotation or policy config) always carries a reason; it is not a violation.
+        if (finding.ruleId !== rule.id || finding.suppressionReason !== undefined) continue;
         if (finding.judged) reportViolation(`[${rule.id}] ${formatFieldPath(finding.path)}: ${finding.message}`);
         else withheld = true;
       }
@@ -195,7 +213,7 @@ const CACHE_SIZE = 16;
 const cache = new Map<string, ResourceCheck>();
 
 function cachedCheck(type: string, resource: KubernetesResource, options: CheckOptions): ResourceCheck {
-  const key = JSON.stringify([type, options.runtimeProfile.name, options.podSecurityVersion, resource.value, resource.unknownPaths]);
+  const key = JSON.stringify([type, options.runtimeProfile.name, options.podSecurityVersion, options.suppressions, resource.value, resource.unknownPaths]);
   let result = cache.get(key);
   if (result === undefined) {
     result = checkResource(resource, options);

@@ -1,6 +1,6 @@
 import type * as Sarif from 'sarif';
 import { CheckReport } from '../check/report';
-import { Rule, RULES, Severity } from '../rules';
+import { ALL_RULES, RuleMetadata, Severity } from '../rules';
 
 /** Where the rule docs are published; each rule's help URI is `<base>/<id>.md`. */
 export const RULE_DOCS_BASE_URI = 'https://github.com/k8s-least-privilege/k8s-least-privilege/blob/main/docs/rules';
@@ -13,7 +13,7 @@ const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { 
  * input errors as tool notifications (and the run marked unsuccessful).
  */
 export function formatSarif(report: CheckReport, toolVersion: string): string {
-  const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
+  const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
   const results: Sarif.Result[] = [];
   for (const resource of report.resources) {
     for (const finding of resource.findings) {
@@ -42,7 +42,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
             name: 'k8s-least-privilege',
             version: toolVersion,
             informationUri: 'https://github.com/k8s-least-privilege/k8s-least-privilege',
-            rules: RULES.map(ruleDescriptor),
+            rules: ALL_RULES.map(ruleDescriptor),
           },
         },
         invocations: [
@@ -70,7 +70,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function ruleDescriptor(rule: Rule): Sarif.ReportingDescriptor {
+function ruleDescriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {
   return {
     id: rule.id,
     name: rule.name,

@@ -7,7 +7,9 @@ import { podSecurityLevelMissed } from './pod-security-level-missed';
 import { portBindUnknown } from './port-bind-unknown';
 import { portBindsOnlyOnLoweringRuntimes } from './port-binds-only-on-lowering-runtimes';
 import { portCannotBind } from './port-cannot-bind';
-import { Rule } from './rule';
+import { InputRule, Rule, RuleMetadata } from './rule';
+import { namespaceEnforceLevelMissed, namespaceWarnLevelMissed } from './namespace-level';
+import { serviceTargetPortUnmatched } from './service-target-port';
 import { runAsNonRootContradicted } from './run-as-non-root-contradicted';
 import { runsAsRoot } from './runs-as-root';
 import { suppressionWithoutReason } from './suppression-annotation';
@@ -20,7 +22,7 @@ let ruleIds: ReadonlySet<string> | undefined;
 
 /** The ids of every rule. */
 export function ruleIdSet(): ReadonlySet<string> {
-  return (ruleIds ??= new Set(RULES.map((rule) => rule.id)));
+  return (ruleIds ??= new Set(ALL_RULES.map((rule) => rule.id)));
 }
 
 /** Every rule, in id order. */
@@ -43,3 +45,9 @@ export const RULES: readonly Rule[] = [
   fileCapabilityAnnotationInvalid,
   podSecurityLevelMissed,
 ];
+
+/** The rules that need the whole input at once (the CLI and the cdk8s plugin run them). */
+export const INPUT_RULES: readonly InputRule[] = [serviceTargetPortUnmatched, namespaceEnforceLevelMissed, namespaceWarnLevelMissed];
+
+/** Every rule's metadata, pod rules and input rules, in id order: for docs, SARIF and suppressions. */
+export const ALL_RULES: readonly RuleMetadata[] = [...RULES, ...INPUT_RULES].sort((a, b) => (a.id < b.id ? -1 : 1));

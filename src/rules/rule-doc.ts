@@ -1,7 +1,7 @@
-import { Rule } from './rule';
+import { RuleMetadata } from './rule';
 
 /** The rule's documentation page (`docs/rules/<id>.md`), made from its metadata so the two cannot drift. */
-export function renderRuleDoc(rule: Rule): string {
+export function renderRuleDoc(rule: RuleMetadata): string {
   const pss = rule.podSecurityChecks.length === 0 ? 'none' : rule.podSecurityChecks.map((check) => `\`${check}\``).join(', ');
   return [
     `# ${rule.id} \`${rule.name}\``,
@@ -35,7 +35,7 @@ export function renderRuleDoc(rule: Rule): string {
 }
 
 /** The index page (`docs/rules/README.md`). */
-export function renderRuleIndex(rules: readonly Rule[]): string {
+export function renderRuleIndex(rules: readonly RuleMetadata[]): string {
   return [
     '# Rules',
     '',

@@ -1,6 +1,6 @@
 import { PodAnalysis } from '../model/analyze';
 import { JsonObject } from '../model/json-value';
-import { PodTemplate } from '../model/workload';
+import { KubernetesObject, PodTemplate } from '../model/workload';
 
 /** How much a finding matters: an `error` fails the check (exit status 1). */
 export type Severity = 'error' | 'warning' | 'info';
@@ -25,6 +25,9 @@ export interface RuleFinding {
   readonly message: string;
 }
 
+/** What every rule carries besides its check: the metadata its docs, SARIF and policies are made from. */
+export type RuleMetadata = Omit<Rule, 'check'>;
+
 /** A rule over the model's view of a pod, with the metadata its docs are made from. */
 export interface Rule {
   /** The stable id, e.g. `LP001`. */
@@ -43,4 +46,34 @@ export interface Rule {
   readonly podSecurityChecks: readonly string[];
   /** The findings for one pod. */
   check(input: RuleInput): RuleFinding[];
+}
+
+/** One object of the whole input, with the model's analysis when it carries a pod. */
+export interface CheckedObject {
+  /** The object. */
+  readonly object: KubernetesObject;
+  /** The model's analysis of its pod, at the check's options; `undefined` for objects without a pod. */
+  readonly analysis: PodAnalysis | undefined;
+}
+
+/** One problem a cross-resource rule found, on one object of the input. */
+export interface InputRuleFinding {
+  /** The index of the object concerned in the list the rule was given. */
+  readonly objectIndex: number;
+  /** The container concerned, or `null`. */
+  readonly container: string | null;
+  /** The offending field, from the object's root: `spec.ports[0].targetPort`. */
+  readonly path: string;
+  /** What is wrong and what to do. */
+  readonly message: string;
+}
+
+/**
+ * A rule that needs several objects of the same input at once (a Service and the pods it
+ * selects, a Namespace and the pods in it). It runs where the whole input is known: the
+ * CLI and the cdk8s plugin, not the Pulumi pack, which sees one resource at a time.
+ */
+export interface InputRule extends RuleMetadata {
+  /** The findings over every object of the input. */
+  checkInput(objects: readonly CheckedObject[]): InputRuleFinding[];
 }

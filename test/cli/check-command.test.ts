@@ -101,7 +101,7 @@ describe('check: exit status and formats', () => {
   test.each([
     [['check'], /name at least one file/],
     [['check', '--format', 'xml', 'x'], /--format must be one of human, json/],
-    [['check', '--runtime-profile', 'podman', CLEAN], /unknown runtime profile "podman"/],
+    [['check', '--runtime-profile', 'podman', CLEAN], /--runtime-profile "podman" is not one of strict/],
     [['check', '--pss-version', 'v2', CLEAN], /--pss-version/],
     [['check', '--bogus', CLEAN], /unknown option "--bogus"/],
     [['lint'], /unknown command "lint"/],

@@ -1,0 +1,90 @@
+import { asArray, asObject } from '../model/json-value';
+import { resolvePolicyVersion } from '../model/pss';
+import { ruleIdSet } from '../rules';
+import { CheckOptions, ConfiguredSuppression } from './check-object';
+import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
+
+/**
+ * What an enforcement point is configured with: the Pulumi policies' config, the cdk8s
+ * plugin's `properties:` and the CLI's `--config` file and flags alike.
+ */
+export interface EnforcementConfig {
+  /**
+   * The runtime the bind verdicts hold for: `strict`, `containerd-1`, `cri-o`, `containerd-2`,
+   * `docker` (aliases `kind`, `k3s`, `minikube`).
+   * @default 'strict' — no runtime help assumed, so a verdict holds on every runtime
+   */
+  readonly runtimeProfile?: string;
+  /**
+   * The Pod Security Standards policy version (`latest`, `v1.25` …).
+   * @default 'latest'
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * Suppressions, each with a reason: `{ rule, reason, kind?, name?, namespace?, container? }`.
+   * @default []
+   */
+  readonly suppressions?: unknown;
+}
+
+/** How the settings are called where they were given, for messages (`--runtime-profile` on the command line). */
+export interface SettingNames {
+  /** @default 'runtimeProfile' */
+  readonly runtimeProfile?: string;
+  /** @default 'podSecurityVersion' */
+  readonly podSecurityVersion?: string;
+  /** @default 'suppressions' */
+  readonly suppressions?: string;
+}
+
+const SUPPRESSION_KEYS = new Set(['rule', 'reason', 'kind', 'name', 'namespace', 'container']);
+
+/**
+ * The check options a configuration stands for.
+ * @throws Error naming the accepted values, on a profile or policy version that does not exist.
+ */
+export function checkOptionsOf(config: EnforcementConfig, names: SettingNames = {}): CheckOptions {
+  const profileName = config.runtimeProfile ?? DEFAULT_RUNTIME_PROFILE.name;
+  const runtimeProfile = findRuntimeProfile(profileName);
+  if (runtimeProfile === undefined) {
+    throw new Error(
+      `k8s-least-privilege: ${names.runtimeProfile ?? 'runtimeProfile'} ${JSON.stringify(profileName)} is not one of ${runtimeProfileNames().join(', ')}`,
+    );
+  }
+  const podSecurityVersion = config.podSecurityVersion ?? 'latest';
+  try {
+    resolvePolicyVersion(podSecurityVersion);
+  } catch (error) {
+    throw new Error(`k8s-least-privilege: ${names.podSecurityVersion ?? 'podSecurityVersion'}: ${(error as Error).message}`);
+  }
+  const suppressions = configuredSuppressions(config.suppressions, names.suppressions ?? 'suppressions');
+  return { runtimeProfile, podSecurityVersion, suppressions };
+}
+
+/**
+ * Reads configured suppressions. Every mistake is an error naming the entry: a config that
+ * silently suppressed nothing, or everything, would be worse than none.
+ */
+function configuredSuppressions(raw: unknown, name: string): ConfiguredSuppression[] {
+  if (raw === undefined || raw === null) return [];
+  const list = asArray(raw);
+  if (list === undefined) throw new Error(`k8s-least-privilege: ${name} must be a list`);
+  return list.map((entry, index) => {
+    const where = `k8s-least-privilege: ${name}[${index}]`;
+    const suppression = asObject(entry);
+    if (suppression === undefined) throw new Error(`${where} must be a map with rule and reason`);
+    for (const key of Object.keys(suppression)) {
+      if (!SUPPRESSION_KEYS.has(key)) throw new Error(`${where}: unknown key "${key}"; the keys are ${[...SUPPRESSION_KEYS].join(', ')}`);
+    }
+    const { rule, reason } = suppression;
+    if (typeof rule !== 'string' || !ruleIdSet().has(rule)) throw new Error(`${where}: rule ${JSON.stringify(rule)} names no rule`);
+    if (typeof reason !== 'string' || reason.trim() === '') throw new Error(`${where}: a suppression of ${rule} needs a reason`);
+    const selector = (key: string) => {
+      const value = suppression[key];
+      if (value === undefined || value === null) return {};
+      if (typeof value !== 'string') throw new Error(`${where}: ${key} must be a string`);
+      return { [key]: value };
+    };
+    return { ruleId: rule, reason: reason.trim(), ...selector('kind'), ...selector('name'), ...selector('namespace'), ...selector('container') };
+  });
+}

@@ -1,0 +1,96 @@
+import { asObject, objectField } from '../model/json-value';
+import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
+import { evaluatePodSecurity, resolvePolicyVersion } from '../model/pss';
+import { CheckedObject, InputRule, InputRuleFinding, RuleMetadata } from './rule';
+
+/** The Pod Security Admission modes a namespace label sets. */
+type AdmissionMode = 'enforce' | 'audit' | 'warn';
+
+/** The level and version one mode of a Namespace's labels asks for. */
+interface NamespaceTarget {
+  readonly level: PodSecurityLevel;
+  readonly version: string;
+}
+
+/**
+ * The target a Namespace's `pod-security.kubernetes.io/<mode>[-version]` labels set, as the
+ * admission controller reads them; `undefined` when the label is absent or not a level (the
+ * controller then falls back to its configured default, which the input does not show).
+ */
+function namespaceTarget(namespace: CheckedObject, mode: AdmissionMode): NamespaceTarget | undefined {
+  const labels = objectField(asObject(namespace.object.object.metadata), 'labels');
+  const level = labels?.[`pod-security.kubernetes.io/${mode}`];
+  if (typeof level !== 'string' || !POD_SECURITY_LEVELS.includes(level as PodSecurityLevel)) return undefined;
+  const version = labels?.[`pod-security.kubernetes.io/${mode}-version`];
+  try {
+    return { level: level as PodSecurityLevel, version: resolvePolicyVersion(typeof version === 'string' ? version : 'latest') };
+  } catch {
+    // An unparseable version label makes the controller use the latest policy.
+    return { level: level as PodSecurityLevel, version: resolvePolicyVersion('latest') };
+  }
+}
+
+/**
+ * A rule reporting pods that miss the level a Namespace in the same input sets for some
+ * admission modes, with the upstream checks that fail at the label's version.
+ */
+function namespaceLevelRule(modes: readonly AdmissionMode[], consequence: string, metadata: RuleMetadata): InputRule {
+  return {
+    ...metadata,
+    checkInput: (objects) => {
+      const namespaces = new Map(objects.filter((entry) => entry.object.kind === 'Namespace').map((entry) => [entry.object.name, entry]));
+      const findings: InputRuleFinding[] = [];
+      objects.forEach((entry, objectIndex) => {
+        const { pod, namespace } = entry.object;
+        if (pod === undefined || entry.analysis === undefined || namespace === null) return;
+        const namespaceEntry = namespaces.get(namespace);
+        if (namespaceEntry === undefined) return;
+        for (const mode of modes) {
+          const target = namespaceTarget(namespaceEntry, mode);
+          if (target === undefined) continue;
+          const evaluation =
+            target.version === entry.analysis.podSecurity.version ? entry.analysis.podSecurity : evaluatePodSecurity(pod, { version: target.version });
+          if (POD_SECURITY_LEVELS.indexOf(evaluation.level) >= POD_SECURITY_LEVELS.indexOf(target.level)) continue;
+          const failing = evaluation.violations
+            .filter((violation) => target.level === 'restricted' || violation.level === 'baseline')
+            .map((violation) => `${violation.checkId} (${violation.detail})`);
+          findings.push({
+            objectIndex,
+            container: null,
+            path: 'metadata.namespace',
+            message:
+              `namespace "${namespace}" sets pod-security.kubernetes.io/${mode}=${target.level} (${target.version}) and the pod meets only ` +
+              `${evaluation.level}: ${consequence}; failing: ${failing.join('; ')}`,
+          });
+        }
+      });
+      return findings;
+    },
+  };
+}
+
+/** LP021: the pod misses the level its Namespace enforces: admission rejects it. */
+export const namespaceEnforceLevelMissed = namespaceLevelRule(['enforce'], 'the admission controller rejects its pods', {
+  id: 'LP021',
+  name: 'namespace-enforce-level-missed',
+  title: 'The pod misses the Pod Security level its Namespace enforces',
+  severity: 'error',
+  podSecurityChecks: [],
+  rationale:
+    'Pod Security Admission rejects every pod that misses the enforce level of its namespace (at the enforce-version); ' +
+    'a Deployment is accepted but its ReplicaSet never creates a pod. Checked when the Namespace is in the same input.',
+  remediation: 'Fix each failing check listed, or deploy to a namespace whose level the pod meets.',
+});
+
+/** LP022: the pod misses the level its Namespace audits or warns about. */
+export const namespaceWarnLevelMissed = namespaceLevelRule(['warn', 'audit'], 'the API server warns (or audits) on every pod', {
+  id: 'LP022',
+  name: 'namespace-warn-level-missed',
+  title: 'The pod misses the Pod Security level its Namespace warns or audits at',
+  severity: 'warning',
+  podSecurityChecks: [],
+  rationale:
+    'A namespace often warns at a stricter level than it enforces, ahead of tightening enforcement: pods that miss it ' +
+    'will be rejected once the namespace enforces that level.',
+  remediation: 'Fix each failing check listed before the namespace enforces the level.',
+});
