@@ -1,3 +1,4 @@
+import { POD_SECURITY_CHECKS } from '../model/pss';
 import { Rule, RuleFinding } from './rule';
 
 /** A rule's metadata, for rules that report a Pod Security Standards check's violations. */
@@ -10,6 +11,7 @@ export type PodSecurityCheckRuleDefinition = Omit<Rule, 'check'>;
  */
 export function podSecurityCheckRule(definition: PodSecurityCheckRuleDefinition): Rule {
   const checks = new Set(definition.podSecurityChecks);
+  const sources = new Map(POD_SECURITY_CHECKS.map((check) => [check.id, check.source]));
   return {
     ...definition,
     check: ({ analysis }): RuleFinding[] =>
@@ -18,7 +20,7 @@ export function podSecurityCheckRule(definition: PodSecurityCheckRuleDefinition)
         .map((violation) => ({
           container: violation.container ?? null,
           path: violation.fieldPaths[0] ?? 'spec',
-          message: `${violation.reason}: ${violation.detail} (Pod Security check ${violation.checkId}, ${violation.level})`,
+          message: `${violation.reason}: ${violation.detail} (Pod Security check ${violation.checkId}, ${violation.level}: ${sources.get(violation.checkId)})`,
         })),
   };
 }

@@ -32,6 +32,13 @@ describe('every rule has a compliant and a non-compliant case', () => {
   });
 });
 
+test('a Pod Security finding says what is allowed and links the upstream check', () => {
+  const c = RULE_CASES.find((x) => x.ruleId === 'LP010')!;
+  const [object] = objectsInDocument(c.nonCompliant).objects;
+  const finding = checkObject(object, { runtimeProfile: findRuntimeProfile('strict')! }).findings.find((f) => f.ruleId === 'LP010')!;
+  expect(finding.message).toMatch(/^privileged: container "web" must not set securityContext.privileged=true \(Pod Security check privileged, baseline: https:\/\/github.com\/kubernetes\/pod-security-admission\/.*check_privileged.go\)$/);
+});
+
 describe('suppressions', () => {
   test('a suppression with a reason marks the finding suppressed and keeps it', () => {
     const c = RULE_CASES.find((x) => x.ruleId === 'LP007')!;
