@@ -35,6 +35,15 @@ const project = new typescript.TypeScriptProject({
     '@pulumi/pulumi@^3.200.0',
     'cdk8s-cli@^2.200.0',
     'fast-check@^3.23.0',
+    // The Pulumi component (PrivilegedPortService for @pulumi/kubernetes), tested with Pulumi's mocks.
+    '@pulumi/kubernetes@^4.34.2',
+    // The constructs support cdk8s-plus 28 to 33 beside 27; each is tested.
+    'cdk8s-plus-28@2.5.6',
+    'cdk8s-plus-29@2.6.0',
+    'cdk8s-plus-30@2.4.10',
+    'cdk8s-plus-31@2.6.43',
+    'cdk8s-plus-32@2.5.92',
+    'cdk8s-plus-33@2.5.57',
     // The runtime harness speaks CRI to containerd over gRPC itself (no crictl build).
     '@grpc/grpc-js@^1.14.0',
     '@grpc/proto-loader@^0.8.0',
