@@ -1,7 +1,10 @@
 /**
  * One containerd daemon per runtime profile, with a private root, state, socket and CNI
- * configuration under test/.work/runtime/containerd-<profile>/, running inside a network
- * namespace of its own so that nothing is added to the host's network.
+ * configuration under test/.work/runtime/containerd-<profile>[-jest<worker>]/, running inside
+ * a network namespace of its own so that nothing is added to the host's network. Each jest
+ * worker has its own directories, so runtime test files may run in parallel workers (and
+ * beside full-matrix.ts); the test files of one worker run one after another, each starting
+ * and stopping its own daemons.
  *
  * Two instances rather than one restarted between profiles: a pod can be run under
  * either profile in any order, the same pod under both at once (one per core), and a
@@ -40,7 +43,8 @@ const STOP_TIMEOUT_MS = 10_000;
 export class Containerd {
   /** Starts containerd for `profile` in a new network namespace and imports the probe image. */
   static async start(profile: RuntimeProfile): Promise<Containerd> {
-    const dir = join(runtimeWorkDir(), `containerd-${profile}`);
+    const worker = process.env.JEST_WORKER_ID;
+    const dir = join(runtimeWorkDir(), `containerd-${profile}${worker ? `-jest${worker}` : ''}`);
     stopStale(dir);
     for (const sub of ['root', 'state', 'net.d', 'ipam', 'pods']) mkdirSync(join(dir, sub), { recursive: true });
     const socket = join(dir, 'containerd.sock');

@@ -68,4 +68,25 @@ describe('planPod (kubelet translation)', () => {
     expect(hostNetSysctl.podRefusal).toMatch(/not allowed with host net enabled/);
     expect(hostNetSysctl.sandbox.linux.security_context.namespace_options.network).toBe('NODE');
   });
+
+  test('plans init containers first, in order, translated like the others', () => {
+    const { sandbox, containers } = plan({
+      spec: {
+        initContainers: [{ name: 'warmup', ports: [{ containerPort: 53, protocol: 'UDP' }], securityContext: { runAsUser: 0, privileged: true } }],
+        containers: [{ name: 'web', ports: [{ containerPort: 80 }] }],
+      },
+    });
+    expect(containers.map((c) => [c.name, c.type])).toEqual([['warmup', 'initContainer'], ['web', 'container']]);
+    expect(containers[0].config!.args).toEqual(['udp:53']);
+    expect(containers[0].config!.linux.security_context.privileged).toBe(true);
+    // kubelet's HasPrivilegedContainer looks at init containers too.
+    expect(sandbox.linux.security_context.privileged).toBe(true);
+  });
+
+  test('refuses an init container the API server rejects, naming its field', () => {
+    const { podRefusal } = plan({
+      spec: { initContainers: [{ name: 'i', securityContext: { allowPrivilegeEscalation: false, privileged: true } }], containers: [{ name: 'a' }] },
+    });
+    expect(podRefusal).toMatch(/spec\.initContainers\[0\]\.securityContext/);
+  });
 });

@@ -30,6 +30,10 @@
  * - A sysctl outside kubelet's safe set, or a `net.*` sysctl with hostNetwork: kubelet
  *   rejects the pod, SysctlForbidden (pkg/kubelet/sysctl/safe_sysctls.go, allowlist.go).
  *
+ * Init containers are planned like regular containers and listed first, in order; the harness
+ * runs them one at a time before the others, as kubelet does (kuberuntime_manager.go
+ * computePodActions: each init container must finish before the next starts).
+ *
  * Not translated, because nothing here depends on them: resources, volumes, probes,
  * environment, masked/readonly /proc paths (containerd applies its defaults), SELinux and
  * AppArmor (neither is enabled on the test machine). The workload's command is replaced by
@@ -69,10 +73,13 @@ export interface SandboxPlacement {
   readonly logDirectory: string;
 }
 
+/** Which list of the pod spec a container comes from. */
+export type ContainerType = 'initContainer' | 'container';
+
 /** One container of the pod, ready to create, or refused before it could run. */
 export type ContainerPlan =
-  | { readonly name: string; readonly ports: readonly KubeContainerPort[]; readonly config: ContainerConfig; readonly refusal?: undefined }
-  | { readonly name: string; readonly ports: readonly KubeContainerPort[]; readonly config?: undefined; readonly refusal: string };
+  | { readonly name: string; readonly type: ContainerType; readonly ports: readonly KubeContainerPort[]; readonly config: ContainerConfig; readonly refusal?: undefined }
+  | { readonly name: string; readonly type: ContainerType; readonly ports: readonly KubeContainerPort[]; readonly config?: undefined; readonly refusal: string };
 
 /** The CRI requests for a pod, or the reason no sandbox is ever created. */
 export interface PodPlan {
@@ -86,14 +93,19 @@ export interface PodPlan {
 export type ImageUserLookup = (image: string) => ImageUser | undefined;
 
 /**
- * Builds the CRI requests for `pod`, one ContainerConfig per regular container. Each
- * container runs the probe (the setcap copy when the pod's file-capabilities annotation
- * for it says `cap_net_bind_service=+ep`) with every declared port as an argument.
+ * Builds the CRI requests for `pod`, one ContainerConfig per init container (in order, first)
+ * and per regular container. Each container runs the probe (the setcap copy when the pod's
+ * file-capabilities annotation for it says `cap_net_bind_service=+ep`) with every declared
+ * port as an argument.
  */
 export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: ImageUserLookup): PodPlan {
-  if (pod.spec.initContainers?.length || pod.spec.ephemeralContainers?.length) {
-    throw new Error('runtime harness: init and ephemeral containers are not run; test their ports in a pod of their own');
+  if (pod.spec.ephemeralContainers?.length) {
+    // Ephemeral containers are added to a running pod through its ephemeralcontainers
+    // subresource (kubectl debug); no workload template carries them.
+    throw new Error('runtime harness: ephemeral containers are not run; test their ports in a pod of their own');
   }
+  const initContainers = pod.spec.initContainers ?? [];
+  const allContainers = [...initContainers, ...pod.spec.containers];
   const namespaces = namespacesForPod(pod);
   const podSc = pod.spec.securityContext ?? {};
   const supplementalGroups = [...(podSc.fsGroup !== undefined ? [podSc.fsGroup] : []), ...(podSc.supplementalGroups ?? [])];
@@ -112,7 +124,7 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
         ...(podSc.runAsUser !== undefined ? { run_as_user: { value: podSc.runAsUser } } : {}),
         ...(podSc.runAsGroup !== undefined ? { run_as_group: { value: podSc.runAsGroup } } : {}),
         supplemental_groups: supplementalGroups,
-        privileged: pod.spec.containers.some((c) => c.securityContext?.privileged === true),
+        privileged: allContainers.some((c) => c.securityContext?.privileged === true),
         seccomp: seccompProfile(podSc.seccompProfile),
       },
       sysctls,
@@ -120,13 +132,14 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
   };
 
   const podRefusal = apiValidationRefusal(pod) ?? sysctlAdmissionRefusal(pod);
-  const containers = pod.spec.containers.map((container): ContainerPlan => {
+  const containers = allContainers.map((container, index): ContainerPlan => {
+    const type: ContainerType = index < initContainers.length ? 'initContainer' : 'container';
     const ports = container.ports ?? [];
     const image = probeImageFor(container);
     const effective = effectiveSecurityContext(pod, container);
     const user = imageUser(image);
     const refusal = podRefusal ?? runAsNonRootRefusal(effective, user);
-    if (refusal !== undefined) return { name: container.name, ports, refusal };
+    if (refusal !== undefined) return { name: container.name, type, ports, refusal };
     const securityContext: ContainerConfig['linux']['security_context'] = {
       ...(effective.capabilities
         ? { capabilities: { add_capabilities: [...(effective.capabilities.add ?? [])], drop_capabilities: [...(effective.capabilities.drop ?? [])] } }
@@ -153,7 +166,7 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
       annotations: {},
       linux: { security_context: securityContext },
     };
-    return { name: container.name, ports, config };
+    return { name: container.name, type, ports, config };
   });
   return { sandbox, podRefusal, containers };
 }
@@ -218,10 +231,10 @@ function runAsNonRootRefusal(effective: KubeSecurityContext, user: ImageUser | u
 }
 
 function apiValidationRefusal(pod: KubePod): string | undefined {
-  for (const [index, container] of pod.spec.containers.entries()) {
+  const listed = (field: 'initContainers' | 'containers') => (pod.spec[field] ?? []).map((container, index) => ({ container, path: `spec.${field}[${index}].securityContext` }));
+  for (const { container, path } of [...listed('initContainers'), ...listed('containers')]) {
     const sc = container.securityContext;
     if (sc?.allowPrivilegeEscalation !== false) continue;
-    const path = `spec.containers[${index}].securityContext`;
     if (sc.privileged === true) return `API server: ${path}: cannot set \`allowPrivilegeEscalation\` to false and \`privileged\` to true`;
     if (sc.capabilities?.add?.includes('CAP_SYS_ADMIN')) {
       return `API server: ${path}: cannot set \`allowPrivilegeEscalation\` to false and \`capabilities.Add\` CAP_SYS_ADMIN`;

@@ -180,6 +180,11 @@ export class CriClient {
     await this.call(this.runtime, 'StartContainer', { container_id: containerId });
   }
 
+  /** Stops the container at once (SIGKILL: a timeout of 0); its sandbox's removal removes it. */
+  async stopContainer(containerId: string): Promise<void> {
+    await this.call(this.runtime, 'StopContainer', { container_id: containerId, timeout: 0 });
+  }
+
   /** The container's status and, from the verbose info, the PID of its process (0 when not running). */
   async containerStatus(containerId: string): Promise<{ status: ContainerStatus; pid: number }> {
     const response = await this.call<{ status: ContainerStatus } & VerboseInfo>(this.runtime, 'ContainerStatus', { container_id: containerId, verbose: true });

@@ -2,8 +2,9 @@
  * Runtime truth, full product: every combination of the matrix dimensions (960
  * securityContexts, API-invalid ones included) under both runtime profiles, compared with
  * the capability model; then the seed and edge cases. Writes the observed matrix to
- * docs/verification.md. Not part of `npm test`: 1,958 pods, about 7 minutes here
- * (two pods at a time, ~200 ms per pod of wall time).
+ * docs/verification.md, one row per distinct outcome (section `runtime-matrix-full`), and
+ * one row per pod to test/.work/runtime/full-matrix.md. Not part of `npm test`: 1,958 pods,
+ * about 7 minutes here (two pods at a time, ~200 ms per pod of wall time).
  *
  *   sudo test/runtime/setup.sh
  *   sudo node_modules/.bin/ts-node --transpile-only test/runtime/full-matrix.ts [--limit N]
@@ -15,7 +16,10 @@ import { RUNTIME_PROFILES } from './containerd';
 import { runPod, runtimeAvailable, stopRuntimes } from './harness';
 import { compareWithModel, describeDisagreements, edgeCases, LabelledPod, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
 import { fullProduct } from './pairwise';
-import { MatrixRow, writeVerificationTable } from './verification-doc';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runtimeWorkDir } from './paths';
+import { MatrixRow, renderOutcomeSummary, renderTable, writeVerificationSection } from './verification-doc';
 
 async function main(): Promise<number> {
   const available = await runtimeAvailable();
@@ -50,8 +54,12 @@ async function main(): Promise<number> {
   } finally {
     await stopRuntimes();
   }
-  writeVerificationTable(`Full product (test/runtime/full-matrix.ts${Number.isFinite(limit) ? `, first ${limit}` : ''})`, rows);
   const seconds = (Date.now() - started) / 1000;
+  const title = `Full product (test/runtime/full-matrix.ts${Number.isFinite(limit) ? `, first ${limit}` : ''})`;
+  writeVerificationSection('runtime-matrix-full', renderOutcomeSummary(title, rows));
+  const perPod = join(runtimeWorkDir(), 'full-matrix.md');
+  writeFileSync(perPod, `${renderTable(title, rows)}\n`);
+  process.stdout.write(`full-matrix: per-pod table in ${perPod}\n`);
   process.stdout.write(
     `full-matrix: ${rows.length} pods, ${rows.flatMap((r) => r.comparisons).length} ports in ${seconds.toFixed(0)} s ` +
       `(${((seconds * 1000) / rows.length).toFixed(0)} ms per pod, wall); ${disagreements.length} pod runs with disagreements\n`,

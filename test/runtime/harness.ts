@@ -3,15 +3,22 @@
  * pod spec → CRI requests (cri-config.ts) → containerd's CRI plugin → runc → kernel — and
  * reports, for every declared container port, whether the process could bind it.
  *
- * Each regular container runs bindprobe with all of its declared ports at once; the pod
- * is removed as soon as every container has reported. About half a second per pod.
+ * Each container runs bindprobe with all of its declared ports at once; the pod is removed
+ * as soon as every container has reported. About half a second per pod.
+ *
+ * Init containers run first, one at a time, as kubelet runs them. kubelet waits for each to
+ * exit 0; the probe never exits (it holds its sockets until the harness has read the kernel's
+ * tables), so the harness observes an init container's ports and then stops it before the next
+ * container starts — a bind is decided at bind(2), not at exit. An init container that never
+ * runs the probe (refused, exec failure) keeps every later container from starting, as on a
+ * node, and their ports are observed as `refused`.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Containerd, containerdInstalled, RuntimeProfile } from './containerd';
 import { ContainerConfig, ContainerStatus, CriError, criProtoPath, ImageUser } from './cri';
-import { ContainerPlan, planPod, PodPlan } from './cri-config';
+import { ContainerPlan, ContainerType, planPod, PodPlan } from './cri-config';
 import { imageArchivePath, PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from './image';
 import type { KubePod } from './kube-types';
 import { ContainerOutcome, ObservedPort, observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from './observe';
@@ -22,6 +29,7 @@ export type { ObservedPort, PortObservation } from './observe';
 /** What one container did, and the raw evidence for it. */
 export interface ObservedContainer {
   readonly name: string;
+  readonly type: ContainerType;
   readonly ports: readonly ObservedPort[];
   readonly evidence: {
     /** The refusal or exec error, when the probe never ran. */
@@ -139,6 +147,7 @@ async function imageUsersFor(daemon: Containerd): Promise<Map<string, ImageUser 
 function refuseAll(plan: PodPlan, reason: string): ObservedContainer[] {
   return plan.containers.map((c) => ({
     name: c.name,
+    type: c.type,
     ports: observePorts(c.ports, { kind: 'refused', reason }),
     evidence: { failure: reason, log: [] },
   }));
@@ -153,24 +162,44 @@ async function runSandbox(daemon: Containerd, plan: PodPlan): Promise<ObservedCo
   const sandboxId = await daemon.cri.runPodSandbox(plan.sandbox);
   try {
     await daemon.trackSandbox(sandboxId);
-    const launches: Launch[] = [];
-    for (const container of plan.containers) {
-      launches.push(await launch(daemon, sandboxId, plan, container));
-    }
-    return await Promise.all(launches.map(async (entry): Promise<ObservedContainer> => {
-      const { name, ports, config } = entry.plan;
-      if ('decided' in entry) {
-        return { name, ports: observePorts(ports, entry.decided), evidence: { failure: entry.decided.reason, log: [], criConfig: config } };
+    const observed: ObservedContainer[] = [];
+    let blockedBy: string | undefined;
+    for (const container of plan.containers.filter((c) => c.type === 'initContainer')) {
+      if (blockedBy !== undefined) {
+        observed.push(decided(container, { kind: 'refused', reason: blockedBy }));
+        continue;
       }
-      const { outcome, log } = await awaitReport(daemon, entry.containerId, join(plan.sandbox.log_directory, entry.plan.config.log_path));
-      const identity = outcome.kind === 'ran' ? outcome.report.identity : undefined;
-      const failure = outcome.kind === 'ran' ? undefined : outcome.reason;
-      return { name, ports: observePorts(ports, outcome), evidence: { failure, identity, log, criConfig: config } };
-    }));
+      const entry = await launch(daemon, sandboxId, plan, container);
+      const result = await observe(daemon, plan, entry);
+      if ('containerId' in entry) await daemon.cri.stopContainer(entry.containerId);
+      if (result.evidence.failure !== undefined) blockedBy = `kubelet: init container "${container.name}" never completed (${result.evidence.failure})`;
+      observed.push(result);
+    }
+    const launches: Launch[] = [];
+    for (const container of plan.containers.filter((c) => c.type === 'container')) {
+      launches.push(blockedBy !== undefined ? { plan: container, decided: { kind: 'refused', reason: blockedBy } } : await launch(daemon, sandboxId, plan, container));
+    }
+    observed.push(...(await Promise.all(launches.map((entry) => observe(daemon, plan, entry)))));
+    return observed;
   } finally {
     await daemon.cri.stopPodSandbox(sandboxId);
     await daemon.cri.removePodSandbox(sandboxId);
   }
+}
+
+/** What one launched (or already decided) container did. */
+async function observe(daemon: Containerd, plan: PodPlan, entry: Launch): Promise<ObservedContainer> {
+  if ('decided' in entry) return decided(entry.plan, entry.decided);
+  const { name, type, ports, config } = entry.plan;
+  const { outcome, log } = await awaitReport(daemon, entry.containerId, join(plan.sandbox.log_directory, config.log_path));
+  const identity = outcome.kind === 'ran' ? outcome.report.identity : undefined;
+  const failure = outcome.kind === 'ran' ? undefined : outcome.reason;
+  return { name, type, ports: observePorts(ports, outcome), evidence: { failure, identity, log, criConfig: config } };
+}
+
+function decided(container: ContainerPlan, outcome: Extract<ContainerOutcome, { reason: string }>): ObservedContainer {
+  const { name, type, ports, config } = container;
+  return { name, type, ports: observePorts(ports, outcome), evidence: { failure: outcome.reason, log: [], criConfig: config } };
 }
 
 /** Creates and starts one container, in pod order as kubelet does, unless it is refused. */

@@ -8,34 +8,26 @@
  * in CI (`CI` set), where not running is a failure.
  */
 import { RUNTIME_PROFILES, RuntimeProfile } from './containerd';
-import { runPod, runtimeAvailability, stopRuntimes } from './harness';
+import { describeRuntime } from './gate';
+import { runPod, stopRuntimes } from './harness';
 import { admissible, compareWithModel, describeDisagreements, edgeCases, LabelledPod, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
 import { pairwiseCases } from './pairwise';
 import { MatrixRow, writeVerificationTable } from './verification-doc';
 
 const sample: LabelledPod[] = [...seedCases(), ...edgeCases(), ...pairwiseCases(MATRIX_DIMENSIONS, admissible).map(podForCase)];
 const rows: MatrixRow[] = [];
-const availability = runtimeAvailability();
-const inCi = Boolean(process.env.CI);
-if (availability !== true && !inCi) console.warn(`runtime matrix skipped: ${availability}`);
-const describeRuntime = availability === true || inCi ? describe : describe.skip;
 
-beforeAll(() => {
-  if (availability !== true && inCi) throw new Error(`runtime tests must run in CI, but cannot: ${availability}`);
-});
+describeRuntime('runtime matrix', 'runtime truth: containerd CRI → runc → kernel agrees with the capability model', () => {
+  afterAll(async () => {
+    await stopRuntimes();
+    if (rows.length === sample.length * RUNTIME_PROFILES.length) {
+      writeVerificationTable('Covering sample (npm test)', rows);
+    }
+    const durations = rows.map((r) => r.observed.durationMs);
+    const mean = durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1);
+    console.log(`runtime matrix: ${rows.length} pods, ${rows.flatMap((r) => r.comparisons).length} ports, mean ${Math.round(mean)} ms per pod`);
+  });
 
-afterAll(async () => {
-  if (availability !== true) return;
-  await stopRuntimes();
-  if (rows.length === sample.length * RUNTIME_PROFILES.length) {
-    writeVerificationTable('Covering sample (npm test)', rows);
-  }
-  const durations = rows.map((r) => r.observed.durationMs);
-  const mean = durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1);
-  console.log(`runtime matrix: ${rows.length} pods, ${rows.flatMap((r) => r.comparisons).length} ports, mean ${Math.round(mean)} ms per pod`);
-});
-
-describeRuntime('runtime truth: containerd CRI → runc → kernel agrees with the capability model', () => {
   test.each(sample.map((c) => [c.label, c] as const))('%s', async (_label, { label, pod, expectedPort80, notComparable }) => {
     // Both profiles at once: two containerd instances, one per core.
     const observed = await Promise.all(RUNTIME_PROFILES.map((profile) => runPod(pod, profile)));

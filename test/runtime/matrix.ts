@@ -6,6 +6,7 @@
  * and full-matrix.ts (full product).
  */
 import { analyzePod } from '../../src/model';
+import type { RuntimeProfileName } from '../../src/model/runtime-profile';
 import type { RuntimeProfile } from './containerd';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from './cri-config';
 import type { ObservedPod, PortObservation } from './harness';
@@ -192,16 +193,16 @@ export interface PortComparison {
 }
 
 /**
- * Compares every observed port of `observed` with `analyzePod` under the same profile;
- * with `notComparable`, records the observation without asking the model.
+ * Compares every observed port of `observed` with `analyzePod` under the same profile (or
+ * `modelProfile`); with `notComparable`, records the observation without asking the model.
  */
-export function compareWithModel(pod: KubePod, observed: ObservedPod, notComparable?: string): PortComparison[] {
-  const analysis = analyzePod({ metadata: pod.metadata, spec: pod.spec }, { runtimeProfile: observed.profile });
+export function compareWithModel(pod: KubePod, observed: ObservedPod, notComparable?: string, modelProfile: RuntimeProfileName = observed.profile): PortComparison[] {
+  const analysis = analyzePod({ metadata: pod.metadata, spec: pod.spec }, { runtimeProfile: modelProfile });
   return observed.containers.flatMap((oc) =>
     oc.ports.map((port): PortComparison => {
       if (notComparable !== undefined) return { container: oc.name, ...port, bind: 'not compared', reason: notComparable, agrees: true };
       const verdict = analysis.containers
-        .find((c) => c.name === oc.name && c.type === 'container')
+        .find((c) => c.name === oc.name && c.type === oc.type)
         ?.ports.find((p) => p.containerPort === port.containerPort && p.protocol === port.protocol);
       const bind = verdict?.bind ?? 'missing';
       const listening = port.observation === 'listening';

@@ -1,0 +1,192 @@
+/**
+ * The pods our own code emits, for the runtime harness: every strategy of the cdk8s constructs
+ * (`PrivilegedPortService` explicitly and through `auto`'s decision rows, `hardenWorkload`
+ * with init containers and sidecars), and every example in examples/, synthesized in-process.
+ * Each workload's pod template becomes a pod, as a controller makes one.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as ts from 'typescript';
+import { parseAllDocuments } from 'yaml';
+import { hardenWorkload, HardenWorkloadOptions, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
+import { BIND_STRATEGY_ANNOTATION, BindStrategy, ResolvedBindStrategyKind } from '../../src/planner';
+import type { KubeObjectMeta, KubePod, KubePodSpec } from './kube-types';
+
+/** A pod our code emits, with where it comes from and the strategy its annotation records. */
+export interface EmittedPod {
+  readonly label: string;
+  readonly pod: KubePod;
+  /** The `k8s-least-privilege.dev/bind-strategy` annotation of the pod template, if any. */
+  readonly strategy?: string;
+}
+
+/** A construct call and the strategy the planner must choose for it. */
+export interface ConstructCase {
+  readonly label: string;
+  readonly expected: ResolvedBindStrategyKind;
+  readonly build: (chart: Chart) => void;
+}
+
+const IMAGE = 'registry.example.com/app:1.0';
+
+const service = (props: Omit<PrivilegedPortServiceProps, 'image'>) => (chart: Chart) => {
+  new PrivilegedPortService(chart, 'svc', { image: IMAGE, ...props });
+};
+
+/**
+ * A Deployment with a privileged-port init container, a privileged-port container and a
+ * high-port sidecar, hardened in place by `hardenWorkload`.
+ */
+const hardened = (options: HardenWorkloadOptions) => (chart: Chart) => {
+  const deployment = new kplus.Deployment(chart, 'workload', {
+    containers: [
+      { name: 'web', image: IMAGE, ports: [{ number: 80 }, { number: 443 }] },
+      { name: 'metrics', image: IMAGE, ports: [{ number: 9090 }] },
+    ],
+    initContainers: [{ name: 'warmup', image: IMAGE, ports: [{ number: 53, protocol: kplus.Protocol.UDP }] }],
+  });
+  hardenWorkload(deployment, options);
+};
+
+/**
+ * Every strategy the constructs emit: each `BindStrategy` chosen explicitly, `auto` in each
+ * row of its decision table (docs/strategies.md), TCP and UDP, host network, and init containers.
+ */
+export const CONSTRUCT_CASES: readonly ConstructCase[] = [
+  { label: 'rootWithNetBindService, 80/TCP, baseline', expected: 'rootWithNetBindService', build: service({ port: 80, strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }) },
+  { label: 'fileCapability, 443/TCP', expected: 'fileCapability', build: service({ port: 443, strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
+  { label: 'highPort, 80/TCP → 8080', expected: 'highPort', build: service({ port: 80, strategy: BindStrategy.highPort() }) },
+  { label: 'unprivilegedPortSysctl, 53/UDP', expected: 'unprivilegedPortSysctl', build: service({ port: 53, protocol: 'UDP', strategy: BindStrategy.unprivilegedPortSysctl() }) },
+  { label: 'auto row 1: imageHasFileCapability, 389/TCP', expected: 'fileCapability', build: service({ port: 389, imageHasFileCapability: true }) },
+  { label: 'auto row 2: port ≥ 1024, 5353/UDP', expected: 'highPort', build: service({ port: 5353, protocol: 'UDP' }) },
+  { label: 'auto row 3: appPortConfigurable, 443/TCP → 8443', expected: 'highPort', build: service({ port: 443, appPortConfigurable: true, containerPort: 8443 }) },
+  { label: 'auto row 4: port fixed, 53/UDP', expected: 'unprivilegedPortSysctl', build: service({ port: 53, protocol: 'UDP' }) },
+  { label: 'auto row 5: binary given, Kubernetes 1.21, 80/TCP', expected: 'fileCapability', build: service({ port: 80, binary: '/usr/local/bin/server', minKubernetesVersion: '1.21' }) },
+  { label: 'auto row 6: baseline, Kubernetes 1.21, 80/TCP', expected: 'rootWithNetBindService', build: service({ port: 80, level: 'baseline', minKubernetesVersion: '1.21' }) },
+  { label: 'auto, hostNetwork, privileged level, binary given, 80/TCP', expected: 'fileCapability', build: service({ port: 80, hostNetwork: true, level: 'privileged', binary: '/usr/local/bin/server' }) },
+  {
+    label: 'highPort with an init container, 80/TCP → 8080',
+    expected: 'highPort',
+    build: service({ port: 80, strategy: BindStrategy.highPort(), initContainers: [{ name: 'migrate', image: IMAGE }] }),
+  },
+  { label: 'hardenWorkload auto (init 53/UDP, web 80+443, sidecar 9090)', expected: 'unprivilegedPortSysctl', build: hardened({}) },
+  { label: 'hardenWorkload fileCapability (init 53/UDP, web 80+443, sidecar 9090)', expected: 'fileCapability', build: hardened({ strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
+  { label: 'hardenWorkload rootWithNetBindService, baseline (init 53/UDP, web 80+443, sidecar 9090)', expected: 'rootWithNetBindService', build: hardened({ strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }) },
+];
+
+/** Synthesizes one construct case (`Testing.synth`) and returns its pods. */
+export function constructPods(c: ConstructCase): EmittedPod[] {
+  const chart = new Chart(Testing.app(), 'runtime');
+  c.build(chart);
+  return podsOf(Testing.synth(chart), 'construct').map((p) => ({ ...p, label: `construct: ${c.label} (${p.strategy ?? 'no strategy'})` }));
+}
+
+/** The directory of every example. */
+export const EXAMPLES_DIR = join(__dirname, '..', '..', 'examples');
+
+/** Every example directory: a cdk8s app (`cdk8s.yaml`) or a Pulumi program (`Pulumi.yaml`). */
+export function exampleNames(): string[] {
+  return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .filter((entry) => readdirSync(join(EXAMPLES_DIR, entry.name)).some((file) => file === 'cdk8s.yaml' || file === 'Pulumi.yaml'))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/**
+ * The pods of one example, synthesized in-process (no `cdk8s synth` subprocess: the examples
+ * test runs that, and type-checks them).
+ * - A cdk8s app runs its `app:` entry file with `CDK8S_OUTDIR` set to a temporary directory
+ *   (cdk8s `App` reads it), and every YAML file written there is read back.
+ * - A Pulumi program runs with a stand-in for `@pulumi/kubernetes` (not installed here) that
+ *   records the YAML given to `yaml.v2.ConfigGroup` — what Pulumi would deploy.
+ */
+export function examplePods(name: string): EmittedPod[] {
+  const directory = join(EXAMPLES_DIR, name);
+  const files = readdirSync(directory);
+  const label = `examples/${name}`;
+  if (files.includes('cdk8s.yaml')) return podsOf(synthCdk8sExample(directory), label);
+  if (files.includes('Pulumi.yaml')) return podsOf(runPulumiExample(directory), label);
+  throw new Error(`${directory}: neither cdk8s.yaml nor Pulumi.yaml`);
+}
+
+function synthCdk8sExample(directory: string): unknown[] {
+  const app = /^app:\s*(.*)$/m.exec(readFileSync(join(directory, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '';
+  const entry = app.split(/\s+/).find((word) => word.endsWith('.ts'));
+  if (entry === undefined) throw new Error(`${directory}/cdk8s.yaml: no .ts entry file in "app: ${app}"`);
+  const outdir = mkdtempSync(join(tmpdir(), 'klp-example-'));
+  const previous = process.env.CDK8S_OUTDIR;
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    process.env.CDK8S_OUTDIR = outdir;
+    // Each example's entry file is required once: its module body builds the App and synthesizes.
+    require(join(directory, entry));
+    return readdirSync(outdir)
+      .filter((file) => /\.ya?ml$/.test(file))
+      .sort()
+      .flatMap((file) => parseYaml(readFileSync(join(outdir, file), 'utf8')));
+  } finally {
+    log.mockRestore();
+    if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+    else process.env.CDK8S_OUTDIR = previous;
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function runPulumiExample(directory: string): unknown[] {
+  const file = join(directory, 'index.ts');
+  const yamls: string[] = [];
+  const standIn = { yaml: { v2: { ConfigGroup: class { constructor(_name: string, args: { yaml: string }) { yamls.push(args.yaml); } } } } };
+  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+    fileName: file,
+  });
+  const requireFromExample = (specifier: string): unknown =>
+    specifier === '@pulumi/kubernetes' ? standIn : require(specifier.startsWith('.') ? resolve(dirname(file), specifier) : specifier);
+  const module = { exports: {} };
+  new Function('require', 'module', 'exports', '__filename', '__dirname', outputText)(requireFromExample, module, module.exports, file, directory);
+  if (yamls.length === 0) throw new Error(`${file}: no kubernetes:yaml/v2:ConfigGroup was created`);
+  return yamls.flatMap(parseYaml);
+}
+
+function parseYaml(text: string): unknown[] {
+  return parseAllDocuments(text).map((document) => document.toJS()).filter((object) => object !== null);
+}
+
+/** A pod template, or a Pod. */
+interface PodTemplate {
+  readonly metadata?: KubeObjectMeta;
+  readonly spec?: KubePodSpec;
+}
+
+/** The fields of a manifest object that lead to its pod template. */
+interface ManifestObject extends PodTemplate {
+  readonly kind?: string;
+  readonly spec?: KubePodSpec & { readonly template?: PodTemplate; readonly jobTemplate?: { readonly spec?: { readonly template?: PodTemplate } } };
+}
+
+const TEMPLATED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+
+/** The pod template of every workload among `objects` (and every bare Pod), labelled. */
+export function podsOf(objects: readonly unknown[], source: string): EmittedPod[] {
+  const pods: EmittedPod[] = [];
+  for (const object of objects as readonly ManifestObject[]) {
+    const kind = object.kind ?? '';
+    const template: PodTemplate | undefined =
+      kind === 'Pod' ? object
+        : kind === 'CronJob' ? object.spec?.jobTemplate?.spec?.template
+          : TEMPLATED_KINDS.has(kind) ? object.spec?.template : undefined;
+    if (template?.spec === undefined) continue;
+    const strategy = template.metadata?.annotations?.[BIND_STRATEGY_ANNOTATION];
+    pods.push({
+      label: `${source}: ${kind} ${object.metadata?.name ?? '(unnamed)'}${strategy ? ` (${strategy})` : ''}`,
+      // The sandbox's name is its hostname: a short one, not the workload's generated name.
+      pod: { metadata: { ...template.metadata, name: 'emitted' }, spec: template.spec },
+      strategy,
+    });
+  }
+  return pods;
+}
