@@ -1,5 +1,17 @@
 import { javascript, typescript } from 'projen';
 
+const OPTIONAL_PEERS = [
+  'cdk8s-plus-27@^2.9.5',
+  'cdk8s-plus-28@^2.5.6',
+  'cdk8s-plus-29@^2.6.0',
+  'cdk8s-plus-30@^2.4.10',
+  'cdk8s-plus-31@^2.6.43',
+  'cdk8s-plus-32@^2.5.92',
+  'cdk8s-plus-33@^2.5.57',
+  '@pulumi/pulumi@^3.200.0',
+  '@pulumi/kubernetes@^4.18.0',
+];
+
 /**
  * k8s-least-privilege: the capability model, the rules, the `check` CLI,
  * the cdk8s constructs and the Pulumi policy pack live in one package.
@@ -28,9 +40,20 @@ const project = new typescript.TypeScriptProject({
 
   // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
   deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1'],
-  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5', 'constructs@^10.4.2'],
+  // cdk8s and constructs are required (the main entry exports the constructs); each cdk8s-plus
+  // version and the Pulumi packages are optional peers: a user installs the ones they use.
+  peerDeps: [
+    'cdk8s@^2.70.0',
+    'constructs@^10.4.2',
+    ...OPTIONAL_PEERS,
+  ],
+  // The exact versions tested are the devDependencies below.
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     '@types/js-yaml@^4.0.9',
+    'cdk8s@2.70.0',
+    'cdk8s-plus-27@2.9.5',
+    'constructs@10.4.2',
     '@pulumi/policy@^1.21.0',
     '@pulumi/pulumi@^3.200.0',
     'cdk8s-cli@^2.200.0',
@@ -84,6 +107,20 @@ const project = new typescript.TypeScriptProject({
     },
   },
 });
+
+project.package.addField(
+  'peerDependenciesMeta',
+  Object.fromEntries(OPTIONAL_PEERS.map((peer) => [peer.slice(0, peer.lastIndexOf('@')), { optional: true }])),
+);
+// The Pulumi component is a subpath of its own, so the main entry never loads @pulumi/*.
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './pulumi': { types: './lib/pulumi/index.d.ts', default: './lib/pulumi/index.js' },
+  './lib/*': './lib/*',
+  './policies/*': './policies/*',
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', { '*': { pulumi: ['lib/pulumi/index.d.ts'] } });
 
 // The CLI tests run the compiled binary, as users do.
 project.testTask.prependSpawn(project.compileTask);

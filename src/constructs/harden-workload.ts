@@ -1,9 +1,9 @@
-import * as kplus from 'cdk8s-plus-27';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
 import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 import { PodSecurityLevel } from '../model/pod-security-types';
 import { BindStrategy, ImageBase } from '../planner/bind-strategy';
 import { DEFAULT_NON_ROOT_ID, planPrivilegedPort, PrivilegedPortPlan } from '../planner/plan-privileged-port';
+import { Cdk8sPlusContainer, Cdk8sPlusWorkload } from './cdk8s-plus';
 import { requireVerifiedPod } from './pod-verification';
 import { ContainerList, patchContainerSecurityContext, patchPodSecurityContext } from './security-patch';
 
@@ -68,8 +68,8 @@ export interface HardenedWorkload {
 }
 
 /**
- * Hardens the containers of an existing cdk8s-plus-27 workload (Deployment, StatefulSet,
- * DaemonSet, Job, Pod) in place: every container and init container gets `drop: [ALL]`, a non-root
+ * Hardens the containers of an existing cdk8s-plus workload (Deployment, StatefulSet,
+ * DaemonSet, Job, Pod; cdk8s-plus-27 through -33 alike) in place: every container and init container gets `drop: [ALL]`, a non-root
  * uid/gid, `runAsNonRoot`, no privilege escalation, not privileged; the pod gets
  * `seccompProfile: RuntimeDefault`. Containers that declare a port below 1024 get what the
  * planner chooses to bind it. Call it after the last container is added: containers added later
@@ -77,15 +77,15 @@ export interface HardenedWorkload {
  *
  * @throws BindStrategyError when no strategy binds the privileged ports at the level
  */
-export function hardenWorkload(workload: kplus.AbstractPod, options: HardenWorkloadOptions = {}): HardenedWorkload {
+export function hardenWorkload(workload: Cdk8sPlusWorkload, options: HardenWorkloadOptions = {}): HardenedWorkload {
   const level = options.level ?? 'restricted';
   const user = options.user ?? DEFAULT_NON_ROOT_ID;
   const group = options.group ?? DEFAULT_NON_ROOT_ID;
-  const entries: { list: ContainerList; index: number; container: kplus.Container }[] = [
+  const entries: { list: ContainerList; index: number; container: Cdk8sPlusContainer }[] = [
     ...workload.containers.map((container, index) => ({ list: 'containers' as const, index, container })),
     ...workload.initContainers.map((container, index) => ({ list: 'initContainers' as const, index, container })),
   ];
-  const privilegedPort = (container: kplus.Container) =>
+  const privilegedPort = (container: Cdk8sPlusContainer) =>
     container.ports.filter((port) => port.number < KERNEL_DEFAULT_UNPRIVILEGED_PORT_START).map((port) => port.number);
   const binding = entries.filter((entry) => privilegedPort(entry.container).length > 0);
 

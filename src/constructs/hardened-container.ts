@@ -1,13 +1,28 @@
-import * as kplus from 'cdk8s-plus-27';
+import type * as kplus27 from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { canonicalCapabilityName } from '../model/capabilities';
 import { PodSecurityLevel } from '../model/pod-security-types';
 import { DEFAULT_NON_ROOT_ID } from '../planner/plan-privileged-port';
+import {
+  asReferenceApi,
+  asReferenceWorkload,
+  Cdk8sPlusModule,
+  Cdk8sPlusWorkload,
+  cdk8sPlusOf,
+  WorkloadContainerOf,
+  WorkloadContainerPropsOf,
+} from './cdk8s-plus';
 import { patchContainerSecurityContext } from './security-patch';
 import { requireVerifiedPod } from './pod-verification';
 
-/** Properties of {@link HardenedContainer}: cdk8s-plus-27's container props, with the securityContext decided here. */
-export interface HardenedContainerProps extends Omit<kplus.ContainerProps, 'securityContext'> {
+/**
+ * Properties of {@link HardenedContainer}: the container props of the workload's cdk8s-plus
+ * version (`C`, cdk8s-plus-27's by default), with the securityContext decided here.
+ */
+export type HardenedContainerProps<C = kplus27.ContainerProps> = Omit<C, 'securityContext'> & ContainerHardeningProps;
+
+/** What {@link HardenedContainer} adds to the container props. */
+export interface ContainerHardeningProps {
   /**
    * The uid the process runs as. 0 turns `runAsNonRoot` off for this container, which
    * Pod Security restricted refuses.
@@ -53,10 +68,17 @@ export interface HardenedContainerProps extends Omit<kplus.ContainerProps, 'secu
    * @default 'latest'
    */
   readonly podSecurityVersion?: string;
+  /**
+   * The cdk8s-plus module the workload comes from (`import * as kplus from 'cdk8s-plus-32'`),
+   * for the `emptyDir` volumes of `writablePaths`.
+   * @default - the supported cdk8s-plus (27–33) whose workload class it is
+   */
+  readonly plus?: Cdk8sPlusModule;
 }
 
 /**
- * A container added to a cdk8s-plus-27 workload with the least privilege by default: non-root
+ * A container added to a cdk8s-plus workload (27 through 33; the type of `container` and of the
+ * props follow the workload's version) with the least privilege by default: non-root
  * uid/gid with `runAsNonRoot`, `allowPrivilegeEscalation: false`, `privileged: false`, a read-only
  * root filesystem with an `emptyDir` for each writable path, `capabilities: { drop: [ALL] }` plus
  * only `addCapabilities`, and `seccompProfile: RuntimeDefault`. It meets Pod Security *restricted*
@@ -68,15 +90,15 @@ export interface HardenedContainerProps extends Omit<kplus.ContainerProps, 'secu
  * new HardenedContainer(deployment, 'web', { image: 'nginxinc/nginx-unprivileged:1.27', portNumber: 8080, writablePaths: ['/tmp'] });
  * ```
  */
-export class HardenedContainer extends Construct {
-  /** The cdk8s-plus-27 container, for mounts, env and probes added later. */
-  public readonly container: kplus.Container;
+export class HardenedContainer<W extends Cdk8sPlusWorkload = kplus27.AbstractPod> extends Construct {
+  /** The cdk8s-plus container, for mounts, env and probes added later. */
+  public readonly container: WorkloadContainerOf<W>;
   /** The uid the container runs as. */
   public readonly user: number;
   /** The capabilities it keeps after `drop: [ALL]`. */
   public readonly addCapabilities: readonly string[];
 
-  constructor(workload: kplus.AbstractPod, id: string, props: HardenedContainerProps) {
+  constructor(workload: W, id: string, props: HardenedContainerProps<WorkloadContainerPropsOf<W>>) {
     super(workload, id);
     const { user = DEFAULT_NON_ROOT_ID, group = DEFAULT_NON_ROOT_ID, writablePaths = [], initContainer = false, level = 'restricted' } = props;
     if (!Number.isInteger(user) || user < 0) throw new RangeError(`HardenedContainer ${id}: user must be a uid ≥ 0, got ${user}`);
@@ -84,8 +106,10 @@ export class HardenedContainer extends Construct {
     this.user = user;
     this.addCapabilities = exactCapabilityNames(id, props.addCapabilities ?? []);
 
-    const containerProps: kplus.ContainerProps = {
-      ...withoutHardeningProps(props),
+    // Through the reference API: the container props the constructs set mean the same in 27–33.
+    const pod = asReferenceWorkload(workload);
+    const containerProps: kplus27.ContainerProps = {
+      ...withoutHardeningProps(props as unknown as HardenedContainerProps),
       securityContext: {
         user,
         group,
@@ -95,14 +119,18 @@ export class HardenedContainer extends Construct {
         readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
       },
     };
-    this.container = initContainer ? workload.addInitContainer(containerProps) : workload.addContainer(containerProps);
+    const container = initContainer ? pod.addInitContainer(containerProps) : pod.addContainer(containerProps);
+    this.container = container as unknown as WorkloadContainerOf<W>;
     const list = initContainer ? 'initContainers' : 'containers';
-    const index = (initContainer ? workload.initContainers : workload.containers).indexOf(this.container);
+    const index = (initContainer ? pod.initContainers : pod.containers).indexOf(container);
 
-    writablePaths.forEach((path, i) => {
-      const volume = kplus.Volume.fromEmptyDir(this, `writable-${i}`, volumeName(this.container.name, path, i));
-      this.container.mount(path, volume);
-    });
+    if (writablePaths.length > 0) {
+      const plus = asReferenceApi(props.plus ?? cdk8sPlusOf(workload, `HardenedContainer ${id}`));
+      writablePaths.forEach((path, i) => {
+        const volume = plus.Volume.fromEmptyDir(this, `writable-${i}`, volumeName(container.name, path, i));
+        container.mount(path, volume);
+      });
+    }
 
     patchContainerSecurityContext(workload, {
       list,
@@ -116,7 +144,7 @@ export class HardenedContainer extends Construct {
   }
 }
 
-function withoutHardeningProps(props: HardenedContainerProps): kplus.ContainerProps {
+function withoutHardeningProps(props: HardenedContainerProps): kplus27.ContainerProps {
   const {
     user: _user,
     group: _group,
@@ -126,6 +154,7 @@ function withoutHardeningProps(props: HardenedContainerProps): kplus.ContainerPr
     initContainer: _init,
     level: _level,
     podSecurityVersion: _version,
+    plus: _plus,
     ...containerProps
   } = props;
   return containerProps;

@@ -1,9 +1,24 @@
 /**
- * cdk8s constructs (on cdk8s-plus-27) that are correct by construction for a declared Pod
- * Security level: a thin face on the planner (`../planner`), checked by the capability model at
- * synth time. Only this module loads cdk8s; the model, the checker and the CLI never import it.
+ * cdk8s constructs (cdk8s-plus-27, the reference, through cdk8s-plus-33) that are correct by
+ * construction for a declared Pod Security level: a thin face on the planner (`../planner`),
+ * checked by the capability model at synth time. Only this module loads cdk8s; the model, the
+ * checker and the CLI never import it. No cdk8s-plus is loaded until a construct needs one.
  */
 export * from './hardened-container';
 export * from './harden-workload';
 export * from './privileged-port-service';
 export { requireVerifiedPod } from './pod-verification';
+export {
+  Cdk8sPlus27,
+  Cdk8sPlusContainer,
+  Cdk8sPlusModule,
+  Cdk8sPlusWorkload,
+  cdk8sPlusOf,
+  ContainerPropOf,
+  ContainerPropsOf,
+  ServicePropOf,
+  ServicePropsOf,
+  SUPPORTED_CDK8S_PLUS_PACKAGES,
+  WorkloadContainerOf,
+  WorkloadContainerPropsOf,
+} from './cdk8s-plus';

@@ -1,6 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Node } from 'constructs';
+import { IConstruct, Node } from 'constructs';
 import { PodSecurityLevel } from '../model/pod-security-types';
 import { resolvePolicyVersion } from '../model/pss';
 import { objectsInDocument } from '../model/workload';
@@ -11,7 +10,7 @@ interface Expectation {
   podSecurityVersion: string;
 }
 
-const expectations = new WeakMap<kplus.AbstractPod, Expectation>();
+const expectations = new WeakMap<IConstruct, Expectation>();
 
 /**
  * Makes `cdk8s synth` (and `Testing.synth`) check the workload's pod template with the
@@ -20,7 +19,7 @@ const expectations = new WeakMap<kplus.AbstractPod, Expectation>();
  * per workload; asked again, the workload must meet the most restrictive level asked for.
  * cdk8s fails the synth with the model's reasons.
  */
-export function requireVerifiedPod(workload: kplus.AbstractPod, level: PodSecurityLevel, podSecurityVersion = 'latest'): void {
+export function requireVerifiedPod(workload: IConstruct, level: PodSecurityLevel, podSecurityVersion = 'latest'): void {
   const version = resolvePolicyVersion(podSecurityVersion);
   const existing = expectations.get(workload);
   if (existing !== undefined) {

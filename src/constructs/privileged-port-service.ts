@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ResolvedBindStrategyKind } from '../planner/bind-strategy';
 import {
@@ -8,31 +7,47 @@ import {
   PrivilegedPortIntent,
   PrivilegedPortPlan,
 } from '../planner/plan-privileged-port';
+import {
+  asReferenceApi,
+  Cdk8sPlus27,
+  Cdk8sPlusModule,
+  ContainerPropOf,
+  ContainerPropsOf,
+  defaultCdk8sPlus,
+  ServicePropOf,
+} from './cdk8s-plus';
 import { HardenedContainer, HardenedContainerProps } from './hardened-container';
 import { patchPodSecurityContext } from './security-patch';
 
 /**
  * Properties of {@link PrivilegedPortService}: the planner's intent (port, protocol, strategy,
- * level, what the image and cluster allow) plus the workload's own settings.
+ * level, what the image and cluster allow) plus the workload's own settings, typed by the
+ * cdk8s-plus module `P` the construct is made with.
  */
-export interface PrivilegedPortServiceProps extends PrivilegedPortIntent {
+export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlus27> extends PrivilegedPortIntent {
+  /**
+   * The cdk8s-plus module to build the Deployment and the Service with:
+   * `import * as kplus from 'cdk8s-plus-32'` and `plus: kplus`. 27 through 33 are supported.
+   * @default cdk8s-plus-27 (then it must be installed)
+   */
+  readonly plus?: P;
   /** The container image. */
   readonly image: string;
   /**
    * Number of pod replicas.
-   * @default 2 (cdk8s-plus-27's default)
+   * @default 2 (cdk8s-plus's default)
    */
   readonly replicas?: number;
   /**
    * CPU and memory requests and limits of the container.
-   * @default cdk8s-plus-27's defaults (requests 1000m / 512Mi, limits 1500m / 2048Mi)
+   * @default cdk8s-plus's defaults (requests 1000m / 512Mi, limits 1500m / 2048Mi)
    */
-  readonly resources?: kplus.ContainerResources;
+  readonly resources?: ContainerPropOf<P, 'resources'>;
   /**
    * Environment variables of the container.
    * @default none
    */
-  readonly env?: Readonly<Record<string, kplus.EnvValue>>;
+  readonly env?: ContainerPropOf<P, 'envVariables'>;
   /**
    * The container's entrypoint.
    * @default the image's ENTRYPOINT
@@ -53,17 +68,17 @@ export interface PrivilegedPortServiceProps extends PrivilegedPortIntent {
    * The readiness probe; overrides `healthCheckPath`'s. Point it at `plan.containerPort`.
    * @default - from `healthCheckPath`, or none
    */
-  readonly readiness?: kplus.Probe;
+  readonly readiness?: ContainerPropOf<P, 'readiness'>;
   /**
    * The liveness probe; overrides `healthCheckPath`'s. Point it at `plan.containerPort`.
    * @default - from `healthCheckPath`, or none
    */
-  readonly liveness?: kplus.Probe;
+  readonly liveness?: ContainerPropOf<P, 'liveness'>;
   /**
    * The startup probe.
    * @default a TCP socket probe on the container port for TCP; none for UDP and SCTP
    */
-  readonly startup?: kplus.Probe;
+  readonly startup?: ContainerPropOf<P, 'startup'>;
   /**
    * Paths the process writes to; each gets an `emptyDir` volume (the root filesystem is read-only).
    * @default []
@@ -73,7 +88,7 @@ export interface PrivilegedPortServiceProps extends PrivilegedPortIntent {
    * Init containers, hardened the same way (non-root, no capability, read-only root filesystem).
    * @default []
    */
-  readonly initContainers?: readonly Omit<HardenedContainerProps, 'initContainer' | 'level' | 'podSecurityVersion'>[];
+  readonly initContainers?: readonly Omit<HardenedContainerProps<ContainerPropsOf<P>>, 'initContainer' | 'level' | 'podSecurityVersion' | 'plus'>[];
   /**
    * The namespace of the Deployment and the Service.
    * @default - none: the namespace `kubectl` applies to
@@ -86,13 +101,13 @@ export interface PrivilegedPortServiceProps extends PrivilegedPortIntent {
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * The Service's type.
-   * @default kplus.ServiceType.CLUSTER_IP
+   * @default ServiceType.CLUSTER_IP
    */
-  readonly serviceType?: kplus.ServiceType;
+  readonly serviceType?: ServicePropOf<P, 'type'>;
 }
 
 /**
- * A Deployment (cdk8s-plus-27) and a Service that expose a privileged port (80, 443, 53 …) with
+ * A Deployment and a Service (cdk8s-plus 27 through 33: `plus`) that expose a privileged port (80, 443, 53 …) with
  * the least privilege that still binds, chosen by the planner ({@link planPrivilegedPort}) for
  * the declared Pod Security level. The decision is recorded on the workload (annotations
  * `k8s-least-privilege.dev/bind-strategy` and `…/bind-strategy-reason`) and on the construct
@@ -108,7 +123,7 @@ export interface PrivilegedPortServiceProps extends PrivilegedPortIntent {
  * web.strategy; // 'highPort'
  * ```
  */
-export class PrivilegedPortService extends Construct {
+export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> extends Construct {
   /** The strategy the planner chose. */
   public readonly strategy: ResolvedBindStrategyKind;
   /** Why. */
@@ -118,15 +133,19 @@ export class PrivilegedPortService extends Construct {
   /** The planner's full output. */
   public readonly plan: PrivilegedPortPlan;
   /** The Deployment. */
-  public readonly deployment: kplus.Deployment;
+  public readonly deployment: InstanceType<P['Deployment']>;
   /** The container that binds the port. */
-  public readonly container: kplus.Container;
+  public readonly container: ReturnType<InstanceType<P['Deployment']>['addContainer']>;
   /** The Service that exposes the port. */
-  public readonly service: kplus.Service;
+  public readonly service: InstanceType<P['Service']>;
 
-  constructor(scope: Construct, id: string, props: PrivilegedPortServiceProps) {
+  constructor(scope: Construct, id: string, props: PrivilegedPortServiceProps<P>) {
     super(scope, id);
     const plan = planPrivilegedPort(props);
+    // The module through the reference API: what is called here means the same in 27–33 (cdk8s-plus.ts).
+    const kplus = asReferenceApi(props.plus ?? defaultCdk8sPlus(`PrivilegedPortService ${id}`));
+    // The version-typed props, read as the reference's: the same fields in every version.
+    const given = props as unknown as PrivilegedPortServiceProps<Cdk8sPlus27>;
     this.plan = plan;
     this.strategy = plan.strategy;
     this.reason = plan.reason;
@@ -135,7 +154,7 @@ export class PrivilegedPortService extends Construct {
     const labels = { ...(props.labels ?? {}) };
     const podSecurity = plan.podSecurityContext;
 
-    this.deployment = new kplus.Deployment(this, 'deployment', {
+    const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { namespace: props.namespace, labels, annotations: decision },
       podMetadata: { labels, annotations: { ...plan.podAnnotations } },
       replicas: props.replicas,
@@ -148,11 +167,12 @@ export class PrivilegedPortService extends Construct {
         sysctls: podSecurity.sysctls?.map((sysctl) => ({ name: sysctl.name, value: sysctl.value })),
       },
     });
-    patchPodSecurityContext(this.deployment, { seccompProfile: podSecurity.seccompProfile });
+    this.deployment = deployment as unknown as InstanceType<P['Deployment']>;
+    patchPodSecurityContext(deployment, { seccompProfile: podSecurity.seccompProfile });
 
     const containerSecurity = plan.containerSecurityContext;
     const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: plan.containerPort });
-    const hardened = new HardenedContainer(this.deployment, 'container', {
+    const hardened = new HardenedContainer(deployment, 'container', {
       name: plan.containerName,
       image: props.image,
       ports: plan.containerPorts.map((port) => ({ name: port.name, number: port.containerPort, protocol: kplus.Protocol[port.protocol] })),
@@ -161,33 +181,36 @@ export class PrivilegedPortService extends Construct {
       addCapabilities: containerSecurity.capabilities.add ?? [],
       readOnlyRootFilesystem: containerSecurity.readOnlyRootFilesystem,
       writablePaths: props.writablePaths,
-      resources: props.resources,
-      envVariables: props.env === undefined ? undefined : { ...props.env },
+      resources: given.resources,
+      envVariables: given.env === undefined ? undefined : { ...given.env },
       command: props.command,
       args: props.args,
-      readiness: props.readiness ?? httpProbe,
-      liveness: props.liveness ?? httpProbe,
-      startup: props.startup ?? (plan.protocol === 'TCP' ? kplus.Probe.fromTcpSocket({ port: plan.containerPort }) : undefined),
+      readiness: given.readiness ?? httpProbe,
+      liveness: given.liveness ?? httpProbe,
+      startup: given.startup ?? (plan.protocol === 'TCP' ? kplus.Probe.fromTcpSocket({ port: plan.containerPort }) : undefined),
       level: props.level ?? 'restricted',
       podSecurityVersion: props.podSecurityVersion,
+      plus: kplus,
     });
-    this.container = hardened.container;
-    (props.initContainers ?? []).forEach((init, index) => {
-      new HardenedContainer(this.deployment, `init-${index}`, {
+    this.container = hardened.container as unknown as ReturnType<InstanceType<P['Deployment']>['addContainer']>;
+    (given.initContainers ?? []).forEach((init, index) => {
+      new HardenedContainer(deployment, `init-${index}`, {
         ...init,
         name: init.name ?? `init-${index}`,
         initContainer: true,
         level: props.level ?? 'restricted',
         podSecurityVersion: props.podSecurityVersion,
+        plus: kplus,
       });
     });
 
-    this.service = new kplus.Service(this, 'service', {
+    const service = new kplus.Service(this, 'service', {
       metadata: { namespace: props.namespace, labels, annotations: decision },
-      selector: this.deployment,
-      type: props.serviceType,
-      // cdk8s-plus-27 targets ports by number only; the plan's named targetPort is the same port.
+      selector: deployment,
+      type: given.serviceType,
+      // cdk8s-plus (27–33) targets ports by number only; the plan's named targetPort is the same port.
       ports: plan.servicePorts.map((port) => ({ name: port.name, port: port.port, targetPort: port.targetPortNumber, protocol: kplus.Protocol[port.protocol] })),
     });
+    this.service = service as unknown as InstanceType<P['Service']>;
   }
 }

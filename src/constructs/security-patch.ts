@@ -1,15 +1,16 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
 
 /**
- * The one place where the constructs reach past cdk8s-plus-27 with the escape hatch
- * (`ApiObject.of(x).addJsonPatch`). cdk8s-plus-27 cannot express two things Pod Security
- * *restricted* needs:
- * - `seccompProfile` — it has no field for it;
+ * The one place where the constructs reach past cdk8s-plus with the escape hatch
+ * (`ApiObject.of(x).addJsonPatch`). cdk8s-plus-27, the reference, cannot express two things Pod
+ * Security *restricted* needs:
+ * - `seccompProfile` — it has no field for it (28+ have one per container, no version one per pod);
  * - exact capability names — its `Capability` enum spells `CAP_NET_BIND_SERVICE`, which containerd
- *   reads as `CAP_CAP_NET_BIND_SERVICE` and ignores, and has no `ALL`.
+ *   reads as `CAP_CAP_NET_BIND_SERVICE` and ignores, and has no `ALL` (28+ spell them exactly).
+ * The patches are the same for every supported version (27–33), so one code path serves them all.
  * Everything else (uid, gid, runAsNonRoot, sysctls, fsGroup, ports, annotations) goes through
- * cdk8s-plus-27's own API.
+ * cdk8s-plus's own API.
  */
 
 /** Which container list of the pod spec. */
@@ -26,22 +27,22 @@ export interface ContainerSecurityFields {
 }
 
 /** The pod spec's path inside the workload object, as a JSON pointer. */
-export function podSpecPointer(workload: kplus.AbstractPod): string {
+export function podSpecPointer(workload: IConstruct): string {
   const kind = ApiObject.of(workload).kind;
   if (kind === 'Pod') return '/spec';
   if (kind === 'CronJob') return '/spec/jobTemplate/spec/template/spec';
   return '/spec/template/spec';
 }
 
-/** Sets fields of the pod's `securityContext` (cdk8s-plus-27 always emits that object). */
-export function patchPodSecurityContext(workload: kplus.AbstractPod, fields: Readonly<Record<string, unknown>>): void {
+/** Sets fields of the pod's `securityContext` (cdk8s-plus 27–33 always emit that object). */
+export function patchPodSecurityContext(workload: IConstruct, fields: Readonly<Record<string, unknown>>): void {
   const base = `${podSpecPointer(workload)}/securityContext`;
   const patches = Object.entries(fields).map(([name, value]) => JsonPatch.add(`${base}/${name}`, value));
   if (patches.length > 0) ApiObject.of(workload).addJsonPatch(...patches);
 }
 
-/** Sets fields of one container's `securityContext` (cdk8s-plus-27 always emits that object). */
-export function patchContainerSecurityContext(workload: kplus.AbstractPod, container: ContainerSecurityFields): void {
+/** Sets fields of one container's `securityContext` (cdk8s-plus 27–33 always emit that object). */
+export function patchContainerSecurityContext(workload: IConstruct, container: ContainerSecurityFields): void {
   const base = `${podSpecPointer(workload)}/${container.list}/${container.index}/securityContext`;
   const patches = Object.entries(container.fields).map(([name, value]) => JsonPatch.add(`${base}/${name}`, value));
   if (patches.length > 0) ApiObject.of(workload).addJsonPatch(...patches);

@@ -1,0 +1,13 @@
+/**
+ * The Pulumi face of the planner: `PrivilegedPortService` as a `pulumi.ComponentResource` that
+ * creates `@pulumi/kubernetes` children. Only this entry point loads `@pulumi/pulumi` and
+ * `@pulumi/kubernetes` (optional peer dependencies); the main entry point never does.
+ *
+ * ```ts
+ * import { PrivilegedPortService } from 'k8s-least-privilege/pulumi';
+ * ```
+ */
+export * from './privileged-port-service';
+export { plannedPodTemplate, PlannedPodTemplate, PlannedContainer } from './pod-template';
+// The intent types, so a Pulumi program needs only this entry point.
+export { BindStrategy, BindStrategyError, BindStrategyKind, ResolvedBindStrategyKind, PrivilegedPortIntent, PrivilegedPortPlan } from '../planner';
