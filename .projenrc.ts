@@ -39,7 +39,8 @@ const project = new typescript.TypeScriptProject({
   package: false,
 
   // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
-  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1'],
+  // fzstd decodes zstd image layers on Node.js < 22.15, whose zlib has no zstd (pure JavaScript).
+  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1'],
   // cdk8s and constructs are required (the main entry exports the constructs); each cdk8s-plus
   // version and the Pulumi packages are optional peers: a user installs the ones they use.
   peerDeps: [
@@ -135,10 +136,11 @@ example.exec('node bin/k8s-least-privilege check examples/app/dist');
 
 // What the test suite runs against besides Node: the real Pod Security Admission library.
 const testPrepare = project.addTask('test:prepare', {
-  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image (needs root)',
+  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image, umoci for image tests (needs root)',
 });
 testPrepare.exec('bash test/oracle/build.sh');
 testPrepare.exec('bash test/runtime/setup.sh');
+testPrepare.exec('bash test/image/setup.sh');
 
 // Rule docs are generated from the rules' metadata; a test fails when they are stale.
 project.addTask('docs:rules', {

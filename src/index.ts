@@ -13,6 +13,7 @@ export { formatHuman } from './report/human-format';
 export { formatJson } from './report/json-format';
 export { formatSarif } from './report/sarif-format';
 export * from './planner';
+export * from './image';
 // The constructs need cdk8s (a peer dependency); the CLI never loads this entry point.
 export * from './constructs';
 export { LeastPrivilegeValidation } from './integrations/cdk8s-validation';

@@ -1,4 +1,5 @@
 import { analyzePod, PodAnalysis } from '../model/analyze';
+import { ImageFactsLookup } from '../model/image-facts';
 import { asObject } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
@@ -21,6 +22,12 @@ export interface CheckOptions {
    * @default []
    */
   readonly suppressions?: readonly ConfiguredSuppression[];
+  /**
+   * The facts of the containers' images (their USER, their binary's file capabilities), read
+   * from disk by `checkOptionsWithImages` / `loadImages` (`src/image/`).
+   * @default none — the image's user is unknown and file-capability annotations are trusted
+   */
+  readonly imageFacts?: ImageFactsLookup;
 }
 
 /** A suppression given outside the manifest, optionally limited to some objects. */
@@ -66,7 +73,11 @@ export interface ObjectCheck {
 export function checkObject(object: KubernetesObject, options: CheckOptions): ObjectCheck {
   const pod = object.pod;
   if (pod === undefined) return { analysis: undefined, containers: [], findings: [] };
-  const analysis = analyzePod(pod, { runtimeProfile: options.runtimeProfile, podSecurityVersion: options.podSecurityVersion });
+  const analysis = analyzePod(pod, {
+    runtimeProfile: options.runtimeProfile,
+    podSecurityVersion: options.podSecurityVersion,
+    imageFacts: options.imageFacts,
+  });
   const containers: ContainerReport[] = analysis.containers.map((container) => ({
     name: container.name,
     type: container.type,

@@ -3,6 +3,7 @@ import { resolvePolicyVersion } from '../model/pss';
 import { ruleIdSet } from '../rules';
 import { CheckOptions, ConfiguredSuppression } from './check-object';
 import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
+import { ImageLoadError, imageMapOf, ImageMapError, loadImages } from '../image/image-map';
 
 /**
  * What an enforcement point is configured with: the Pulumi policies' config, the cdk8s
@@ -25,6 +26,14 @@ export interface EnforcementConfig {
    * @default []
    */
   readonly suppressions?: unknown;
+  /**
+   * Images on disk, by the reference the manifests use: `{ "nginx:1.27": "oci-archive:images/nginx.tar" }`
+   * (`oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]`). Their USER and
+   * their binary's file capabilities replace `unknown` and the file-capability annotation.
+   * Read by {@link checkOptionsWithImages}; {@link checkOptionsOf} only validates the map.
+   * @default {} — no image is read
+   */
+  readonly images?: unknown;
 }
 
 /** How the settings are called where they were given, for messages (`--runtime-profile` on the command line). */
@@ -35,6 +44,8 @@ export interface SettingNames {
   readonly podSecurityVersion?: string;
   /** @default 'suppressions' */
   readonly suppressions?: string;
+  /** @default 'images' */
+  readonly images?: string;
 }
 
 const SUPPRESSION_KEYS = new Set(['rule', 'reason', 'kind', 'name', 'namespace', 'container']);
@@ -58,7 +69,36 @@ export function checkOptionsOf(config: EnforcementConfig, names: SettingNames = 
     throw new Error(`k8s-least-privilege: ${names.podSecurityVersion ?? 'podSecurityVersion'}: ${(error as Error).message}`);
   }
   const suppressions = configuredSuppressions(config.suppressions, names.suppressions ?? 'suppressions');
+  imageMapEntries(config, names, process.cwd());
   return { runtimeProfile, podSecurityVersion, suppressions };
+}
+
+/**
+ * The check options a configuration stands for, with its `images` read from disk. An image
+ * that cannot be read is one of `imageErrors` (naming the image and what is wrong), and
+ * the containers of that image are checked as without it: the rest of the check still runs.
+ * @param baseDirectory what relative image paths are relative to (the config file's directory)
+ * @throws Error as {@link checkOptionsOf}, and on an `images` value that is not a map of strings
+ */
+export async function checkOptionsWithImages(
+  config: EnforcementConfig,
+  names: SettingNames = {},
+  baseDirectory: string = process.cwd(),
+): Promise<{ readonly options: CheckOptions; readonly imageErrors: readonly ImageLoadError[] }> {
+  const options = checkOptionsOf(config, names);
+  const entries = imageMapEntries(config, names, baseDirectory);
+  if (entries.length === 0) return { options, imageErrors: [] };
+  const loaded = await loadImages(entries);
+  return { options: { ...options, imageFacts: loaded.lookup }, imageErrors: loaded.errors };
+}
+
+function imageMapEntries(config: EnforcementConfig, names: SettingNames, baseDirectory: string) {
+  try {
+    return imageMapOf(config.images, names.images ?? 'images', baseDirectory);
+  } catch (error) {
+    if (error instanceof ImageMapError) throw new Error(`k8s-least-privilege: ${error.message}`);
+    throw error;
+  }
 }
 
 /**

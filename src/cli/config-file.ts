@@ -6,7 +6,7 @@ import { asObject } from '../model/json-value';
 /** A config file that cannot be read, with what to fix. */
 export class ConfigFileError extends Error {}
 
-const KEYS = new Set(['runtimeProfile', 'podSecurityVersion', 'suppressions']);
+const KEYS = new Set(['runtimeProfile', 'podSecurityVersion', 'suppressions', 'images']);
 
 /**
  * Reads a `--config` file (YAML or JSON): the same settings as the Pulumi policy config and

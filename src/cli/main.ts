@@ -1,6 +1,7 @@
 import { Command, parseArguments, UsageError } from './arguments';
 import { packageVersion } from './package-version';
-import { checkUsage, MAIN_USAGE } from './usage';
+import { ProgressStream } from './progress';
+import { checkUsage, IMAGE_USAGE, MAIN_USAGE } from './usage';
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -8,16 +9,38 @@ export interface CliOutput {
   stdout(text: string): void;
   /** Standard error. */
   stderr(text: string): void;
+  /** Where a long check shows its progress, when it is a terminal. @default none */
+  readonly progress?: ProgressStream;
 }
 
 const PROCESS_OUTPUT: CliOutput = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  progress: process.stderr,
 };
 
 /**
  * Runs the CLI and returns its exit status: 0 clean, 1 error findings, 2 input or
- * usage errors. A user's mistake is a message, never a stack trace.
+ * usage errors. A user's mistake is a message, never a stack trace. Reading images
+ * (`image inspect`, `check --images`) streams their layers: it is asynchronous, so
+ * those commands go through {@link runCliAsync}, which runs every command.
+ */
+export async function runCliAsync(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArguments(argv);
+  } catch {
+    // runCli reports the usage error.
+    return runCli(argv, output);
+  }
+  if (command.name === 'image-inspect') return (require('./image-command') as typeof import('./image-command')).runImageInspect(command, output);
+  if (command.name === 'check') return (require('./image-command') as typeof import('./image-command')).runCheckWithImages(command, output);
+  return runCli(argv, output);
+}
+
+/**
+ * Runs the CLI synchronously and returns its exit status, as {@link runCliAsync} does, for
+ * every command that reads no image (`check --images` and `image inspect` need runCliAsync).
  */
 export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): number {
   let command: Command;
@@ -31,24 +54,36 @@ export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTP
   switch (command.name) {
     case 'help':
       // Loaded here so that --help and --version never load the model.
-      output.stdout(command.topic === 'main' ? MAIN_USAGE : checkUsage((require('../model/runtime-profile') as typeof import('../model/runtime-profile')).runtimeProfileNames()));
+      output.stdout(
+        command.topic === 'main'
+          ? MAIN_USAGE
+          : command.topic === 'image'
+            ? IMAGE_USAGE
+            : checkUsage((require('../model/runtime-profile') as typeof import('../model/runtime-profile')).runtimeProfileNames()),
+      );
       return 0;
     case 'version':
       output.stdout(`${packageVersion()}\n`);
       return 0;
     case 'check':
+      if (command.imagesFile !== undefined) throw new Error('check --images reads images asynchronously: call runCliAsync');
       return (require('./check-command') as typeof import('./check-command')).runCheck(command, output);
+    case 'image-inspect':
+      throw new Error('image inspect reads an image asynchronously: call runCliAsync');
   }
 }
 
 /** The process entry point (bin/k8s-least-privilege). */
 export function main(): void {
-  try {
-    process.exitCode = runCli(process.argv.slice(2));
-  } catch (error) {
+  const internalError = (error: unknown) => {
     // Only a defect of ours reaches here: say so plainly, with what to report.
     process.stderr.write(`k8s-least-privilege: internal error: ${error instanceof Error ? error.message : String(error)}\n` +
       'Please report it with the input that caused it.\n');
     process.exitCode = 2;
+  };
+  try {
+    runCliAsync(process.argv.slice(2)).then((status) => (process.exitCode = status), internalError);
+  } catch (error) {
+    internalError(error);
   }
 }

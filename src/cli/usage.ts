@@ -4,10 +4,36 @@ export const MAIN_USAGE = `Usage: k8s-least-privilege <command> [options]
 Commands:
   check PATH...   check Kubernetes manifests: can every container port bind, with
                   the least privilege, and which Pod Security level does each pod meet
+  image inspect IMAGE
+                  read an image on disk (oci:, oci-archive:, docker-archive:): its
+                  USER's uid and the file capabilities of the binary it runs
 
 Options:
   -h, --help      show this help (k8s-least-privilege check --help for the command's)
   -V, --version   print the version
+`;
+
+/** The text of `image --help`. */
+export const IMAGE_USAGE = `Usage: k8s-least-privilege image inspect [options] IMAGE
+
+IMAGE is an image on disk, read offline:
+  oci:DIR[:tag]              an OCI image layout directory
+  oci-archive:FILE[:tag]     an OCI archive (a tar of a layout)
+  docker-archive:FILE[:ref]  a docker save / podman save archive
+  PATH                       any of these, recognized by what it holds
+Get one from a registry with: skopeo copy docker://nginx:1.27 oci-archive:nginx.tar
+
+Prints the config's USER resolved through the image's /etc/passwd and /etc/group,
+what Entrypoint/Cmd executes (through the image's PATH and symlinks; for a script,
+the binary the capability must be on) and its file capabilities (security.capability).
+
+Options:
+  -b, --binary PATH          also show this file's capabilities (repeatable)
+  -f, --format FORMAT        human (default) or json
+  --platform OS/ARCH         the image of a multi-platform index (default linux/<this machine>)
+  -h, --help                 show this help
+
+Exit status: 0 read; 2 the image cannot be read (named, with what is wrong).
 `;
 
 /** The text of `check --help`. */
@@ -24,9 +50,12 @@ Options:
                              strict, which assumes no runtime help and so holds on all.
                              One of: ${runtimeProfiles.join(', ')}
   --pss-version VERSION      Pod Security Standards policy version: latest (default) or v1.N
-  -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion and
-                             suppressions [{rule, reason, kind?, name?, namespace?, container?}];
-                             the flags above override it
+  -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion,
+                             suppressions [{rule, reason, kind?, name?, namespace?, container?}]
+                             and images; the flags override it
+  --images MAP               a YAML/JSON map of image reference to image on disk
+                             (nginx:1.27: oci-archive:nginx.tar): the images' USER and
+                             file capabilities replace unknown and the annotations
   -h, --help                 show this help
 
 Exit status: 0 no error finding; 1 at least one error finding; 2 an input or usage

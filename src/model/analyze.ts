@@ -1,4 +1,5 @@
 import { analyzeBinding, BindingAnalysis } from './bind-analysis';
+import { ImageFactsLookup } from './image-facts';
 import { PodInput, PodSecurityEvaluation } from './pod-security-types';
 import { evaluatePodSecurity } from './pss';
 import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile, findRuntimeProfile, RuntimeProfileName } from './runtime-profile';
@@ -15,6 +16,13 @@ export interface AnalyzeOptions {
    * @default 'latest'
    */
   readonly podSecurityVersion?: string;
+  /**
+   * What the containers' images say (their USER and their binary's file capabilities),
+   * read by `src/image/` (`loadImages`); used instead of `unknown` and instead of the
+   * file-capability annotation.
+   * @default none — the image's user is unknown and the annotation is trusted
+   */
+  readonly imageFacts?: ImageFactsLookup;
 }
 
 /** Everything the model says about one pod. */
@@ -35,7 +43,7 @@ export function analyzePod(pod: PodInput, options: AnalyzeOptions = {}): PodAnal
   const runtimeProfile = resolveProfile(options.runtimeProfile);
   return {
     runtimeProfile,
-    ...analyzeBinding(pod, runtimeProfile),
+    ...analyzeBinding(pod, runtimeProfile, options.imageFacts),
     podSecurity: evaluatePodSecurity(pod, { version: options.podSecurityVersion }),
   };
 }

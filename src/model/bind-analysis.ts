@@ -5,6 +5,7 @@ import { PodNetwork, podNetwork } from './pod-network';
 import { PodInput } from './pod-security-types';
 import { listPorts, PortDeclaration } from './ports';
 import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile } from './runtime-profile';
+import { ImageFactsLookup } from './image-facts';
 import { effectiveSecurityContext, EffectiveSecurityContext, PodSecurityDefaults } from './security-context';
 
 /** The verdict for one declared container port. */
@@ -54,7 +55,7 @@ export interface BindingAnalysis {
  * For every container and declared port of a pod: can its process bind it, and why.
  * Never throws: fields of the wrong type give `unknown` with the field named.
  */
-export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_RUNTIME_PROFILE): BindingAnalysis {
+export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_RUNTIME_PROFILE, imageFacts?: ImageFactsLookup): BindingAnalysis {
   const spec = asObject(pod.spec);
   const defaults: PodSecurityDefaults = {
     podSecurityContext: objectField(spec, 'securityContext'),
@@ -63,9 +64,10 @@ export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_
   const network = podNetwork(spec, profile);
   const strictNetwork = profile === DEFAULT_RUNTIME_PROFILE ? network : podNetwork(spec, DEFAULT_RUNTIME_PROFILE);
   const containers = listContainers(spec).map((container): ContainerAnalysis => {
-    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames);
+    const facts = imageFacts?.(container);
+    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts);
     const strictContext =
-      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames);
+      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts);
     const ports = listPorts(container).map((port): PortAnalysis => {
       const assessment = assessPort(port, context, network, profile);
       const strict = profile === DEFAULT_RUNTIME_PROFILE ? assessment : assessPort(port, strictContext, strictNetwork, DEFAULT_RUNTIME_PROFILE);

@@ -1,4 +1,5 @@
 import { NET_BIND_SERVICE } from './capabilities';
+import { describeFileCapabilities } from './file-capabilities';
 import { UNPRIVILEGED_PORT_START_SYSCTL, PodNetwork, UnprivilegedPortStart } from './pod-network';
 import { RuntimeProfile, LOWERING_RUNTIMES } from './runtime-profile';
 import { EffectiveSecurityContext, EffectiveUser } from './security-context';
@@ -22,6 +23,7 @@ export function startFailure(context: EffectiveSecurityContext, network: PodNetw
   if (network.unprivilegedPortStart.state === 'pod-fails') return network.unprivilegedPortStart.reason;
   if (context.apiServerRejection !== undefined) return context.apiServerRejection;
   if (context.kubeletRefusal !== undefined) return context.kubeletRefusal;
+  if (context.imageStartFailure !== undefined) return context.imageStartFailure;
   const fileCapabilities = context.fileCapabilities;
   if (fileCapabilities?.effective) {
     // security/commoncap.c bprm_caps_from_vfs_caps: with the file's effective bit set, exec
@@ -29,7 +31,7 @@ export function startFailure(context: EffectiveSecurityContext, network: PodNetw
     const missing = [...fileCapabilities.permitted].filter((name) => !context.boundingSet.has(name));
     if (missing.length > 0) {
       return (
-        `exec of its binary fails with EPERM: the file capability (${fileCapabilities.text}) needs ` +
+        `exec of its binary fails with EPERM: the file capability (${describeFileCapabilities(fileCapabilities)}) needs ` +
         `${missing.map((name) => `CAP_${name}`).join(', ')} in the bounding set, which the securityContext removes; ` +
         `add ${missing.join(', ')} to capabilities.add`
       );
@@ -78,9 +80,9 @@ function unprivilegedPortReason(port: number, start: UnprivilegedPortStart & { s
 function describeUser(user: EffectiveUser): string {
   switch (user.kind) {
     case 'root':
-      return 'uid 0';
+      return user.image === undefined ? 'uid 0' : `uid 0 (${user.image})`;
     case 'non-root':
-      return `uid ${user.uid}`;
+      return user.image === undefined ? `uid ${user.uid}` : `uid ${user.uid} (${user.image})`;
     case 'non-root-from-image':
       return "the image's non-root user (runAsNonRoot)";
     case 'from-image':
@@ -98,7 +100,7 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
   if (user.kind === 'root') {
     return { bind: 'allowed', reason: `${needs}: ${who} keeps its bounding set on exec, and the set includes it.` };
   }
-  if (context.fileCapabilitiesError !== undefined) {
+  if (context.fileCapabilitiesSource !== 'image' && context.fileCapabilitiesError !== undefined) {
     return { bind: 'unknown', reason: `${needs}: whether ${who} gains it depends on the binary's file capability, and its annotation cannot be read: ${context.fileCapabilitiesError}.` };
   }
   const fileCapabilities = context.fileCapabilities;
@@ -106,7 +108,7 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
     if (!fileCapabilities.effective) {
       return {
         bind: 'unknown',
-        reason: `${needs}: the binary's file capability (${fileCapabilities.text}) puts it in the permitted set only, without +e; it binds only if the program raises it itself.`,
+        reason: `${needs}: the binary's file capability (${describeFileCapabilities(fileCapabilities)}) puts it in the permitted set only, without +e; it binds only if the program raises it itself.`,
       };
     }
     const noNewPrivs =
@@ -115,7 +117,7 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
         : '';
     return {
       bind: 'allowed',
-      reason: `${needs}: ${who} gains it on exec from the binary's file capability (${fileCapabilities.text}), which the bounding set allows.${noNewPrivs}`,
+      reason: `${needs}: ${who} gains it on exec from the binary's file capability (${describeFileCapabilities(fileCapabilities)}), which the bounding set allows.${noNewPrivs}`,
     };
   }
   if (user.kind === 'from-image') {

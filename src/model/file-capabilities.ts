@@ -16,8 +16,18 @@ export interface FileCapabilities {
    * process gains in its permitted set on exec is raised in its effective set too.
    */
   readonly effective: boolean;
-  /** The annotation's text, as written. */
+  /** The annotation's text, as written (or the getcap text form, for capabilities read from an image). */
   readonly text: string;
+  /**
+   * Where the capabilities were read, when not from the annotation: the file in the
+   * image, e.g. `/usr/sbin/nginx in nginx:1.27 (oci-archive:nginx.tar)`.
+   */
+  readonly origin?: string;
+}
+
+/** The text of a file capability for messages: `cap_net_bind_service=ep on /usr/sbin/nginx in …`. */
+export function describeFileCapabilities(capabilities: FileCapabilities): string {
+  return capabilities.origin === undefined ? capabilities.text : `${capabilities.text} on ${capabilities.origin}`;
 }
 
 /** The annotation key prefix; the container name follows the slash. */

@@ -4,6 +4,7 @@ export * from './bind-verdict';
 export * from './capabilities';
 export * from './containers';
 export * from './file-capabilities';
+export * from './image-facts';
 export * from './pod-network';
 export * from './pod-security-types';
 export * from './ports';

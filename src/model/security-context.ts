@@ -8,6 +8,7 @@ import {
 } from './capabilities';
 import { ContainerEntry } from './containers';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities, parseFileCapabilities } from './file-capabilities';
+import { ImageFacts } from './image-facts';
 import {
   asArray,
   describeRaw,
@@ -22,8 +23,9 @@ import {
 
 /** Who the container's process runs as, as far as the manifest tells. */
 export type EffectiveUser =
-  | { readonly kind: 'root' }
-  | { readonly kind: 'non-root'; readonly uid: number }
+  /** `image`: the uid came from the image's USER (image facts), for messages. */
+  | { readonly kind: 'root'; readonly image?: string }
+  | { readonly kind: 'non-root'; readonly uid: number; readonly image?: string }
   /** `runAsNonRoot: true` and no `runAsUser`: the image's USER, which the kubelet verifies is not 0. */
   | { readonly kind: 'non-root-from-image' }
   /** No `runAsUser`, no `runAsNonRoot`: the image's USER, which may be root. */
@@ -63,10 +65,21 @@ export interface EffectiveSecurityContext {
   readonly ineffectiveAdds: readonly string[];
   /** `seccompProfile.type`, container-level over pod-level. */
   readonly seccompProfileType: string | undefined;
-  /** The file capabilities declared for this container's binary, when declared and valid. */
+  /**
+   * The file capabilities of this container's binary: read from the image when image facts
+   * name the binary, else as the annotation declares them (when declared and valid).
+   */
   readonly fileCapabilities: FileCapabilities | undefined;
   /** Why the file-capability annotation could not be read, when it could not. */
   readonly fileCapabilitiesError: string | undefined;
+  /** Where `fileCapabilities` comes from: the image, the annotation, or neither. */
+  readonly fileCapabilitiesSource?: 'image' | 'annotation';
+  /** The annotation's file capabilities, when declared and valid, even when the image overrides them. */
+  readonly declaredFileCapabilities?: FileCapabilities;
+  /** The image facts the context was merged with, when the image is known. */
+  readonly imageFacts?: ImageFacts;
+  /** Why the runtime cannot start the container with its image (image facts), if so. */
+  readonly imageStartFailure?: string;
   /** Fields with a type the API server rejects; any of them makes a privileged-port verdict `unknown`. */
   readonly invalidFields: readonly InvalidField[];
 }
@@ -88,6 +101,7 @@ export function effectiveSecurityContext(
   container: ContainerEntry,
   pod: PodSecurityDefaults,
   capabilityNames: CapabilityNameReading,
+  imageFacts?: ImageFacts,
 ): EffectiveSecurityContext {
   const invalidFields: InvalidField[] = [];
   const containerContext = objectField(container.spec, 'securityContext');
@@ -119,7 +133,7 @@ export function effectiveSecurityContext(
   const drop = readNameList(capabilities, 'drop', `${container.path}.securityContext.capabilities.drop`, invalidFields);
   const seccompProfileType = seccompTypeOf(containerContext) ?? seccompTypeOf(pod.podSecurityContext);
 
-  const user = effectiveUser(runAsUser, runAsNonRoot);
+  const user = withImageUser(effectiveUser(runAsUser, runAsNonRoot), imageFacts);
   const { boundingSet, ineffectiveAdds } = boundingSetOf(add, drop, privileged, capabilityNames);
   const declared = container.named ? pod.annotations?.[FILE_CAPABILITIES_ANNOTATION_PREFIX + container.name] : undefined;
   const parsedFileCapabilities =
@@ -128,14 +142,15 @@ export function effectiveSecurityContext(
       : typeof declared === 'string'
         ? parseFileCapabilities(declared)
         : ({ ok: false, error: `it is ${describeRaw(declared)}, not a string` } as const);
+  const declaredFileCapabilities = parsedFileCapabilities?.ok ? parsedFileCapabilities.capabilities : undefined;
+  // The image, when it names the binary, is the truth; the annotation is a claim about it.
+  const fromImage = imageFacts?.binary !== undefined;
+  const fileCapabilities = fromImage ? imageFacts?.binary?.fileCapabilities : declaredFileCapabilities;
 
   return {
     user,
     runAsNonRoot,
-    kubeletRefusal:
-      runAsNonRoot === true && user.kind === 'root'
-        ? 'the kubelet refuses to start it: runAsNonRoot is true but runAsUser is 0 (CreateContainerConfigError)'
-        : undefined,
+    kubeletRefusal: kubeletRefusalOf(runAsNonRoot, runAsUser, user, imageFacts),
     apiServerRejection: apiServerRejection(allowPrivilegeEscalation, privileged, add),
     privileged,
     allowPrivilegeEscalation,
@@ -144,10 +159,52 @@ export function effectiveSecurityContext(
     boundingSet,
     ineffectiveAdds,
     seccompProfileType,
-    fileCapabilities: parsedFileCapabilities?.ok ? parsedFileCapabilities.capabilities : undefined,
+    fileCapabilities,
     fileCapabilitiesError: parsedFileCapabilities?.ok === false ? parsedFileCapabilities.error : undefined,
+    ...(fileCapabilities === undefined && !fromImage ? {} : { fileCapabilitiesSource: fromImage ? ('image' as const) : ('annotation' as const) }),
+    ...(declaredFileCapabilities === undefined ? {} : { declaredFileCapabilities }),
+    ...(imageFacts === undefined ? {} : { imageFacts }),
+    ...imageStartFailureOf(imageFacts, runAsUser),
     invalidFields,
   };
+}
+
+/**
+ * kuberuntime verifyRunAsNonRoot: with runAsNonRoot and no runAsUser, the kubelet reads the
+ * image's user: uid 0 (or no USER) is refused, and so is a user name, which it cannot verify.
+ */
+function kubeletRefusalOf(
+  runAsNonRoot: boolean | undefined,
+  runAsUser: number | undefined,
+  user: EffectiveUser,
+  imageFacts: ImageFacts | undefined,
+): string | undefined {
+  if (runAsNonRoot !== true) return undefined;
+  if (runAsUser === 0) return 'the kubelet refuses to start it: runAsNonRoot is true but runAsUser is 0 (CreateContainerConfigError)';
+  if (runAsUser !== undefined || imageFacts?.user === undefined) return undefined;
+  if (!imageFacts.user.numeric) {
+    return (
+      `the kubelet refuses to start it: runAsNonRoot is true and the image ${imageFacts.image} has the non-numeric USER ` +
+      `"${imageFacts.user.configured}", which it cannot verify is non-root (CreateContainerConfigError); set runAsUser, or USER as a number`
+    );
+  }
+  if (user.kind === 'root') {
+    return `the kubelet refuses to start it: runAsNonRoot is true and the image ${imageFacts.image} runs as root (USER "${imageFacts.user.configured}") (CreateContainerConfigError); set runAsUser`;
+  }
+  return undefined;
+}
+
+/** Why the runtime cannot start the container with its image: its command, or its USER when the pod sets no runAsUser. */
+function imageStartFailureOf(imageFacts: ImageFacts | undefined, runAsUser: number | undefined): { imageStartFailure?: string } {
+  const failure = imageFacts?.startFailure ?? (runAsUser === undefined ? imageFacts?.userFailure : undefined);
+  return failure === undefined ? {} : { imageStartFailure: failure };
+}
+
+/** With no runAsUser in the pod, the image's USER decides, when its facts are known. */
+function withImageUser(user: EffectiveUser, imageFacts: ImageFacts | undefined): EffectiveUser {
+  if ((user.kind !== 'from-image' && user.kind !== 'non-root-from-image') || imageFacts?.user === undefined) return user;
+  const image = `the image's USER "${imageFacts.user.configured}" of ${imageFacts.image}`;
+  return imageFacts.user.uid === 0 ? { kind: 'root', image } : { kind: 'non-root', uid: imageFacts.user.uid, image };
 }
 
 /**

@@ -2,6 +2,7 @@ import { capabilitiesBeyondNeed } from './capabilities-beyond-need';
 import { capabilitiesNotDropped } from './capabilities-not-dropped';
 import { capabilityNameSpelling } from './capability-name-spelling';
 import { fileCapabilityAnnotationInvalid } from './file-capability-annotation';
+import { fileCapabilityAnnotationContradicted } from './file-capability-annotation-contradicted';
 import { hostNamespaces, hostPortUsed, privilegedContainer, privilegeEscalationAllowed, seccompProfileMissing, unsafeSysctl } from './pod-security-hardening';
 import { podSecurityLevelMissed } from './pod-security-level-missed';
 import { portBindUnknown } from './port-bind-unknown';
@@ -43,6 +44,7 @@ export const RULES: readonly Rule[] = [
   hostPortUsed,
   unsafeSysctl,
   fileCapabilityAnnotationInvalid,
+  fileCapabilityAnnotationContradicted,
   podSecurityLevelMissed,
 ];
 

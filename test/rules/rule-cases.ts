@@ -1,3 +1,5 @@
+import { ImageFactsLookup } from '../../src/model/image-facts';
+
 /**
  * One compliant and one non-compliant pod per rule, side by side. Every case is a
  * Deployment so the same objects can go through any enforcement point.
@@ -6,6 +8,8 @@ export interface RuleCase {
   readonly ruleId: string;
   readonly compliant: object;
   readonly nonCompliant: object;
+  /** What the images say (check --images), for rules that compare the manifest with the image. */
+  readonly imageFacts?: ImageFactsLookup;
 }
 
 /** A restricted, binding container: non-root uid, sysctl for port 80, everything dropped. */
@@ -112,6 +116,23 @@ export const RULE_CASES: readonly RuleCase[] = [
     ruleId: 'LP015',
     compliant: deployment({ templateAnnotations: FILE_CAP }),
     nonCompliant: deployment({ templateAnnotations: { 'file-capabilities.k8s-least-privilege.dev/api': 'cap_net_bind_service=+ep' } }),
+  },
+  {
+    // The image's binary carries no file capability although the annotation says it does.
+    ruleId: 'LP017',
+    compliant: deployment({ templateAnnotations: { 'file-capabilities.k8s-least-privilege.dev/web': 'cap_chown=+ep' } }),
+    nonCompliant: deployment({ templateAnnotations: FILE_CAP }),
+    imageFacts: () => ({
+      image: 'example/web (oci-archive:web.tar)',
+      user: { uid: 1000, configured: '1000', numeric: true },
+      userFailure: undefined,
+      startFailure: undefined,
+      binary: {
+        path: '/usr/bin/web',
+        fileCapabilities: { permitted: new Set(['CHOWN']), inheritable: new Set(), effective: true, text: 'cap_chown=ep' },
+        note: undefined,
+      },
+    }),
   },
   {
     ruleId: 'LP020',

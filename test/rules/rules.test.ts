@@ -6,10 +6,15 @@ import { objectsInDocument } from '../../src/model/workload';
 import { ALL_RULES, RULES } from '../../src/rules';
 import { renderRuleDoc, renderRuleIndex } from '../../src/rules/rule-doc';
 import { RULE_CASES } from './rule-cases';
+import { ImageFactsLookup } from '../../src/model/image-facts';
 
-function ruleIds(manifest: object, profile: RuntimeProfileName = 'strict'): { unsuppressed: string[]; suppressed: string[] } {
+function ruleIds(
+  manifest: object,
+  profile: RuntimeProfileName = 'strict',
+  imageFacts?: ImageFactsLookup,
+): { unsuppressed: string[]; suppressed: string[] } {
   const [object] = objectsInDocument(manifest).objects;
-  const { findings } = checkObject(object, { runtimeProfile: findRuntimeProfile(profile)! });
+  const { findings } = checkObject(object, { runtimeProfile: findRuntimeProfile(profile)!, imageFacts });
   return {
     unsuppressed: findings.filter((f) => f.suppressionReason === undefined).map((f) => f.ruleId),
     suppressed: findings.filter((f) => f.suppressionReason !== undefined).map((f) => f.ruleId),
@@ -17,14 +22,14 @@ function ruleIds(manifest: object, profile: RuntimeProfileName = 'strict'): { un
 }
 
 describe('every rule has a compliant and a non-compliant case', () => {
-  test('the table covers every rule', () => {
+  test('the table covers every pod rule', () => {
     expect(RULE_CASES.map((c) => c.ruleId).sort()).toEqual(RULES.map((r) => r.id).sort());
   });
 
   test.each(RULE_CASES.map((c) => [c.ruleId, c] as const))('%s', (ruleId, c) => {
     const profile = ruleId === 'LP003' ? 'containerd-2' : 'strict';
-    expect(ruleIds(c.compliant, profile).unsuppressed).not.toContain(ruleId);
-    expect(ruleIds(c.nonCompliant, profile).unsuppressed).toContain(ruleId);
+    expect(ruleIds(c.compliant, profile, c.imageFacts).unsuppressed).not.toContain(ruleId);
+    expect(ruleIds(c.nonCompliant, profile, c.imageFacts).unsuppressed).toContain(ruleId);
   });
 
   test('the hardened baseline case raises nothing at all', () => {

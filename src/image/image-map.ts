@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import * as jsYaml from 'js-yaml';
+import { ContainerEntry } from '../model/containers';
+import { ImageFacts, ImageFactsLookup } from '../model/image-facts';
+import { containerStartOf, imageFactsOf } from './container-facts';
+import { ImageError } from './image-location';
+import { normalizeImageReference, withoutDigest } from './image-reference';
+import { Image, readImage, ReadImageOptions } from './read-image';
+
+/** One entry of an image map: the reference a manifest uses, and where that image is on disk. */
+export interface ImageMapEntry {
+  /** The reference as written in the map (`nginx:1.27`). */
+  readonly reference: string;
+  /** The image's location, relative paths made absolute (`oci-archive:/work/images/nginx.tar`). */
+  readonly location: string;
+}
+
+/** A map that cannot be read, with what to fix. */
+export class ImageMapError extends Error {}
+
+const TRANSPORT = /^(oci|oci-archive|docker-archive):/;
+
+/**
+ * Reads an image map: `{ "<image reference>": "<local image>" }`, the local image as
+ * `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]` or a bare path;
+ * relative paths are relative to `baseDirectory` (the map file's directory).
+ * @throws ImageMapError naming the entry
+ */
+export function imageMapOf(raw: unknown, name: string, baseDirectory: string): ImageMapEntry[] {
+  if (raw === undefined || raw === null) return [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ImageMapError(`${name} must be a map from image reference to local image (oci:DIR, oci-archive:FILE, docker-archive:FILE)`);
+  }
+  return Object.entries(raw as Record<string, unknown>).map(([reference, location]) => {
+    if (typeof location !== 'string' || location.trim() === '') {
+      throw new ImageMapError(`${name}: "${reference}" must map to a local image such as oci-archive:nginx.tar, not ${JSON.stringify(location)}`);
+    }
+    return { reference, location: absoluteLocation(location.trim(), baseDirectory) };
+  });
+}
+
+/** Reads an image map file (YAML or JSON). @throws ImageMapError */
+export function readImageMapFile(file: string): ImageMapEntry[] {
+  let parsed: unknown;
+  try {
+    parsed = jsYaml.load(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason =
+      error instanceof jsYaml.YAMLException ? `invalid YAML: ${error.message}` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ImageMapError(`${file}: ${reason}`);
+  }
+  return imageMapOf(parsed, file, dirname(resolve(file)));
+}
+
+/** An image of the map that could not be read. */
+export interface ImageLoadError {
+  /** The reference as written in the map. */
+  readonly reference: string;
+  /** The location. */
+  readonly location: string;
+  /** What is wrong, naming both. */
+  readonly message: string;
+}
+
+/** The images of a map, read: the model's lookup, and the images that could not be read. */
+export interface LoadedImages {
+  /** Gives each container the facts of its image, when its image is in the map and readable. */
+  readonly lookup: ImageFactsLookup;
+  /** The images read, by normalized reference. */
+  readonly images: ReadonlyMap<string, { readonly entry: ImageMapEntry; readonly image: Image }>;
+  /** The images that could not be read; containers of theirs are checked without image facts. */
+  readonly errors: readonly ImageLoadError[];
+}
+
+/**
+ * Reads every image of a map, one after the other (a layer is streamed, never held whole).
+ * An image that cannot be read is an error entry; the others are still read.
+ */
+export async function loadImages(entries: readonly ImageMapEntry[], options: ReadImageOptions = {}): Promise<LoadedImages> {
+  const images = new Map<string, { entry: ImageMapEntry; image: Image }>();
+  const errors: ImageLoadError[] = [];
+  for (const entry of entries) {
+    try {
+      images.set(normalizeImageReference(entry.reference), { entry, image: await readImage(entry.location, options) });
+    } catch (error) {
+      if (!(error instanceof ImageError)) throw error;
+      errors.push({ reference: entry.reference, location: entry.location, message: `image ${entry.reference}: ${error.message}` });
+    }
+  }
+  const cache = new Map<string, ImageFacts>();
+  const lookup: ImageFactsLookup = (container: ContainerEntry) => {
+    const reference = container.spec.image;
+    if (typeof reference !== 'string' || reference === '') return undefined;
+    const found = images.get(normalizeImageReference(reference)) ?? images.get(withoutDigest(reference));
+    if (found === undefined) return undefined;
+    const start = containerStartOf(container.spec);
+    const key = JSON.stringify([normalizeImageReference(reference), start.command, start.args, start.env?.get('PATH')]);
+    let facts = cache.get(key);
+    if (facts === undefined) {
+      facts = imageFactsOf(found.image, `${found.entry.reference} (${found.image.location.text})`, start);
+      cache.set(key, facts);
+    }
+    return facts;
+  };
+  return { lookup, images, errors };
+}
+
+function absoluteLocation(location: string, baseDirectory: string): string {
+  const match = TRANSPORT.exec(location);
+  const prefix = match === null ? '' : match[0];
+  const rest = location.slice(prefix.length);
+  const colon = match === null ? -1 : rest.indexOf(':');
+  const path = colon < 0 ? rest : rest.slice(0, colon);
+  const suffix = colon < 0 ? '' : rest.slice(colon);
+  return `${prefix}${isAbsolute(path) ? path : resolve(baseDirectory, path)}${suffix}`;
+}

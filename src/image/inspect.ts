@@ -1,0 +1,189 @@
+import { argvOf, execContextOf } from './container-facts';
+import { capabilityTargetOf, Executable, findExecutable } from './executable';
+import { ResolvedUser, resolveImageUser } from './image-user';
+import { Image, LayerSummary } from './read-image';
+import { VfsCapability } from './vfs-capability';
+
+/** A file's capabilities as `image inspect` reports them. */
+export interface CapabilityReport {
+  /** getcap text, e.g. `cap_net_bind_service=ep`. */
+  readonly text: string;
+  /** vfs_cap_data revision. */
+  readonly revision: 1 | 2 | 3;
+  /** Canonical names. */
+  readonly permitted: readonly string[];
+  readonly inheritable: readonly string[];
+  readonly effective: boolean;
+  /** Revision 3's namespace root uid. */
+  readonly rootId: number | null;
+  /** Whether the kernel applies it in a pod that shares the host user namespace (rootid 0 or revision 1/2). */
+  readonly honoredWithoutUserNamespace: boolean;
+}
+
+/** One executable as `image inspect` reports it. */
+export interface ExecutableReport {
+  /** As given. */
+  readonly requested: string;
+  /** Resolved path, or `null` when it is not in the image. */
+  readonly path: string | null;
+  /** Symlinks followed. */
+  readonly symlinks: readonly string[];
+  /** What it is. */
+  readonly kind: Executable['kind'];
+  /** Its file capabilities, or `null` when it has none. */
+  readonly fileCapabilities: CapabilityReport | null;
+  /** Why its xattr cannot be decoded, or `null`. */
+  readonly fileCapabilitiesError: string | null;
+  /** A script's `#!` line. */
+  readonly shebang: string | null;
+  /** A script's interpreter. */
+  readonly interpreter: ExecutableReport | null;
+  /** Why exec fails, or `null`. */
+  readonly problem: string | null;
+}
+
+/** What `k8s-least-privilege image inspect` prints with `--format json`. */
+export interface ImageInspection {
+  readonly image: string;
+  readonly reference: string | null;
+  readonly manifestDigest: string | null;
+  readonly configDigest: string | null;
+  readonly platform: string;
+  readonly layers: readonly LayerSummary[];
+  readonly user: {
+    readonly configured: string;
+    readonly uid: number | null;
+    readonly gid: number | null;
+    readonly name: string | null;
+    readonly group: string | null;
+    readonly numeric: boolean;
+    readonly problem: string | null;
+  };
+  readonly entrypoint: readonly string[];
+  readonly cmd: readonly string[];
+  readonly path: readonly string[];
+  readonly workingDir: string;
+  /** What `Entrypoint` + `Cmd` execs. */
+  readonly executable: ExecutableReport;
+  /** The binary a file capability must be on for the process that listens, or `null` when the image does not tell. */
+  readonly capabilityTarget: { readonly path: string; readonly note: string | null; readonly fileCapabilities: CapabilityReport | null } | null;
+  /** Every `--binary`. */
+  readonly binaries: readonly ExecutableReport[];
+}
+
+/** Inspects a read image: its user, what it executes and the file capabilities of that and of `binaries`. */
+export function inspectImage(image: Image, binaries: readonly string[] = []): ImageInspection {
+  const config = image.config;
+  const context = execContextOf(config);
+  const user: ResolvedUser = resolveImageUser(config.user, image.filesystem);
+  const { executable, target, note } = capabilityTargetOf(image.filesystem, argvOf(config), context);
+  return {
+    image: image.location.text,
+    reference: image.reference ?? null,
+    manifestDigest: image.manifestDigest ?? null,
+    configDigest: image.configDigest ?? null,
+    platform: config.platform,
+    layers: image.layers,
+    user: {
+      configured: config.user,
+      uid: user.uid ?? null,
+      gid: user.gid ?? null,
+      name: user.name ?? null,
+      group: user.group ?? null,
+      numeric: user.numeric,
+      problem: user.problem ?? null,
+    },
+    entrypoint: config.entrypoint,
+    cmd: config.cmd,
+    path: context.path,
+    workingDir: config.workingDir,
+    executable: executableReport(executable),
+    capabilityTarget:
+      target?.path === undefined ? null : { path: target.path, note: note ?? null, fileCapabilities: capabilityReport(target.capability) },
+    binaries: binaries.map((binary) => executableReport(findExecutable(image.filesystem, binary, context))),
+  };
+}
+
+function executableReport(executable: Executable): ExecutableReport {
+  return {
+    requested: executable.requested,
+    path: executable.path ?? null,
+    symlinks: executable.symlinks,
+    kind: executable.kind,
+    fileCapabilities: capabilityReport(executable.capability),
+    fileCapabilitiesError: executable.capabilityError ?? null,
+    shebang: executable.shebang ?? null,
+    interpreter: executable.interpreter === undefined ? null : executableReport(executable.interpreter),
+    problem: executable.problem ?? null,
+  };
+}
+
+function capabilityReport(capability: VfsCapability | undefined): CapabilityReport | null {
+  if (capability === undefined) return null;
+  return {
+    text: capability.text,
+    revision: capability.revision,
+    permitted: capability.permitted,
+    inheritable: capability.inheritable,
+    effective: capability.effective,
+    rootId: capability.rootId ?? null,
+    honoredWithoutUserNamespace: capability.rootId === undefined || capability.rootId === 0,
+  };
+}
+
+/** The inspection as JSON, one object. */
+export function formatInspectionJson(inspection: ImageInspection): string {
+  return `${JSON.stringify(inspection, null, 2)}\n`;
+}
+
+/** The inspection for a person: what runs, as whom, with which capabilities, and what to add. */
+export function formatInspectionHuman(inspection: ImageInspection): string {
+  const lines: string[] = [];
+  const { user } = inspection;
+  lines.push(`image       ${inspection.image}${inspection.reference === null ? '' : ` (${inspection.reference})`}`);
+  if (inspection.manifestDigest !== null) lines.push(`manifest    ${inspection.manifestDigest}`);
+  lines.push(`platform    ${inspection.platform || 'unspecified'}`);
+  lines.push(`layers      ${inspection.layers.length} (${inspection.layers.map((l) => l.compression).join(', ')}), digests verified`);
+  const who =
+    user.problem !== null
+      ? `cannot be resolved: ${user.problem} — the container fails to start unless the pod sets runAsUser`
+      : `uid ${user.uid}${user.name === null ? '' : ` (${user.name})`}, gid ${user.gid}${user.group === null ? '' : ` (${user.group})`}${user.uid === 0 ? ' — root' : ''}`;
+  lines.push(`user        ${user.configured === '' ? '(unset)' : JSON.stringify(user.configured)}: ${who}`);
+  if (!user.numeric && user.problem === null) lines.push('            a name, not a number: with runAsNonRoot the kubelet refuses it unless the pod sets runAsUser');
+  lines.push(`entrypoint  ${JSON.stringify(inspection.entrypoint)}  cmd ${JSON.stringify(inspection.cmd)}`);
+  lines.push(...describeExecutable('executes', inspection.executable, '  '));
+  if (inspection.capabilityTarget !== null) {
+    const target = inspection.capabilityTarget;
+    if (inspection.executable.kind === 'script') {
+      lines.push(`the capability must be on ${target.path}${target.note === null ? '' : ` (${target.note})`}, not on the script: the kernel ignores a script's file capabilities`);
+    }
+    if (target.fileCapabilities === null) {
+      lines.push(`to bind a port < 1024 as non-root with a file capability, add to the Dockerfile:`);
+      lines.push(`  RUN setcap cap_net_bind_service=+ep ${target.path}`);
+    }
+  }
+  for (const binary of inspection.binaries) lines.push(...describeExecutable('binary', binary, '  '));
+  return `${lines.join('\n')}\n`;
+}
+
+function describeExecutable(label: string, executable: ExecutableReport, indent: string): string[] {
+  const lines: string[] = [];
+  const where = executable.path === null ? executable.requested : executable.path === executable.requested ? executable.path : `${executable.requested} → ${executable.path}`;
+  lines.push(`${label.padEnd(11)} ${where} (${executable.kind})`);
+  if (executable.problem !== null) lines.push(`${indent}${executable.problem}`);
+  if (executable.kind !== 'missing' && executable.kind !== 'directory') lines.push(`${indent}file capabilities: ${capabilityLine(executable)}`);
+  if (executable.interpreter !== null) {
+    lines.push(`${indent}#!${executable.shebang}`);
+    lines.push(...describeExecutable('interpreter', executable.interpreter, indent).map((line) => `${indent}${line}`));
+  }
+  return lines;
+}
+
+function capabilityLine(executable: ExecutableReport): string {
+  if (executable.fileCapabilitiesError !== null) return `unreadable: ${executable.fileCapabilitiesError}`;
+  const capability = executable.fileCapabilities;
+  if (capability === null) return 'none';
+  const revision = capability.rootId === null ? `v${capability.revision}` : `v${capability.revision}, rootid ${capability.rootId}`;
+  const honored = capability.honoredWithoutUserNamespace ? '' : ' — ignored by the kernel in a pod sharing the host user namespace';
+  return `${capability.text} (${revision})${honored}`;
+}

@@ -1,0 +1,55 @@
+import { ContainerEntry } from './containers';
+import { FileCapabilities } from './file-capabilities';
+
+/**
+ * What a container's image says about the two facts a manifest cannot: the user it runs
+ * as when the pod sets no `runAsUser`, and the file capabilities of the binary it executes.
+ * The model stays pure: reading the image is `src/image/`'s job, which hands these facts in.
+ */
+export interface ImageFacts {
+  /** The image, for messages: `nginx:1.27 (oci-archive:nginx.tar)`. */
+  readonly image: string;
+  /** The image config's `User`, resolved; `undefined` when the runtime cannot resolve it (see `userFailure`). */
+  readonly user: ImageUser | undefined;
+  /**
+   * Why the runtime cannot resolve the image's USER (a name that is not in the image's
+   * /etc/passwd), if so: the container fails to start unless the pod sets runAsUser.
+   */
+  readonly userFailure: string | undefined;
+  /**
+   * Why the runtime cannot exec the container's command in this image (not in the image,
+   * not executable), if so: the container fails to start whatever its securityContext.
+   */
+  readonly startFailure: string | undefined;
+  /** The binary whose file capabilities decide, or `undefined` when the image does not tell which. */
+  readonly binary: ImageBinary | undefined;
+}
+
+/** The user the image runs as. */
+export interface ImageUser {
+  /** The uid the runtime resolves the config's `User` to (`''` is 0). */
+  readonly uid: number;
+  /** The config's `User` as written, e.g. `nginx`, `101:101`, `''`. */
+  readonly configured: string;
+  /**
+   * Whether the user part of `User` is numeric (or empty). The kubelet's runAsNonRoot check
+   * reads only a numeric uid from the image: a name is refused ("image has non-numeric user").
+   */
+  readonly numeric: boolean;
+}
+
+/** The file the container's process executes with the capabilities that matter. */
+export interface ImageBinary {
+  /** Its path in the image, symlinks resolved. */
+  readonly path: string;
+  /** Its file capabilities as the kernel applies them in a pod without a user namespace; `undefined` when none. */
+  readonly fileCapabilities: FileCapabilities | undefined;
+  /**
+   * How it was found when not executed directly, for messages: `the interpreter of
+   * /entrypoint.py`, or `assuming the entrypoint script /docker-entrypoint.sh execs its arguments`.
+   */
+  readonly note: string | undefined;
+}
+
+/** Gives the image facts for a container, or `undefined` when its image is not known. */
+export type ImageFactsLookup = (container: ContainerEntry) => ImageFacts | undefined;

@@ -1,0 +1,188 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkInputs } from '../../src/check/check-inputs';
+import { checkOptionsWithImages } from '../../src/check/enforcement-config';
+import { CheckReport } from '../../src/check/report';
+import { runCliAsync } from '../../src/cli/main';
+import { analyzePod } from '../../src/model';
+import { fileCapabilityAnnotationContradicted } from '../../src/rules/file-capability-annotation-contradicted';
+import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, tarDirectory, writeDockerArchive, writeOciLayout } from './image-builder';
+import { loadImages } from '../../src/image';
+
+const SERVER = 'usr/local/bin/server';
+
+/** A Deployment of one container on port 80: non-root from the image, drop ALL, add NET_BIND_SERVICE. */
+function deployment(image: string, extra: { annotation?: string; securityContext?: Record<string, unknown>; command?: string[] } = {}): string {
+  return JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web' },
+    spec: {
+      template: {
+        metadata: extra.annotation === undefined ? {} : { annotations: { 'file-capabilities.k8s-least-privilege.dev/web': extra.annotation } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image,
+              ...(extra.command === undefined ? {} : { command: extra.command }),
+              ports: [{ containerPort: 80 }],
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+                ...extra.securityContext,
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+let images: Record<string, string>;
+
+beforeAll(() => {
+  const base = buildLayer({ files: baseFiles() });
+  const setcap = buildLayer({ files: [{ path: SERVER, copyOf: elfBinary(), mode: 0o755, capability: 'cap_net_bind_service=+ep' }] });
+  const plain = buildLayer({ files: [{ path: SERVER, copyOf: elfBinary(), mode: 0o755 }] });
+  const layout = writeOciLayout('check-images', [
+    { tag: 'setcap', config: { User: '1000', Entrypoint: [`/${SERVER}`] }, layers: [base, setcap] },
+    { tag: 'plain', config: { User: '1000', Entrypoint: [`/${SERVER}`] }, layers: [base, plain] },
+    { tag: 'root', config: { Entrypoint: [`/${SERVER}`] }, layers: [base, plain] },
+    { tag: 'named', config: { User: 'app', Entrypoint: [`/${SERVER}`] }, layers: [base, setcap] },
+    { tag: 'nouser', config: { User: 'ghost', Entrypoint: [`/${SERVER}`] }, layers: [base, setcap] },
+  ]);
+  const archive = tarDirectory(layout, join(IMAGE_WORK_DIR, 'check-images.tar'));
+  const docker = writeDockerArchive('check-images-docker', { User: '1000', Entrypoint: [`/${SERVER}`] }, [base, setcap], ['registry.example.com/web:2']);
+  images = {
+    'example.com/web:setcap': `oci-archive:${archive}:setcap`,
+    'example.com/web:plain': `oci:${layout}:plain`,
+    'example.com/web:root': `oci:${layout}:root`,
+    'example.com/web:named': `oci:${layout}:named`,
+    'example.com/web:nouser': `oci:${layout}:nouser`,
+    'registry.example.com/web:2': `docker-archive:${docker}`,
+    'example.com/broken:1': `oci:${join(IMAGE_WORK_DIR, 'no-such-layout')}`,
+  };
+});
+
+async function check(manifest: string, imageMap: Record<string, string> = images): Promise<CheckReport> {
+  const { options, imageErrors } = await checkOptionsWithImages({ images: imageMap });
+  const report = checkInputs([{ file: 'web.yaml', ok: true, text: manifest }], options);
+  return { ...report, errors: [...imageErrors.map((e) => ({ file: 'images.yaml', document: null, line: null, message: e.message })), ...report.errors] };
+}
+
+const portOf = (report: CheckReport) => report.resources[0].containers[0].ports[0];
+
+describe('check with image facts', () => {
+  test('without images the uid is unknown; with them a setcap binary binds and a plain one does not', async () => {
+    expect(portOf(await check(deployment('example.com/web:setcap'), {})).bind).toBe('unknown');
+    const allowed = portOf(await check(deployment('example.com/web:setcap')));
+    expect(allowed.bind).toBe('allowed');
+    expect(allowed.reason).toMatch(/uid 1000 \(the image's USER "1000" of example\.com\/web:setcap.*cap_net_bind_service=ep on \/usr\/local\/bin\/server in example\.com\/web:setcap/);
+    const denied = portOf(await check(deployment('example.com/web:plain')));
+    expect(denied.bind).toBe('denied');
+    expect(denied.reason).toMatch(/uid 1000 .* has none after exec/);
+  });
+
+  test('an image running as root binds; with runAsNonRoot the kubelet refuses it', async () => {
+    expect(portOf(await check(deployment('example.com/web:root'))).bind).toBe('allowed');
+    const refused = portOf(await check(deployment('example.com/web:root', { securityContext: { runAsNonRoot: true } })));
+    expect(refused.bind).toBe('denied');
+    expect(refused.reason).toMatch(/runAsNonRoot is true and the image example\.com\/web:root .* runs as root/);
+    const named = portOf(await check(deployment('example.com/web:named', { securityContext: { runAsNonRoot: true } })));
+    expect(named.reason).toMatch(/non-numeric USER "app"/);
+  });
+
+  test("a USER that is not in the image's /etc/passwd fails to start unless the pod sets runAsUser", async () => {
+    const failing = portOf(await check(deployment('example.com/web:nouser')));
+    expect(failing.bind).toBe('denied');
+    expect(failing.reason).toMatch(/"ghost" is not in the image's \/etc\/passwd/);
+    expect(portOf(await check(deployment('example.com/web:nouser', { securityContext: { runAsUser: 1000 } }))).bind).toBe('allowed');
+  });
+
+  test('the container command overrides the entrypoint: a command not in the image cannot start', async () => {
+    const report = await check(deployment('example.com/web:setcap', { command: ['/bin/missing'] }));
+    expect(portOf(report).bind).toBe('denied');
+    expect(portOf(report).reason).toMatch(/\/bin\/missing does not exist in the image/);
+  });
+
+  test('references are matched normalized, and docker archives work the same', async () => {
+    expect(portOf(await check(deployment('registry.example.com/web:2'))).bind).toBe('allowed');
+  });
+
+  test('an annotation the image contradicts is an error finding naming both; the verdict follows the image', async () => {
+    const report = await check(deployment('example.com/web:plain', { annotation: 'cap_net_bind_service=+ep' }));
+    expect(portOf(report).bind).toBe('denied');
+    const pod = JSON.parse(deployment('example.com/web:plain', { annotation: 'cap_net_bind_service=+ep' })).spec.template;
+    const { options } = await checkOptionsWithImages({ images });
+    const analysis = analyzePod(pod, { imageFacts: options.imageFacts });
+    const findings = fileCapabilityAnnotationContradicted.check({ pod: { ...pod, metadataPath: [], specPath: [] } as never, analysis, objectMetadata: undefined });
+    expect(findings).toEqual([
+      {
+        container: 'web',
+        path: 'metadata.annotations.file-capabilities.k8s-least-privilege.dev/web',
+        message: expect.stringMatching(
+          /declares "cap_net_bind_service=\+ep", but \/usr\/local\/bin\/server in example\.com\/web:plain \(oci:.*:plain\) has no file capability/,
+        ),
+      },
+    ]);
+    const agreeing = analyzePod(JSON.parse(deployment('example.com/web:setcap', { annotation: 'cap_net_bind_service=+ep' })).spec.template, { imageFacts: options.imageFacts });
+    expect(fileCapabilityAnnotationContradicted.check({ pod, analysis: agreeing, objectMetadata: undefined })).toEqual([]);
+    const ruleIds = report.resources[0].findings.map((f) => f.ruleId);
+    if (ruleIds.includes('LP017')) expect(report.resources[0].findings.find((f) => f.ruleId === 'LP017')?.severity).toBe('error');
+  });
+
+  test('an image that cannot be read is an error naming it, and the rest of the check still runs', async () => {
+    const report = await check(`${deployment('example.com/broken:1')}\n---\n${deployment('example.com/web:setcap')}`);
+    expect(report.errors).toEqual([
+      expect.objectContaining({ file: 'images.yaml', message: expect.stringMatching(/^image example\.com\/broken:1: oci:.*no-such-layout: not an OCI image layout/) }),
+    ]);
+    expect(report.resources.map((r) => r.containers[0].ports[0].bind)).toEqual(['unknown', 'allowed']);
+  });
+
+  test('loadImages reads each image once and answers per container', async () => {
+    const loaded = await loadImages([{ reference: 'example.com/web:setcap', location: images['example.com/web:setcap'] }]);
+    expect(loaded.errors).toEqual([]);
+    expect([...loaded.images.keys()]).toEqual(['example.com/web:setcap']);
+  });
+});
+
+describe('k8s-least-privilege check --images and image inspect', () => {
+  async function cli(argv: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const status = await runCliAsync(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+    return { status, stdout, stderr };
+  }
+
+  test('check --images MAP uses the images; a broken one is an input error (exit 2)', async () => {
+    const manifest = join(IMAGE_WORK_DIR, 'web.json');
+    writeFileSync(manifest, deployment('example.com/web:setcap'));
+    const good = join(IMAGE_WORK_DIR, 'images.yaml');
+    writeFileSync(good, `example.com/web:setcap: ${images['example.com/web:setcap']}\n`);
+    const ok = await cli(['check', '--format', 'json', '--images', good, manifest]);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).resources[0].containers[0].ports[0].bind).toBe('allowed');
+
+    const bad = join(IMAGE_WORK_DIR, 'images-broken.yaml');
+    writeFileSync(bad, `example.com/web:setcap: ${images['example.com/web:setcap']}\nexample.com/broken:1: ${images['example.com/broken:1']}\n`);
+    const broken = await cli(['check', '--format', 'json', '--images', bad, manifest]);
+    expect(broken.status).toBe(2);
+    const report = JSON.parse(broken.stdout);
+    expect(report.errors[0]).toMatchObject({ file: bad, message: expect.stringMatching(/^image example\.com\/broken:1: /) });
+    expect(report.resources[0].containers[0].ports[0].bind).toBe('allowed');
+  });
+
+  test('image inspect, human and JSON', async () => {
+    const human = await cli(['image', 'inspect', images['example.com/web:plain'], '--binary', '/bin/sh']);
+    expect(human.status).toBe(0);
+    expect(human.stdout).toMatch(/user +"1000": uid 1000 \(app\)/);
+    expect(human.stdout).toMatch(/RUN setcap cap_net_bind_service=\+ep \/usr\/local\/bin\/server/);
+    const json = await cli(['image', 'inspect', '--format', 'json', images['example.com/web:setcap']]);
+    expect(JSON.parse(json.stdout).executable.fileCapabilities.text).toBe('cap_net_bind_service=ep');
+    const missing = await cli(['image', 'inspect', images['example.com/broken:1']]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^k8s-least-privilege: image oci:.*no-such-layout: not an OCI image layout/);
+  });
+});
