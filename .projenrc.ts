@@ -155,5 +155,20 @@ project.addTask('fuzz:psa', {
   steps: [{ spawn: 'test:prepare' }, { exec: 'jest --ci test/conformance' }],
 });
 
+// The benchmark: figures, not tests (bench/RESULTS.md).
+const bench = project.addTask('bench', {
+  description: 'Benchmark check, the Pulumi policy pack and the constructs on seeded corpora; writes bench/RESULTS.md',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+});
+bench.spawn(project.compileTask);
+bench.exec('ts-node --transpile-only bench/run.ts');
+
+// A long fuzz run of the checker (the test suite runs a bounded one).
+project.addTask('fuzz', {
+  description: 'Fuzz the checker with 20,000 mutated manifest streams (seed printed; FUZZ_SEED to replay)',
+  env: { FUZZ_RUNS: '20000' },
+  steps: [{ spawn: 'compile' }, { exec: 'jest --ci test/robustness/fuzz.test.ts' }],
+});
+
 project.gitignore.exclude('/test/.work/', '/examples/*/dist/', '/examples/*/imports/', '/.ci-out/');
 project.synth();

@@ -13,6 +13,9 @@ export type LoadedDocument =
  */
 export const MAX_EXPANDED_NODES = 1_000_000;
 
+// An alias (`*a`) needs an anchor (`&a`) in its own document, or js-yaml refuses it: a document
+// with no anchor shares no node, and is not walked (a cron schedule's `"* * *"` is not an alias).
+const MAY_HAVE_ANCHOR = /&[^\s,\]}]/;
 const MAY_HAVE_ALIAS = /\*[^\s,\]}]/;
 
 /** Parses one YAML (or JSON) document with js-yaml, the fastest parser for Node. */
@@ -22,14 +25,14 @@ export function loadDocument(text: string): LoadedDocument {
     value = jsYaml.load(text);
   } catch (error) {
     if (error instanceof jsYaml.YAMLException) {
-      return { ok: false, message: `invalid YAML: ${error.reason}`, line: error.mark?.line };
+      return { ok: false, message: `invalid YAML: ${error.reason}`, line: lineWithin(text, error.mark?.line) };
     }
     if (error instanceof RangeError) {
       return { ok: false, message: 'the document nests too deeply to parse', line: undefined };
     }
     throw error;
   }
-  if (MAY_HAVE_ALIAS.test(text) && expandedSize(value, new Map()) > MAX_EXPANDED_NODES) {
+  if (MAY_HAVE_ANCHOR.test(text) && MAY_HAVE_ALIAS.test(text) && expandedSize(value, new Map()) > MAX_EXPANDED_NODES) {
     return {
       ok: false,
       message: `its aliases expand to more than ${MAX_EXPANDED_NODES.toLocaleString('en-US')} nodes (an alias bomb); refusing to read it`,
@@ -37,6 +40,18 @@ export function loadDocument(text: string): LoadedDocument {
     };
   }
   return { ok: true, value };
+}
+
+/**
+ * js-yaml appends a line break to its input, so an error at the end of the stream (an
+ * unclosed `[`) is marked on the line after the text: that would name the next document's
+ * `---`. The last line of the text is where the document ends.
+ */
+function lineWithin(text: string, line: number | undefined): number | undefined {
+  if (line === undefined) return undefined;
+  let lastLine = 0;
+  for (let position = text.indexOf('\n'); position !== -1 && position < text.length - 1; position = text.indexOf('\n', position + 1)) lastLine++;
+  return Math.min(line, lastLine);
 }
 
 /** The node count of the value with every alias expanded, counted in time linear in the shared graph. */

@@ -10,26 +10,34 @@ export interface DocumentText {
   readonly text: string;
 }
 
-const DOCUMENT_START = /^---(?:[ \t]|$)/;
-const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
-
 /**
  * Splits a YAML stream into documents without parsing them, so that one broken
  * document cannot hide the others. YAML 1.2 (§9.1) forbids `---` and `...` at the
  * start of a line inside any content, so such a line always separates documents.
  * Documents that hold nothing but comments or blank lines are dropped (Helm leaves
  * many of them); the indexes of the others count every separator, as `kubectl` does.
+ *
+ * A document's text is a slice of the stream (no copy), with the carriage returns of
+ * CRLF line ends removed.
  */
 export function splitDocuments(stream: string): DocumentText[] {
   const text = stream.charCodeAt(0) === 0xfeff ? stream.slice(1) : stream;
+  const hasCarriageReturns = text.includes('\r');
+  const hasByteOrderMarks = text.includes('\ufeff');
   const documents: DocumentText[] = [];
   let index = 0;
-  let current: { startLine: number; contentLine: number; lines: string[]; explicit: boolean; hasContent: boolean } | undefined;
+  // The document being read: where its text starts and ends in the stream, and its lines.
+  let current: { startLine: number; contentLine: number; start: number; end: number; explicit: boolean; hasContent: boolean } | undefined;
   const finish = () => {
     // An explicit document (`---`) counts even when empty, as in js-yaml's loadAll; a
     // stretch of comments before the first marker does not.
     if (current !== undefined && (current.explicit || current.hasContent)) {
-      if (current.hasContent) documents.push({ index, startLine: current.startLine, contentLine: current.contentLine, text: current.lines.join('\n') });
+      if (current.hasContent) {
+        let slice = text.slice(current.start, current.end);
+        if (hasCarriageReturns) slice = slice.replace(LINE_END_CARRIAGE_RETURN, '');
+        if (hasByteOrderMarks) slice = slice.replace(LINE_START_BYTE_ORDER_MARK, '');
+        documents.push({ index, startLine: current.startLine, contentLine: current.contentLine, text: slice });
+      }
       index++;
     }
     current = undefined;
@@ -38,20 +46,24 @@ export function splitDocuments(stream: string): DocumentText[] {
   for (let position = 0; position <= text.length; ) {
     let end = text.indexOf('\n', position);
     if (end === -1) end = text.length;
-    const line = text.charCodeAt(end - 1) === 13 ? text.slice(position, end - 1) : text.slice(position, end);
+    // The line without its line break (and without the CR of a CRLF).
+    const lineEnd = text.charCodeAt(end - 1) === 13 && end > position ? end - 1 : end;
+    // YAML 1.2 §5.2: a byte order mark may start any document of a stream and must not appear
+    // inside one. Files concatenated with `cat` bring theirs along (`\ufeff---`, `\ufeffkind: Pod`).
+    const lineStart = text.charCodeAt(position) === BYTE_ORDER_MARK && position < lineEnd ? position + 1 : position;
     position = end + 1;
     lineNumber++;
-    if (DOCUMENT_START.test(line)) {
+    const first = text.charCodeAt(lineStart);
+    if (first === DASH && isMarker(text, lineStart, lineEnd, DASH)) {
       finish();
       // Content may follow the marker on the same line (`--- {a: 1}`).
-      const rest = line.slice(3);
-      current = { startLine: lineNumber, contentLine: lineNumber, lines: [rest], explicit: true, hasContent: hasContent(rest) };
-    } else if (DOCUMENT_END.test(line)) {
+      current = { startLine: lineNumber, contentLine: lineNumber, start: lineStart + 3, end: lineEnd, explicit: true, hasContent: hasContent(text, lineStart + 3, lineEnd) };
+    } else if (first === DOT && isMarker(text, lineStart, lineEnd, DOT)) {
       finish();
     } else {
-      current ??= { startLine: lineNumber, contentLine: lineNumber, lines: [], explicit: false, hasContent: false };
-      current.lines.push(line);
-      if (!current.hasContent && hasContent(line)) {
+      current ??= { startLine: lineNumber, contentLine: lineNumber, start: lineStart, end: lineEnd, explicit: false, hasContent: false };
+      current.end = lineEnd;
+      if (!current.hasContent && hasContent(text, lineStart, lineEnd)) {
         current.hasContent = true;
         current.contentLine = lineNumber;
       }
@@ -61,7 +73,22 @@ export function splitDocuments(stream: string): DocumentText[] {
   return documents;
 }
 
-function hasContent(line: string): boolean {
-  const trimmed = line.trimStart();
+const DASH = 0x2d;
+const DOT = 0x2e;
+const BYTE_ORDER_MARK = 0xfeff;
+const LINE_END_CARRIAGE_RETURN = /\r(?=\n)/g;
+const LINE_START_BYTE_ORDER_MARK = /^\ufeff/gm;
+
+/** Whether the line is a `---` or `...` marker: three of `char`, then a space, a tab or the end of the line. */
+function isMarker(text: string, start: number, end: number, char: number): boolean {
+  if (end - start < 3 || text.charCodeAt(start + 1) !== char || text.charCodeAt(start + 2) !== char) return false;
+  if (end === start + 3) return true;
+  const next = text.charCodeAt(start + 3);
+  return next === 0x20 || next === 0x09;
+}
+
+/** Whether the line holds anything besides white space, a comment or a directive. */
+function hasContent(text: string, start: number, end: number): boolean {
+  const trimmed = text.slice(start, end).trimStart();
   return trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith('%');
 }

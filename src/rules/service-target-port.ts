@@ -29,6 +29,43 @@ function targetablePorts(entry: CheckedObject): TargetablePort[] {
   return ports;
 }
 
+/**
+ * The workloads of the input indexed by namespace and by each `key=value` label of their pod
+ * template, so that a Service's selector is matched against the few workloads sharing one
+ * of its labels, not against every workload (an input holds thousands of both).
+ */
+class WorkloadIndex {
+  private readonly byLabel = new Map<string, CheckedObject[]>();
+
+  constructor(objects: readonly CheckedObject[]) {
+    for (const entry of objects) {
+      if (entry.object.pod === undefined) continue;
+      for (const [key, value] of Object.entries(podLabels(entry) ?? {})) {
+        if (typeof value !== 'string') continue;
+        const bucket = this.key(entry.object.namespace, key, value);
+        const list = this.byLabel.get(bucket);
+        if (list === undefined) this.byLabel.set(bucket, [entry]);
+        else list.push(entry);
+      }
+    }
+  }
+
+  /** The workloads in `namespace` whose pod template labels include every pair of `selector`. */
+  selected(namespace: string | null, selector: JsonObject): CheckedObject[] {
+    let smallest: readonly CheckedObject[] | undefined;
+    for (const [key, value] of Object.entries(selector)) {
+      const bucket = typeof value === 'string' ? this.byLabel.get(this.key(namespace, key, value)) : undefined;
+      if (bucket === undefined) return [];
+      if (smallest === undefined || bucket.length < smallest.length) smallest = bucket;
+    }
+    return (smallest ?? []).filter((entry) => selects(selector, podLabels(entry)));
+  }
+
+  private key(namespace: string | null, key: string, value: string): string {
+    return JSON.stringify([namespace, key, value]);
+  }
+}
+
 /** LP016: a Service port whose targetPort no container of the selected pods declares. */
 export const serviceTargetPortUnmatched: InputRule = {
   id: 'LP016',
@@ -45,14 +82,14 @@ export const serviceTargetPortUnmatched: InputRule = {
     'PrivilegedPortService writes both sides from one plan.',
   checkInput: (objects) => {
     const findings: InputRuleFinding[] = [];
+    let index: WorkloadIndex | undefined;
     objects.forEach((entry, objectIndex) => {
       if (entry.object.kind !== 'Service') return;
       const spec = asObject(entry.object.object.spec);
       const selector = objectField(spec, 'selector');
       if (selector === undefined || Object.keys(selector).length === 0) return;
-      const selected = objects.filter(
-        (other) => other.object.pod !== undefined && other.object.namespace === entry.object.namespace && selects(selector, podLabels(other)),
-      );
+      index ??= new WorkloadIndex(objects);
+      const selected = index.selected(entry.object.namespace, selector);
       if (selected.length === 0) return;
       const declared = selected.flatMap(targetablePorts);
       asArray(spec?.ports)?.forEach((raw, index) => {

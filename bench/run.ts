@@ -1,0 +1,229 @@
+/**
+ * The benchmark (`npm run bench`): figures, not tests — nothing here asserts a timing.
+ *
+ * Generates the seeded corpora (bench/corpus.ts), then measures side by side in one run, each
+ * figure the median of BENCH_RUNS (default 5) runs, the runs of the things compared interleaved
+ * so that a change in the machine's load hits them alike:
+ * 1. the parse floor: a Node process that reads a corpus and only loads it with js-yaml
+ *    (`loadAll`), and the same with the `yaml` package (positions kept, as the locator's
+ *    fallback parses);
+ * 2. `check` through the CLI (bin/k8s-least-privilege, the compiled lib/) over each corpus,
+ *    `--format json` to /dev/null: wall time, CPU time, peak RSS, documents/s, ratio to the floor;
+ * 3. the Pulumi policy pack over 10k workload property objects (bench/policy-pack.ts);
+ * 4. `app.synth()` of 1,000 PrivilegedPortServices vs 1,000 plain cdk8s-plus-27
+ *    Deployment+Service pairs (bench/constructs.ts);
+ * 5. the CLI's cold start: `check` of a three-document file.
+ * Writes bench/RESULTS.md and prints it. Needs the compiled lib/ (the `bench` task compiles first).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CORPUS_DIRECTORY, CORPUS_SEED, CORPUS_SIZES, writeCorpora } from './corpus';
+
+const ROOT = join(__dirname, '..');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const CLI = join(ROOT, 'bin', 'k8s-least-privilege');
+const RESULTS = join(__dirname, 'RESULTS.md');
+
+/** What one child process cost, as the kernel counted it (getrusage at exit) and the wall clock. */
+interface ProcessCost {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly maxRssKb: number;
+  readonly stdout: string;
+}
+
+/**
+ * Runs `node <args>` with a preload that writes the process's own resource usage at exit,
+ * so that peak RSS and CPU time need no /usr/bin/time; wall time is measured here.
+ */
+function runNode(args: readonly string[], options: { env?: NodeJS.ProcessEnv; allowExit?: readonly number[] } = {}): ProcessCost {
+  const usageFile = join(CORPUS_DIRECTORY, `usage-${process.pid}.json`);
+  rmSync(usageFile, { force: true });
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--require', RUSAGE_PRELOAD, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env, BENCH_USAGE_FILE: usageFile },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const allowed = options.allowExit ?? [0];
+  if (child.status === null || !allowed.includes(child.status)) {
+    throw new Error(`node ${args.join(' ')} exited with ${child.status ?? child.signal}:\n${child.stderr}`);
+  }
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as NodeJS.ResourceUsage;
+  rmSync(usageFile, { force: true });
+  return { wallMs, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssKb: usage.maxRSS, stdout: child.stdout };
+}
+
+const RUSAGE_PRELOAD = join(CORPUS_DIRECTORY, 'rusage-preload.js');
+const RUSAGE_PRELOAD_SOURCE = `'use strict';
+// Written by bench/run.ts: records this process's resource usage when it exits.
+process.on('exit', () => {
+  require('fs').writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify(process.resourceUsage()));
+});
+`;
+
+/** A process that reads the file and only parses it: js-yaml's loadAll, or the yaml package with positions. */
+function floorScript(parser: 'js-yaml' | 'yaml', file: string): string[] {
+  const load =
+    parser === 'js-yaml'
+      ? `require('js-yaml').loadAll(text)`
+      : `{ const yaml = require('yaml'); yaml.parseAllDocuments(text, { lineCounter: new yaml.LineCounter(), uniqueKeys: false }); }`;
+  return ['-e', `const text = require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'); const s = process.hrtime.bigint(); ${load}; process.stdout.write(String(Number(process.hrtime.bigint() - s) / 1e6));`];
+}
+
+const TS_NODE = ['--require', 'ts-node/register/transpile-only'];
+const TS_NODE_ENV = { TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json') };
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function medianOf<T>(samples: readonly T[], pick: (sample: T) => number): number {
+  return median(samples.map(pick));
+}
+
+const ms = (value: number) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+const perSecond = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function main(): void {
+  if (!existsSync(join(ROOT, 'lib', 'cli', 'main.js'))) {
+    throw new Error('lib/ is not compiled: run `npx projen compile` (the bench task does) first');
+  }
+  mkdirSync(CORPUS_DIRECTORY, { recursive: true });
+  writeFileSync(RUSAGE_PRELOAD, RUSAGE_PRELOAD_SOURCE);
+  const loadBefore = loadavg();
+  const started = new Date();
+  log(`generating corpora (seed 0x${CORPUS_SEED.toString(16)}) in ${CORPUS_DIRECTORY}`);
+  const corpora = writeCorpora();
+
+  // 1 + 2: parse floors and check, interleaved run by run.
+  const checkRows: string[] = [];
+  const floorRows: string[] = [];
+  const memoryRows: string[] = [];
+  for (const { name } of CORPUS_SIZES) {
+    const corpus = corpora.get(name)!;
+    const jsYamlRuns: ProcessCost[] = [];
+    const yamlRuns: ProcessCost[] = [];
+    const checkRuns: ProcessCost[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      log(`${name}: run ${run + 1}/${RUNS}`);
+      jsYamlRuns.push(runNode(floorScript('js-yaml', corpus.path)));
+      checkRuns.push(runNode([CLI, 'check', corpus.path, '--format', 'json'], { allowExit: [0, 1] }));
+      yamlRuns.push(runNode(floorScript('yaml', corpus.path)));
+    }
+    const output = JSON.parse(checkRuns[0].stdout) as { resources: { findings: { line: number | null }[] }[]; errors: unknown[] };
+    const findings = output.resources.flatMap((resource) => resource.findings);
+    const located = findings.filter((finding) => typeof finding.line === 'number' && finding.line > 0).length;
+    const jsYamlWall = medianOf(jsYamlRuns, (r) => r.wallMs);
+    const jsYamlParse = medianOf(jsYamlRuns, (r) => Number(r.stdout));
+    const jsYamlRss = medianOf(jsYamlRuns, (r) => r.maxRssKb);
+    const checkWall = medianOf(checkRuns, (r) => r.wallMs);
+    const checkCpu = medianOf(checkRuns, (r) => r.cpuMs);
+    const checkRss = medianOf(checkRuns, (r) => r.maxRssKb);
+    const yamlWall = medianOf(yamlRuns, (r) => r.wallMs);
+    floorRows.push(
+      `| ${name} | ${corpus.documents.toLocaleString('en-US')} | ${(corpus.bytes / 1e6).toFixed(1)} MB | ${ms(jsYamlWall)} (${ms(jsYamlParse)} parsing) | ${mb(jsYamlRss)} | ${ms(yamlWall)} (${ms(medianOf(yamlRuns, (r) => Number(r.stdout)))} parsing) | ${mb(medianOf(yamlRuns, (r) => r.maxRssKb))} | ${ratio(yamlWall / jsYamlWall)} |`,
+    );
+    checkRows.push(
+      `| ${name} | ${ms(checkWall)} | ${ms(checkCpu)} | ${perSecond((corpus.documents / checkWall) * 1000)} | ${findings.length.toLocaleString('en-US')} (${located === findings.length ? 'all' : `${located}`} with a line) | **${ratio(checkWall / jsYamlWall)}** | ${ratio(checkCpu / medianOf(jsYamlRuns, (r) => r.cpuMs))} |`,
+    );
+    memoryRows.push(`| ${name} | ${mb(checkRss)} | ${mb(jsYamlRss)} | **${ratio(checkRss / jsYamlRss)}** | ${(checkRss / corpus.documents).toFixed(1)} KB |`);
+  }
+
+  // 3: the policy pack.
+  log('policy pack');
+  const packRuns: { resources: number; policies: number; elapsedMs: number }[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    packRuns.push(JSON.parse(runNode([...TS_NODE, join(__dirname, 'policy-pack.ts'), corpora.get('20k')!.path, '10000'], { env: TS_NODE_ENV }).stdout));
+  }
+  const packMs = medianOf(packRuns, (r) => r.elapsedMs);
+  const packPerResource = (packMs * 1000) / packRuns[0].resources;
+
+  // 4: constructs.
+  log('constructs');
+  const synth: Record<'plain' | 'privileged-port-service', { constructMs: number; synthMs: number; totalMs: number }[]> = { plain: [], 'privileged-port-service': [] };
+  for (let run = 0; run < RUNS; run++) {
+    for (const variant of ['plain', 'privileged-port-service'] as const) {
+      const outdir = join(CORPUS_DIRECTORY, `synth-${variant}`);
+      synth[variant].push(JSON.parse(runNode([...TS_NODE, join(__dirname, 'constructs.ts'), variant, '1000', outdir], { env: TS_NODE_ENV }).stdout));
+    }
+  }
+  const synthFigure = (variant: keyof typeof synth, key: 'constructMs' | 'synthMs' | 'totalMs') => medianOf(synth[variant], (r) => r[key]);
+
+  // 5: cold start.
+  log('cold start');
+  const coldRuns: ProcessCost[] = [];
+  const nodeRuns: ProcessCost[] = [];
+  for (let run = 0; run < Math.max(RUNS, 10); run++) {
+    nodeRuns.push(runNode(['-e', '0']));
+    coldRuns.push(runNode([CLI, 'check', corpora.get('small')!.path, '--format', 'json'], { allowExit: [0, 1] }));
+  }
+  const coldWall = medianOf(coldRuns, (r) => r.wallMs);
+  const nodeWall = medianOf(nodeRuns, (r) => r.wallMs);
+
+  const cpu = cpus();
+  const loadAfter = loadavg();
+  const table = [
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench\` (bench/run.ts) on ${started.toISOString()}; every figure is the median of ${RUNS} runs.`,
+    '',
+    `- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM; load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after`,
+    `- Node ${process.version} (${process.platform} ${process.arch})`,
+    `- Corpora: seed 0x${CORPUS_SEED.toString(16)}, bench/corpus.ts; ${[...CORPUS_SIZES].map(({ name }) => { const c = corpora.get(name)!; return `${name}: ${c.workloads.toLocaleString('en-US')} workloads (${c.workloadsWithMistakes.toLocaleString('en-US')} with findings)`; }).join(', ')}; the rest Services and ConfigMaps`,
+    '',
+    '## 1. Parse floor (a Node process that reads the file and only parses it)',
+    '',
+    '| corpus | documents | size | js-yaml `loadAll`: wall | js-yaml peak RSS | `yaml` (positions): wall | `yaml` peak RSS | yaml / js-yaml |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...floorRows,
+    '',
+    '## 2. `check --format json` (CLI, to /dev/null)',
+    '',
+    '| corpus | wall | CPU (user+sys) | documents/s | findings | **check / js-yaml floor (wall)** | check / floor (CPU) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...checkRows,
+    '',
+    '| corpus | check peak RSS | js-yaml floor peak RSS | **ratio** | RSS per document |',
+    '|---|---:|---:|---:|---:|',
+    ...memoryRows,
+    '',
+    '## 3. Pulumi policy pack (`validateResource` of every enabled policy, as @pulumi/policy calls it)',
+    '',
+    '| resources | policies | total | **per resource** |',
+    '|---:|---:|---:|---:|',
+    `| ${packRuns[0].resources.toLocaleString('en-US')} workloads | ${packRuns[0].policies} | ${ms(packMs)} | **${packPerResource.toFixed(0)} µs** |`,
+    '',
+    '## 4. Constructs: `app.synth()` in-process, 1,000 of each',
+    '',
+    '| | construct | synth | total |',
+    '|---|---:|---:|---:|',
+    `| plain cdk8s-plus-27 Deployment + Service | ${ms(synthFigure('plain', 'constructMs'))} | ${ms(synthFigure('plain', 'synthMs'))} | ${ms(synthFigure('plain', 'totalMs'))} |`,
+    `| PrivilegedPortService | ${ms(synthFigure('privileged-port-service', 'constructMs'))} | ${ms(synthFigure('privileged-port-service', 'synthMs'))} | ${ms(synthFigure('privileged-port-service', 'totalMs'))} |`,
+    `| **ratio** | ${ratio(synthFigure('privileged-port-service', 'constructMs') / synthFigure('plain', 'constructMs'))} | ${ratio(synthFigure('privileged-port-service', 'synthMs') / synthFigure('plain', 'synthMs'))} | **${ratio(synthFigure('privileged-port-service', 'totalMs') / synthFigure('plain', 'totalMs'))}** |`,
+    '',
+    '## 5. CLI cold start (`check` of a three-document file)',
+    '',
+    '| `check` wall | `node -e 0` wall | check CPU | check peak RSS |',
+    '|---:|---:|---:|---:|',
+    `| **${ms(coldWall)}** | ${ms(nodeWall)} | ${ms(medianOf(coldRuns, (r) => r.cpuMs))} | ${mb(medianOf(coldRuns, (r) => r.maxRssKb))} |`,
+    '',
+  ].join('\n');
+  writeFileSync(RESULTS, table);
+  process.stdout.write(table);
+}
+
+main();
