@@ -119,7 +119,7 @@ export function effectiveSecurityContext(
     return note(reading, field, expected, fromContainer.state === 'absent');
   };
 
-  const runAsUser = merged(readInteger, 'runAsUser', 'an integer uid');
+  const runAsUser = merged(readUid, 'runAsUser', 'a uid from 0 to 2147483647');
   const runAsNonRoot = merged(readBoolean, 'runAsNonRoot', 'true or false');
   const privileged = note(readBoolean(containerContext, 'privileged'), 'privileged', 'true or false', false) ?? false;
   const allowPrivilegeEscalation = note(
@@ -216,6 +216,14 @@ function apiServerRejection(allowPrivilegeEscalation: boolean | undefined, privi
   if (privileged) return 'the API server rejects the pod: allowPrivilegeEscalation: false cannot be set with privileged: true';
   if (add.includes('CAP_SYS_ADMIN')) return 'the API server rejects the pod: allowPrivilegeEscalation: false cannot be set with capabilities.add CAP_SYS_ADMIN';
   return undefined;
+}
+
+/** The API server accepts a runAsUser from 0 to 2147483647 (pkg/apis/core/validation ValidateNonnegativeField, int32 range). */
+const MAX_UID = 2147483647;
+
+function readUid(parent: JsonObject | undefined, key: string): FieldReading<number> {
+  const reading = readInteger(parent, key);
+  return reading.state === 'valid' && (reading.value < 0 || reading.value > MAX_UID) ? { state: 'invalid', raw: reading.value } : reading;
 }
 
 function seccompTypeOf(securityContext: JsonObject | undefined): string | undefined {

@@ -208,7 +208,9 @@ describe('DESIGN fact: container-level securityContext fields override pod-level
 
 describe('malformed input gives unknown with the field named, never an exception', () => {
   test.each([
-    [{ runAsUser: '0' }, /runAsUser is "0", not an integer uid/],
+    [{ runAsUser: '0' }, /runAsUser is "0", not a uid from 0 to 2147483647/],
+    [{ runAsUser: -5 }, /runAsUser is -5, not a uid from 0 to 2147483647/],
+    [{ runAsUser: 2147483648 }, /runAsUser is 2147483648, not a uid/],
     [{ runAsUser: 0, privileged: 'true' }, /privileged is "true"/],
     [{ runAsUser: 0, add: 'NET_BIND_SERVICE' }, /capabilities.add is "NET_BIND_SERVICE", not a list/],
     [{ runAsUser: 0, add: [42] }, /capabilities.add\[0\] is 42/],
