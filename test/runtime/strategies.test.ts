@@ -16,11 +16,11 @@ import { PROBE_IMAGE_USER_1000, SETCAP_PROBE_PATH } from './image';
 import type { KubePod } from './kube-types';
 import { compareWithModel, describeDisagreements, PortComparison } from './matrix';
 import { MatrixRow, renderPortList, writeVerificationSection } from './verification-doc';
-import { CONSTRUCT_CASES, constructPods, EmittedPod, exampleNames, examplePods } from './workloads';
+import { cdk8sExampleNames, CONSTRUCT_CASES, constructPods, EmittedPod, examplePods, pulumiExampleNames, pulumiExamplePods } from './workloads';
 import { analyzePod } from '../../src/model';
 
 const constructs = CONSTRUCT_CASES.map((c) => ({ ...c, pods: constructPods(c) }));
-const examples = exampleNames().map((name) => ({ name, pods: examplePods(name) }));
+const examples = cdk8sExampleNames().map((name) => ({ name, pods: examplePods(name) }));
 
 /** The anti-pattern, hand-written as people write it, and as the file-capability construct's pod without its annotation (the image lacks the setcap). */
 function antiPatternPods(): EmittedPod[] {
@@ -46,7 +46,8 @@ function antiPatternPods(): EmittedPod[] {
 }
 
 const rows: MatrixRow[] = [];
-const expectedRows = 2 * [...constructs.flatMap((c) => c.pods), ...examples.flatMap((e) => e.pods), ...antiPatternPods()].length;
+// The Pulumi examples' pods are added when their programs have run (under Pulumi's mocks).
+let expectedRows = 2 * [...constructs.flatMap((c) => c.pods), ...examples.flatMap((e) => e.pods), ...antiPatternPods()].length;
 
 /**
  * Pods whose CRI requests are identical (the auto row and the explicit strategy it picks, an
@@ -98,9 +99,14 @@ describe('the pods our code emits (synthesized without a runtime)', () => {
     expect(c.pods.map((p) => p.strategy)).toEqual(c.pods.map(() => c.expected));
   });
 
-  test('every example yields pods', () => {
-    expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['app', 'auto', 'file-capability', 'high-port', 'pulumi', 'root-net-bind-service', 'sysctl']));
+  test('every cdk8s example yields pods', () => {
+    expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['app', 'auto', 'file-capability', 'high-port', 'root-net-bind-service', 'sysctl']));
     for (const example of examples) expect([example.name, example.pods.length > 0]).toEqual([example.name, true]);
+  });
+
+  test('every Pulumi example yields pods, under Pulumi mocks', async () => {
+    expect(pulumiExampleNames()).toEqual(['pulumi', 'pulumi-component']);
+    for (const name of pulumiExampleNames()) expect([name, (await pulumiExamplePods(name)).length > 0]).toEqual([name, true]);
   });
 });
 
@@ -123,6 +129,12 @@ describeRuntime('runtime strategies', 'runtime truth: every strategy and example
 
   describe.each(examples.map((e) => [e.name, e] as const))('examples/%s', (_name, e) => {
     test.each(e.pods.map((p) => [p.label, p] as const))('%s', (_podLabel, pod) => expectEveryPortBinds(pod));
+  });
+
+  test.each(pulumiExampleNames())('examples/%s (the pods the program deploys, under Pulumi mocks)', async (name) => {
+    const pods = await pulumiExamplePods(name);
+    expectedRows += 2 * pods.length;
+    for (const pod of pods) await expectEveryPortBinds(pod);
   });
 
   test('anti-pattern: non-root + NET_BIND_SERVICE without a file capability gets EACCES under strict and binds under containerd-2 ("works on kind, crash-loops in production")', async () => {

@@ -2,18 +2,19 @@
  * The pods our own code emits, for the runtime harness: every strategy of the cdk8s constructs
  * (`PrivilegedPortService` explicitly and through `auto`'s decision rows, `hardenWorkload`
  * with init containers and sidecars), and every example in examples/, synthesized in-process.
- * Each workload's pod template becomes a pod, as a controller makes one.
+ * Each workload's pod template becomes a pod, as a controller makes one. The Pulumi programs
+ * run under Pulumi's mocks, which is asynchronous: their pods come from {@link pulumiExamplePods}.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { hardenWorkload, HardenWorkloadOptions, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
 import { BIND_STRATEGY_ANNOTATION, BindStrategy, ResolvedBindStrategyKind } from '../../src/planner';
 import type { KubeObjectMeta, KubePod, KubePodSpec } from './kube-types';
+import { installMocks, registered } from '../pulumi/mocks';
 
 /** A pod our code emits, with where it comes from and the strategy its annotation records. */
 export interface EmittedPod {
@@ -87,33 +88,31 @@ export function constructPods(c: ConstructCase): EmittedPod[] {
 /** The directory of every example. */
 export const EXAMPLES_DIR = join(__dirname, '..', '..', 'examples');
 
-/** Every example directory: a cdk8s app (`cdk8s.yaml`) or a Pulumi program (`Pulumi.yaml`). */
-export function exampleNames(): string[] {
+function examplesWith(marker: string): string[] {
   return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .filter((entry) => readdirSync(join(EXAMPLES_DIR, entry.name)).some((file) => file === 'cdk8s.yaml' || file === 'Pulumi.yaml'))
+    .filter((entry) => entry.isDirectory() && readdirSync(join(EXAMPLES_DIR, entry.name)).includes(marker))
     .map((entry) => entry.name)
     .sort();
 }
 
+/** Every cdk8s app in examples/ (a directory with `cdk8s.yaml`). */
+export function cdk8sExampleNames(): string[] {
+  return examplesWith('cdk8s.yaml');
+}
+
+/** Every Pulumi program in examples/ (a directory with `Pulumi.yaml`). */
+export function pulumiExampleNames(): string[] {
+  return examplesWith('Pulumi.yaml');
+}
+
 /**
- * The pods of one example, synthesized in-process (no `cdk8s synth` subprocess: the examples
- * test runs that, and type-checks them).
- * - A cdk8s app runs its `app:` entry file with `CDK8S_OUTDIR` set to a temporary directory
- *   (cdk8s `App` reads it), and every YAML file written there is read back.
- * - A Pulumi program runs with a stand-in for `@pulumi/kubernetes` (not installed here) that
- *   records the YAML given to `yaml.v2.ConfigGroup` — what Pulumi would deploy.
+ * The pods of one cdk8s example, synthesized in-process (no `cdk8s synth` subprocess: the
+ * examples test runs that, and type-checks them): its `app:` entry file runs with
+ * `CDK8S_OUTDIR` set to a temporary directory (cdk8s `App` reads it), and every YAML file
+ * written there is read back.
  */
 export function examplePods(name: string): EmittedPod[] {
   const directory = join(EXAMPLES_DIR, name);
-  const files = readdirSync(directory);
-  const label = `examples/${name}`;
-  if (files.includes('cdk8s.yaml')) return podsOf(synthCdk8sExample(directory), label);
-  if (files.includes('Pulumi.yaml')) return podsOf(runPulumiExample(directory), label);
-  throw new Error(`${directory}: neither cdk8s.yaml nor Pulumi.yaml`);
-}
-
-function synthCdk8sExample(directory: string): unknown[] {
   const app = /^app:\s*(.*)$/m.exec(readFileSync(join(directory, 'cdk8s.yaml'), 'utf8'))?.[1] ?? '';
   const entry = app.split(/\s+/).find((word) => word.endsWith('.ts'));
   if (entry === undefined) throw new Error(`${directory}/cdk8s.yaml: no .ts entry file in "app: ${app}"`);
@@ -124,10 +123,11 @@ function synthCdk8sExample(directory: string): unknown[] {
     process.env.CDK8S_OUTDIR = outdir;
     // Each example's entry file is required once: its module body builds the App and synthesizes.
     require(join(directory, entry));
-    return readdirSync(outdir)
+    const objects = readdirSync(outdir)
       .filter((file) => /\.ya?ml$/.test(file))
       .sort()
       .flatMap((file) => parseYaml(readFileSync(join(outdir, file), 'utf8')));
+    return podsOf(objects, `examples/${name}`);
   } finally {
     log.mockRestore();
     if (previous === undefined) delete process.env.CDK8S_OUTDIR;
@@ -136,20 +136,36 @@ function synthCdk8sExample(directory: string): unknown[] {
   }
 }
 
-function runPulumiExample(directory: string): unknown[] {
-  const file = join(directory, 'index.ts');
-  const yamls: string[] = [];
-  const standIn = { yaml: { v2: { ConfigGroup: class { constructor(_name: string, args: { yaml: string }) { yamls.push(args.yaml); } } } } };
-  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-    fileName: file,
+/**
+ * The pods one Pulumi example would deploy, from a run of the program under Pulumi's mocks
+ * (an update): the Deployments it registers (the PrivilegedPortService component's children),
+ * and the objects of the YAML it hands to `kubernetes:yaml/v2:ConfigGroup`.
+ */
+export function pulumiExamplePods(name: string): Promise<EmittedPod[]> {
+  // A program is a module: it runs (and registers its resources) once per test file.
+  let run = pulumiRuns.get(name);
+  if (run === undefined) {
+    run = runPulumiExample(name);
+    pulumiRuns.set(name, run);
+  }
+  return run;
+}
+
+const pulumiRuns = new Map<string, Promise<EmittedPod[]>>();
+
+async function runPulumiExample(name: string): Promise<EmittedPod[]> {
+  await installMocks({ preview: false });
+  require(join(EXAMPLES_DIR, name, 'index.ts'));
+  // Every registration has been answered once no new one arrives for a while.
+  for (let count = -1; count !== registered.length; ) {
+    count = registered.length;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  const objects = registered.flatMap((resource): unknown[] => {
+    if (resource.type === 'kubernetes:yaml/v2:ConfigGroup') return parseYaml(String(resource.inputs.yaml));
+    return resource.type.startsWith('kubernetes:') ? [resource.inputs] : [];
   });
-  const requireFromExample = (specifier: string): unknown =>
-    specifier === '@pulumi/kubernetes' ? standIn : require(specifier.startsWith('.') ? resolve(dirname(file), specifier) : specifier);
-  const module = { exports: {} };
-  new Function('require', 'module', 'exports', '__filename', '__dirname', outputText)(requireFromExample, module, module.exports, file, directory);
-  if (yamls.length === 0) throw new Error(`${file}: no kubernetes:yaml/v2:ConfigGroup was created`);
-  return yamls.flatMap(parseYaml);
+  return podsOf(objects, `examples/${name}`);
 }
 
 function parseYaml(text: string): unknown[] {
