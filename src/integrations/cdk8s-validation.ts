@@ -3,7 +3,7 @@ import { CheckOptions } from '../check/check-object';
 import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
 import { readSources } from '../input/read-sources';
 import { ALL_RULES } from '../rules';
-import { checkOptionsOf, EnforcementConfig } from '../check/enforcement-config';
+import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig } from '../check/enforcement-config';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
@@ -58,14 +58,20 @@ export type LeastPrivilegeValidationProperties = EnforcementConfig;
 export class LeastPrivilegeValidation {
   private readonly options: CheckOptions;
 
-  /** @throws Error on a runtime profile or policy version that does not exist, so `cdk8s synth` stops at once. */
-  constructor(properties: LeastPrivilegeValidationProperties = {}) {
+  /**
+   * @param properties the settings of every enforcement point; `images` maps image references
+   *   to local images (paths relative to the directory `cdk8s synth` runs in), read at validation
+   * @throws Error on a runtime profile or policy version that does not exist, so `cdk8s synth` stops at once.
+   */
+  constructor(private readonly properties: LeastPrivilegeValidationProperties = {}) {
     this.options = checkOptionsOf(properties ?? {});
   }
 
   /** Checks the manifests and submits the report (cdk8s-cli's `Validation.validate`). */
   public async validate(context: Cdk8sValidationContext): Promise<void> {
-    const report = checkInputs(readSources(context.manifests), this.options);
+    // Images are read here, not in the constructor: reading streams their layers.
+    const { options, imageErrors } = await checkOptionsWithImages(this.properties ?? {});
+    const report = checkInputs(readSources(context.manifests), options);
     for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
     if (report.errors.length > 0) {
       context.report.addViolation({
@@ -79,8 +85,16 @@ export class LeastPrivilegeValidation {
         })),
       });
     }
+    if (imageErrors.length > 0) {
+      context.report.addViolation({
+        ruleName: 'image-error',
+        recommendation: 'An image of the images property could not be read, so its containers were judged without it.',
+        fix: 'Fix the image path, or the image, named in each location.',
+        violatingResources: imageErrors.map((error) => ({ resourceName: error.reference, manifestPath: error.location, locations: [error.message] })),
+      });
+    }
     const { findings } = report.summary;
-    context.report.submit(exitStatusOf(report) === 0 ? 'success' : 'failure', {
+    context.report.submit(exitStatusOf(report) === 0 && imageErrors.length === 0 ? 'success' : 'failure', {
       runtimeProfile: this.options.runtimeProfile.name,
       podSecurityVersion: this.options.podSecurityVersion ?? 'latest',
       resources: String(report.summary.resources),

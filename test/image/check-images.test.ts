@@ -8,6 +8,7 @@ import { analyzePod } from '../../src/model';
 import { fileCapabilityAnnotationContradicted } from '../../src/rules/file-capability-annotation-contradicted';
 import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, tarDirectory, writeDockerArchive, writeOciLayout } from './image-builder';
 import { loadImages } from '../../src/image';
+import { Cdk8sValidationViolation, LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
 
 const SERVER = 'usr/local/bin/server';
 
@@ -184,5 +185,32 @@ describe('k8s-least-privilege check --images and image inspect', () => {
     const missing = await cli(['image', 'inspect', images['example.com/broken:1']]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^k8s-least-privilege: image oci:.*no-such-layout: not an OCI image layout/);
+  });
+});
+
+describe('the cdk8s plugin reads the images of its properties', () => {
+  async function validate(imageMap: Record<string, string>, manifest: string) {
+    const file = join(IMAGE_WORK_DIR, 'plugin.k8s.yaml');
+    writeFileSync(file, manifest);
+    const violations: Cdk8sValidationViolation[] = [];
+    let status: string | undefined;
+    await new LeastPrivilegeValidation({ images: imageMap }).validate({
+      manifests: [file],
+      report: { addViolation: (violation) => void violations.push(violation), submit: (submitted) => void (status = submitted) },
+    });
+    return { status, rules: violations.map((violation) => violation.ruleName.split(' ')[0]) };
+  }
+
+  test('an image whose binary has the file capability makes the port bind; one without fails the synth', async () => {
+    expect(await validate({ 'example.com/web:setcap': images['example.com/web:setcap'] }, deployment('example.com/web:setcap'))).toMatchObject({ status: 'success' });
+    const plain = await validate({ 'example.com/web:plain': images['example.com/web:plain'] }, deployment('example.com/web:plain'));
+    expect(plain).toMatchObject({ status: 'failure' });
+    expect(plain.rules).toContain('LP001');
+  });
+
+  test('an image that cannot be read fails the synth with an image-error naming it, and the manifests are still checked', async () => {
+    const broken = await validate({ 'example.com/broken:1': images['example.com/broken:1'] }, deployment('example.com/broken:1'));
+    expect(broken.status).toBe('failure');
+    expect(broken.rules).toEqual(expect.arrayContaining(['image-error', 'LP002']));
   });
 });
