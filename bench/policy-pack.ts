@@ -39,7 +39,7 @@ if (resources.length < count) throw new Error(`the corpus has only ${resources.l
 
 const policies = leastPrivilegePolicies().filter((policy) => policy.enforcementLevel !== 'disabled');
 
-function analyze(resource: (typeof resources)[number]): number {
+async function analyze(resource: (typeof resources)[number]): Promise<number> {
   let violations = 0;
   const reportViolation = () => {
     violations++;
@@ -62,7 +62,8 @@ function analyze(resource: (typeof resources)[number]): number {
     } as unknown as ResourceValidationArgs;
     const validate = policy.validateResource;
     try {
-      for (const validation of Array.isArray(validate) ? validate : [validate]) validation(args, reportViolation);
+      // As @pulumi/policy does: a validation may be asynchronous, and is awaited.
+      for (const validation of Array.isArray(validate) ? validate : [validate]) await validation(args, reportViolation);
     } catch (error) {
       if (!(error instanceof NotApplicableError)) throw error;
     }
@@ -70,10 +71,17 @@ function analyze(resource: (typeof resources)[number]): number {
   return violations;
 }
 
-// Warm up (JIT), as a long-running analyzer process is after its first resources.
-for (let i = 0; i < Math.min(500, resources.length); i++) analyze(resources[i]);
-let violations = 0;
-const start = process.hrtime.bigint();
-for (const resource of resources) violations += analyze(resource);
-const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(JSON.stringify({ resources: resources.length, policies: policies.length, violations, elapsedMs }) + '\n');
+async function measure(): Promise<void> {
+  // Warm up (JIT), as a long-running analyzer process is after its first resources.
+  for (let i = 0; i < Math.min(500, resources.length); i++) await analyze(resources[i]);
+  let violations = 0;
+  const start = process.hrtime.bigint();
+  for (const resource of resources) violations += await analyze(resource);
+  const elapsedMs = Number(process.hrtime.bigint() - start) / 1e6;
+  process.stdout.write(JSON.stringify({ resources: resources.length, policies: policies.length, violations, elapsedMs }) + '\n');
+}
+
+measure().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

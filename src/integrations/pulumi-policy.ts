@@ -12,7 +12,9 @@ import { asObject } from '../model/json-value';
 import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, objectsInDocument, WORKLOAD_KINDS } from '../model/workload';
 import { Rule, RULES, Severity } from '../rules';
-import { checkOptionsOf, EnforcementConfig } from '../check/enforcement-config';
+import { checkOptionsWithImages, EnforcementConfig } from '../check/enforcement-config';
+import { ImageLoadError, normalizeImageReference } from '../image';
+import { listContainers } from '../model/containers';
 import { describeChanges, hardenSecurityContext } from './harden-security-context';
 import { isPrefix, PlainProperties, plainProperties, unknownScope, valueAt } from './pulumi-properties';
 
@@ -47,6 +49,13 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
       pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
       default: 'latest',
       description: 'The Pod Security Standards policy version the pod is evaluated at.',
+    },
+    images: {
+      type: 'object',
+      description:
+        'Image reference → image on disk (oci:DIR[:tag], oci-archive:FILE[:tag], docker-archive:FILE; paths relative to ' +
+        "the pack's working directory): their USER and file capabilities replace unknown verdicts and the file-capability annotation.",
+      additionalProperties: { type: 'string' },
     },
     suppressions: {
       type: 'array',
@@ -151,10 +160,17 @@ function rulePolicy(rule: Rule): ResourceValidationPolicy {
     remediationSteps: rule.remediation,
     tags: ['kubernetes', 'least-privilege', rule.id],
     configSchema: POLICY_CONFIG_SCHEMA,
-    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+    validateResource: async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       const resource = kubernetesResource(args.type, args.props);
       if (resource === undefined) args.notApplicable(`not a Kubernetes workload with a pod template (${WORKLOAD_KINDS.join(', ')})`);
-      const { findings, withheldFor } = cachedCheck(args.type, resource, checkOptionsOf(args.getConfig<EnforcementConfig>()));
+      const configured = await configuredCheck(args.getConfig<EnforcementConfig>());
+      // An image that cannot be read leaves its containers' verdicts to the manifest: LP002's concern.
+      if (rule.id === 'LP002') {
+        for (const error of imageErrorsOf(resource, configured.imageErrors)) {
+          reportViolation(`[${rule.id}] image ${error.reference} (${error.location}) cannot be read, so its containers are judged without it: ${error.message}`);
+        }
+      }
+      const { findings, withheldFor } = cachedCheck(args.type, resource, configured);
       let withheld = false;
       for (const finding of findings) {
         // A suppression (annotation or policy config) always carries a reason; it is not a violation.
@@ -182,10 +198,10 @@ function reportCannotJudge(props: unknown, unknownPaths: readonly NodePath[]): v
 }
 
 function hardenPolicy(): ResourceValidationPolicy {
-  const harden = (args: ResourceValidationArgs) => {
+  const harden = async (args: ResourceValidationArgs) => {
     const resource = kubernetesResource(args.type, args.props);
     if (resource === undefined) args.notApplicable(`not a Kubernetes workload with a pod template (${WORKLOAD_KINDS.join(', ')})`);
-    const options = checkOptionsOf(args.getConfig<EnforcementConfig>());
+    const { options } = await configuredCheck(args.getConfig<EnforcementConfig>());
     return { resource, hardening: hardenSecurityContext({ ...resource, rawProperties: args.props }, options) };
   };
   return {
@@ -200,23 +216,55 @@ function hardenPolicy(): ResourceValidationPolicy {
       'privileged port keeps NET_BIND_SERVICE; unknown (preview) and secret fields and privileged containers are left alone.',
     tags: ['kubernetes', 'least-privilege', 'remediation'],
     configSchema: POLICY_CONFIG_SCHEMA,
-    validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      const { hardening } = harden(args);
+    validateResource: async (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+      const { hardening } = await harden(args);
       if (hardening !== undefined) reportViolation(`can be hardened without breaking any port: ${describeChanges(hardening.changes)}`);
     },
-    remediateResource: (args: ResourceValidationArgs) => harden(args).hardening?.properties,
+    remediateResource: async (args: ResourceValidationArgs) => (await harden(args)).hardening?.properties,
   };
+}
+
+/** The check options of one policy config, with the images it maps read. */
+interface ConfiguredCheck {
+  /** The config, as a cache key. */
+  readonly key: string;
+  readonly options: CheckOptions;
+  readonly imageErrors: readonly ImageLoadError[];
+}
+
+// Images are read once per distinct config (reading streams their layers), not per resource.
+const checksByConfig = new Map<string, Promise<ConfiguredCheck>>();
+
+function configuredCheck(config: EnforcementConfig | undefined): Promise<ConfiguredCheck> {
+  const key = JSON.stringify(config ?? {});
+  let configured = checksByConfig.get(key);
+  if (configured === undefined) {
+    configured = checkOptionsWithImages(config ?? {}).then(({ options, imageErrors }) => ({ key, options, imageErrors }));
+    checksByConfig.set(key, configured);
+  }
+  return configured;
+}
+
+/** The image errors about images the resource's containers run. */
+function imageErrorsOf(resource: KubernetesResource, errors: readonly ImageLoadError[]): ImageLoadError[] {
+  if (errors.length === 0) return [];
+  const images = new Set(
+    listContainers(asObject(resource.object.pod?.spec)).flatMap((container) =>
+      typeof container.spec.image === 'string' ? [normalizeImageReference(container.spec.image)] : [],
+    ),
+  );
+  return errors.filter((error) => images.has(normalizeImageReference(error.reference)));
 }
 
 // Every policy of the pack checks the same resource: the model runs once per resource and options.
 const CACHE_SIZE = 16;
 const cache = new Map<string, ResourceCheck>();
 
-function cachedCheck(type: string, resource: KubernetesResource, options: CheckOptions): ResourceCheck {
-  const key = JSON.stringify([type, options.runtimeProfile.name, options.podSecurityVersion, options.suppressions, resource.value, resource.unknownPaths]);
+function cachedCheck(type: string, resource: KubernetesResource, configured: ConfiguredCheck): ResourceCheck {
+  const key = JSON.stringify([type, configured.key, resource.value, resource.unknownPaths]);
   let result = cache.get(key);
   if (result === undefined) {
-    result = checkResource(resource, options);
+    result = checkResource(resource, configured.options);
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, result);
   }

@@ -7,7 +7,9 @@ import { runCliAsync } from '../../src/cli/main';
 import { analyzePod } from '../../src/model';
 import { fileCapabilityAnnotationContradicted } from '../../src/rules/file-capability-annotation-contradicted';
 import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, tarDirectory, writeDockerArchive, writeOciLayout } from './image-builder';
+import { ResourceValidation, ResourceValidationArgs } from '@pulumi/policy';
 import { loadImages } from '../../src/image';
+import { leastPrivilegePolicies } from '../../src/integrations/pulumi-policy';
 import { Cdk8sValidationViolation, LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
 
 const SERVER = 'usr/local/bin/server';
@@ -212,5 +214,40 @@ describe('the cdk8s plugin reads the images of its properties', () => {
     const broken = await validate({ 'example.com/broken:1': images['example.com/broken:1'] }, deployment('example.com/broken:1'));
     expect(broken.status).toBe('failure');
     expect(broken.rules).toEqual(expect.arrayContaining(['image-error', 'LP002']));
+  });
+});
+
+describe('the Pulumi policy pack reads the images of its config', () => {
+  const policies = leastPrivilegePolicies();
+
+  async function violations(image: string, imageMap: Record<string, string>): Promise<string[]> {
+    const reported: string[] = [];
+    const object = JSON.parse(deployment(image));
+    for (const policy of policies) {
+      const args = {
+        type: 'kubernetes:apps/v1:Deployment',
+        props: object,
+        urn: 'urn:pulumi:dev::app::kubernetes:apps/v1:Deployment::web',
+        name: 'web',
+        opts: {},
+        getConfig: () => ({ images: imageMap }),
+        notApplicable: (reason?: string) => {
+          throw new Error(`not applicable: ${reason}`);
+        },
+      } as unknown as ResourceValidationArgs;
+      await (policy.validateResource as ResourceValidation)(args, (message: string) => reported.push(message));
+    }
+    return reported;
+  }
+
+  test('the image facts decide: a setcap binary binds, a plain one is LP001', async () => {
+    expect((await violations('example.com/web:setcap', { 'example.com/web:setcap': images['example.com/web:setcap'] })).filter((v) => v.startsWith('[LP00'))).toEqual([]);
+    expect(await violations('example.com/web:plain', { 'example.com/web:plain': images['example.com/web:plain'] })).toContainEqual(expect.stringMatching(/^\[LP001\]/));
+  });
+
+  test('an image that cannot be read is reported once, on the resources that run it, as LP002', async () => {
+    const reported = await violations('example.com/broken:1', { 'example.com/broken:1': images['example.com/broken:1'] });
+    expect(reported.filter((v) => v.includes('cannot be read'))).toEqual([expect.stringMatching(/^\[LP002\] image example.com\/broken:1 .* cannot be read/)]);
+    expect((await violations('example.com/web:setcap', { 'example.com/broken:1': images['example.com/broken:1'] })).filter((v) => v.includes('cannot be read'))).toEqual([]);
   });
 });
