@@ -64,11 +64,11 @@ function checkDocument(
     errors.push({ file, document: document.index, line: lineOf(problem.path), message: problem.message });
   }
   for (const object of objects) {
-    const { report, analysis } = resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options);
+    const { report, podSecurity } = resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options);
     resources.push(report);
     // Only the kinds an input rule looks at are kept, with their document's locator.
     if (object.pod !== undefined || object.kind === 'Service' || object.kind === 'Namespace') {
-      collected.push({ object, analysis, report, lineOf: (path) => lineOf([...object.path, ...path]) });
+      collected.push({ object, podSecurity, report, lineOf: (path) => lineOf([...object.path, ...path]) });
     }
   }
 }
@@ -99,7 +99,7 @@ function resourceReport(
   source: ResourceReport['source'],
   lineOf: (path: NodePath) => number,
   options: CheckOptions,
-): { report: ResourceReport & { findings: FindingReport[] }; analysis: CheckedObject['analysis'] } {
+): { report: ResourceReport & { findings: FindingReport[] }; podSecurity: CheckedObject['podSecurity'] } {
   const { analysis, containers, findings } = checkObject(object, options);
   const report = {
     source,
@@ -117,7 +117,7 @@ function resourceReport(
       ...(reason === undefined ? {} : { suppressionReason: reason }),
     })),
   };
-  return { report, analysis };
+  return { report, podSecurity: analysis?.podSecurity };
 }
 
 function summarize(files: number, resources: readonly ResourceReport[], errors: readonly InputErrorReport[]): CheckSummary {

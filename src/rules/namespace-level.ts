@@ -42,14 +42,14 @@ function namespaceLevelRule(modes: readonly AdmissionMode[], consequence: string
       const findings: InputRuleFinding[] = [];
       objects.forEach((entry, objectIndex) => {
         const { pod, namespace } = entry.object;
-        if (pod === undefined || entry.analysis === undefined || namespace === null) return;
+        if (pod === undefined || entry.podSecurity === undefined || namespace === null) return;
         const namespaceEntry = namespaces.get(namespace);
         if (namespaceEntry === undefined) return;
         for (const mode of modes) {
           const target = namespaceTarget(namespaceEntry, mode);
           if (target === undefined) continue;
           const evaluation =
-            target.version === entry.analysis.podSecurity.version ? entry.analysis.podSecurity : evaluatePodSecurity(pod, { version: target.version });
+            target.version === entry.podSecurity.version ? entry.podSecurity : evaluatePodSecurity(pod, { version: target.version });
           if (POD_SECURITY_LEVELS.indexOf(evaluation.level) >= POD_SECURITY_LEVELS.indexOf(target.level)) continue;
           const failing = evaluation.violations
             .filter((violation) => target.level === 'restricted' || violation.level === 'baseline')

@@ -1,4 +1,5 @@
 import { PodAnalysis } from '../model/analyze';
+import { PodSecurityEvaluation } from '../model/pod-security-types';
 import { JsonObject } from '../model/json-value';
 import { KubernetesObject, PodTemplate } from '../model/workload';
 
@@ -48,12 +49,16 @@ export interface Rule {
   check(input: RuleInput): RuleFinding[];
 }
 
-/** One object of the whole input, with the model's analysis when it carries a pod. */
+/**
+ * One object of the whole input, with its Pod Security verdict when it carries a pod. Only
+ * the verdict is kept, not the whole analysis: the checker holds one of these for every
+ * workload of the input until the input rules run.
+ */
 export interface CheckedObject {
   /** The object. */
   readonly object: KubernetesObject;
-  /** The model's analysis of its pod, at the check's options; `undefined` for objects without a pod. */
-  readonly analysis: PodAnalysis | undefined;
+  /** The Pod Security verdict of its pod at the check's options; `undefined` for objects without a pod. */
+  readonly podSecurity: PodSecurityEvaluation | undefined;
 }
 
 /** One problem a cross-resource rule found, on one object of the input. */
