@@ -9,6 +9,7 @@
  * while it starts or analyzes, so any address will do.
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Empty } from 'google-protobuf/google/protobuf/empty_pb';
@@ -22,6 +23,8 @@ import {
   EnforcementLevel,
   PolicyConfig,
 } from '@pulumi/pulumi/proto/analyzer_pb';
+import { ENFORCEMENT_LEVELS, HARDEN_POLICY_NAME } from '../../src/integrations/pulumi-policy';
+import { RULES } from '../../src/rules';
 
 const REPO = join(__dirname, '..', '..');
 const RUN_POLICY_PACK = join(REPO, 'node_modules', '@pulumi', 'pulumi', 'cmd', 'run-policy-pack');
@@ -206,4 +209,32 @@ function request(resource: ResourceUnderTest): AnalyzeRequest {
   provider.setProperties(Struct.fromJavaScript({}));
   request.setProvider(provider);
   return request;
+}
+
+/** Every policy at its default level: what the engine sends when no --policy-pack-config is given. */
+export const DEFAULT_PACK_CONFIG: PackConfig = Object.fromEntries([
+  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
+  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
+]);
+
+/**
+ * Starts the pack in policies/ once for the calling test file (configured with
+ * {@link DEFAULT_PACK_CONFIG}) and stops it after; returns a getter for it. The pack loads the
+ * compiled library (lib/), which `npm test` builds first.
+ */
+export function usePolicyPack(): () => PolicyPackProcess {
+  let pack: PolicyPackProcess | undefined;
+  beforeAll(async () => {
+    const compiled = join(REPO, 'lib', 'integrations', 'pulumi-policy.js');
+    if (!existsSync(compiled)) throw new Error(`${compiled} is missing: run \`npm run compile\` (npm test does) first`);
+    pack = await PolicyPackProcess.start(join(REPO, 'policies'));
+    await pack.configure(DEFAULT_PACK_CONFIG);
+  }, 90_000);
+  afterAll(async () => {
+    await pack?.stop();
+  });
+  return () => {
+    if (pack === undefined) throw new Error('the policy pack has not started');
+    return pack;
+  };
 }

@@ -3,37 +3,18 @@
  * for this file) and spoken to over the Analyzer gRPC protocol: GetAnalyzerInfo, Configure,
  * Analyze, Remediate. The pack loads the compiled library (lib/): `npm test` compiles first.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { specialSecretSig, specialSigKey, unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import { ENFORCEMENT_LEVELS, HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
-import { AnalyzeAnswer, PackConfig, PolicyPackProcess, ResourceUnderTest } from './analyzer-client';
+import { AnalyzeAnswer, DEFAULT_PACK_CONFIG, ResourceUnderTest, usePolicyPack } from './analyzer-client';
 import { ENFORCEMENT_FIXTURES, EnforcementFixture } from './enforcement-table';
 
-const PACK_DIRECTORY = join(__dirname, '..', '..', 'policies');
-const COMPILED_POLICIES = join(__dirname, '..', '..', 'lib', 'integrations', 'pulumi-policy.js');
 
-/** Every policy at its default level: what the engine sends when no --policy-pack-config is given. */
-const DEFAULT_CONFIG: PackConfig = Object.fromEntries([
-  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
-  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
-]);
 
 const RULE_ID_OF_POLICY = new Map(RULES.map((rule) => [rule.name, rule.id]));
 const ENABLED_RULE_IDS = new Set(RULES.filter((rule) => ENFORCEMENT_LEVELS[rule.severity] !== 'disabled').map((rule) => rule.id));
 
-let pack: PolicyPackProcess;
-
-beforeAll(async () => {
-  if (!existsSync(COMPILED_POLICIES)) throw new Error(`${COMPILED_POLICIES} is missing: run \`npm run compile\` (npm test does) first`);
-  pack = await PolicyPackProcess.start(PACK_DIRECTORY);
-  await pack.configure(DEFAULT_CONFIG);
-}, 90_000);
-
-afterAll(async () => {
-  await pack?.stop();
-});
+const pack = usePolicyPack();
 
 function fixture(id: string): EnforcementFixture {
   const found = ENFORCEMENT_FIXTURES.find((candidate) => candidate.id === id);
@@ -78,7 +59,7 @@ function cannotJudge(answer: AnalyzeAnswer): AnalyzeAnswer['diagnostics'] {
 
 describe('GetAnalyzerInfo', () => {
   test('one policy per rule, named, described and enforced from the rule metadata, plus the remediation', async () => {
-    const info = await pack.info();
+    const info = await pack().info();
     expect(info.name).toBe(POLICY_PACK_NAME);
     expect(info.supportsConfig).toBe(true);
     expect(info.policies.map((policy) => policy.name)).toEqual([...RULES.map((rule) => rule.name), HARDEN_POLICY_NAME]);
@@ -94,7 +75,7 @@ describe('GetAnalyzerInfo', () => {
 
 describe('Analyze: the enforcement table gives the same rule ids as checkObject', () => {
   test.each(ENFORCEMENT_FIXTURES.map((entry) => [entry.id, entry] as const))('%s', async (_, entry) => {
-    const answer = await pack.analyze(resourceOf(entry));
+    const answer = await pack().analyze(resourceOf(entry));
     expect(ruleIds(answer)).toEqual(entry.expectedRuleIds.filter((id) => ENABLED_RULE_IDS.has(id)));
     expect(answer.diagnostics.every((diagnostic) => diagnostic.policyPackName === POLICY_PACK_NAME)).toBe(true);
     expect(answer.diagnostics.some((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toBe(entry.fails);
@@ -102,7 +83,7 @@ describe('Analyze: the enforcement table gives the same rule ids as checkObject'
   });
 
   test('a violation names the rule id, the field and the reason', async () => {
-    const answer = await pack.analyze(resourceOf(fixture('non-root-net-bind')));
+    const answer = await pack().analyze(resourceOf(fixture('non-root-net-bind')));
     const [violation] = answer.diagnostics.filter((diagnostic) => diagnostic.policyName === 'port-cannot-bind');
     expect(violation.enforcementLevel).toBe('mandatory');
     expect(violation.message).toContain('[LP001] spec.template.spec.containers[0].ports[0]:');
@@ -112,7 +93,7 @@ describe('Analyze: the enforcement table gives the same rule ids as checkObject'
   test('the kind comes from the resource type when the properties do not carry it', async () => {
     const entry = fixture('non-root-net-bind');
     const { apiVersion: _apiVersion, kind: _kind, ...properties } = clone(entry.object);
-    expect(ruleIds(await pack.analyze(resourceOf(entry, properties)))).toEqual(['LP001']);
+    expect(ruleIds(await pack().analyze(resourceOf(entry, properties)))).toEqual(['LP001']);
   });
 });
 
@@ -123,7 +104,7 @@ describe('Analyze: resources it must leave alone', () => {
     ['a partial patch resource', 'kubernetes:apps/v1:DeploymentPatch', { spec: { template: { spec: { containers: [{ name: 'web', ports: [{ containerPort: 80 }] }] } } } }],
     ['the ConfigGroup itself (its objects arrive as their own resources)', 'kubernetes:yaml/v2:ConfigGroup', { yaml: 'kind: Pod' }],
   ])('%s: no violation, every policy not applicable', async (_, type, properties) => {
-    const answer = await pack.analyze({ type, name: 'other', properties });
+    const answer = await pack().analyze({ type, name: 'other', properties });
     expect(answer.diagnostics).toEqual([]);
     expect(answer.notApplicable.map((entry) => entry.policyName).sort()).toEqual([...RULES.map((rule) => rule.name), HARDEN_POLICY_NAME].sort());
   });
@@ -134,7 +115,7 @@ describe('Analyze: values unknown during preview never make a false violation, n
   const container = 'spec.template.spec.containers.0';
 
   test('an unknown image hides nothing: the port still cannot bind', async () => {
-    const answer = await pack.analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.image`, unknownValue)));
+    const answer = await pack().analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.image`, unknownValue)));
     expect(ruleIds(answer, 'mandatory')).toEqual(['LP001']);
     expect(cannotJudge(answer)).toEqual([]);
   });
@@ -151,7 +132,7 @@ describe('Analyze: values unknown during preview never make a false violation, n
     ['the spec', 'spec'],
     ['a pod template annotation', 'spec.template.metadata.annotations'],
   ])('unknown %s: no mandatory violation; "cannot judge" is advisory', async (_, path) => {
-    const answer = await pack.analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, path, unknownValue)));
+    const answer = await pack().analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, path, unknownValue)));
     expect(answer.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toEqual([]);
     for (const diagnostic of cannotJudge(answer)) {
       expect(diagnostic.enforcementLevel).toBe('advisory');
@@ -160,7 +141,7 @@ describe('Analyze: values unknown during preview never make a false violation, n
   });
 
   test('unknown runAsUser: port-cannot-bind says it cannot judge, naming the field', async () => {
-    const answer = await pack.analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, unknownValue)));
+    const answer = await pack().analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, unknownValue)));
     const [diagnostic] = cannotJudge(answer).filter((candidate) => candidate.policyName === 'port-cannot-bind');
     expect(diagnostic.message).toContain('spec.template.spec.containers.0.securityContext.runAsUser');
   });
@@ -169,7 +150,7 @@ describe('Analyze: values unknown during preview never make a false violation, n
     const properties = clone(trap.object) as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
     const containers = properties.spec.template.spec.containers;
     containers.push({ ...containers[0], name: 'sidecar', ports: [{ containerPort: 9090 }], securityContext: unknownValue });
-    const answer = await pack.analyze(resourceOf(trap, properties));
+    const answer = await pack().analyze(resourceOf(trap, properties));
     expect(ruleIds(answer, 'mandatory')).toEqual(['LP001']);
     expect(answer.diagnostics.find((diagnostic) => diagnostic.policyName === 'port-cannot-bind')!.message).toContain('containers[0].ports[0]');
   });
@@ -178,7 +159,7 @@ describe('Analyze: values unknown during preview never make a false violation, n
     const sentinels = ['1c4a061d-8072-4f0a-a4cb-0ff528b18fe7', '3eeb2bf0-c639-47a8-9e75-3b44932eb421', '6a19a0b0-7e62-4c92-b797-7f8e31da9cc2', 'dd056dcd-154b-4c76-9bd3-c8f88648b5ff'];
     const compliant = fixture('high-port');
     for (const sentinel of sentinels) {
-      const answer = await pack.analyze(resourceOf(compliant, withValue(compliant.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, sentinel)));
+      const answer = await pack().analyze(resourceOf(compliant, withValue(compliant.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, sentinel)));
       expect(answer.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toEqual([]);
     }
   });
@@ -189,7 +170,7 @@ describe('Analyze: secrets are values, not unknowns', () => {
   const container = 'spec.template.spec.containers.0';
 
   test('a secret runAsUser is judged by its value: the trap still fails', async () => {
-    const answer = await pack.analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, secret(1000))));
+    const answer = await pack().analyze(resourceOf(trap, withValue(trap.object as Record<string, unknown>, `${container}.securityContext.runAsUser`, secret(1000))));
     expect(ruleIds(answer, 'mandatory')).toEqual(['LP001']);
   });
 
@@ -197,58 +178,58 @@ describe('Analyze: secrets are values, not unknowns', () => {
     const compliant = fixture('high-port');
     let properties = withValue(compliant.object as Record<string, unknown>, `${container}.image`, secret('registry.example/private:1'));
     properties = withValue(properties, `${container}.env`, [{ name: 'TOKEN', value: secret('s3cr3t') }]);
-    const answer = await pack.analyze(resourceOf(compliant, properties));
+    const answer = await pack().analyze(resourceOf(compliant, properties));
     expect(answer.diagnostics).toEqual([]);
   });
 });
 
 describe('configuration', () => {
   afterEach(async () => {
-    await pack.configure(DEFAULT_CONFIG);
+    await pack().configure(DEFAULT_PACK_CONFIG);
   });
 
   test('runtimeProfile containerd-2: the trap binds there, and LP003 says it binds only there', async () => {
-    await pack.configure({
-      ...DEFAULT_CONFIG,
+    await pack().configure({
+      ...DEFAULT_PACK_CONFIG,
       'port-cannot-bind': { enforcementLevel: 'mandatory', runtimeProfile: 'containerd-2' },
       'port-binds-only-on-lowering-runtimes': { enforcementLevel: 'advisory', runtimeProfile: 'kind' },
     });
-    const answer = await pack.analyze(resourceOf(fixture('non-root-net-bind')));
+    const answer = await pack().analyze(resourceOf(fixture('non-root-net-bind')));
     expect(ruleIds(answer)).toEqual(['LP003']);
     expect(answer.diagnostics.every((diagnostic) => diagnostic.enforcementLevel === 'advisory')).toBe(true);
   });
 
   test('a policy can be disabled', async () => {
-    await pack.configure({ ...DEFAULT_CONFIG, 'port-cannot-bind': { enforcementLevel: 'disabled' } });
-    expect(ruleIds(await pack.analyze(resourceOf(fixture('non-root-net-bind'))))).toEqual([]);
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'port-cannot-bind': { enforcementLevel: 'disabled' } });
+    expect(ruleIds(await pack().analyze(resourceOf(fixture('non-root-net-bind'))))).toEqual([]);
   });
 
   test('an unknown runtime profile is refused with the accepted names', async () => {
-    await pack.configure({ ...DEFAULT_CONFIG, 'port-cannot-bind': { enforcementLevel: 'mandatory', runtimeProfile: 'gvisor' } });
-    await expect(pack.analyze(resourceOf(fixture('non-root-net-bind')))).rejects.toThrow(/runtimeProfile "gvisor" is not one of strict, containerd-1/);
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'port-cannot-bind': { enforcementLevel: 'mandatory', runtimeProfile: 'gvisor' } });
+    await expect(pack().analyze(resourceOf(fixture('non-root-net-bind')))).rejects.toThrow(/runtimeProfile "gvisor" is not one of strict, containerd-1/);
   });
 });
 
 describe('harden-security-context', () => {
   beforeAll(async () => {
-    await pack.configure({ ...DEFAULT_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
   });
   afterAll(async () => {
-    await pack.configure(DEFAULT_CONFIG);
+    await pack().configure(DEFAULT_PACK_CONFIG);
   });
 
   test('advisory by default: Analyze lists the changes it would make', async () => {
-    await pack.configure(DEFAULT_CONFIG);
-    const answer = await pack.analyze(resourceOf(fixture('defaults')));
+    await pack().configure(DEFAULT_PACK_CONFIG);
+    const answer = await pack().analyze(resourceOf(fixture('defaults')));
     const [diagnostic] = answer.diagnostics.filter((candidate) => candidate.policyName === HARDEN_POLICY_NAME);
     expect(diagnostic.enforcementLevel).toBe('advisory');
     expect(diagnostic.message).toContain('spec.template.spec.containers[0].securityContext.capabilities.drop: ["ALL"]');
-    await pack.configure({ ...DEFAULT_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
   });
 
   test('defaults: drops ALL but keeps NET_BIND_SERVICE for port 80, forbids escalation, sets RuntimeDefault — and no port binds worse', async () => {
     const entry = fixture('defaults');
-    const [remediation] = await pack.remediate(resourceOf(entry));
+    const [remediation] = await pack().remediate(resourceOf(entry));
     expect(remediation.policyName).toBe(HARDEN_POLICY_NAME);
     const spec = (remediation.properties as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
     expect(spec.containers[0].securityContext).toEqual({
@@ -258,25 +239,25 @@ describe('harden-security-context', () => {
     expect(spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
     expect(spec.containers[0].image).toBe('nginx:1.27');
     // Through the pack again: the warnings it fixed are gone, and LP001 did not appear.
-    const after = await pack.analyze(resourceOf(entry, remediation.properties));
+    const after = await pack().analyze(resourceOf(entry, remediation.properties));
     expect(ruleIds(after)).toEqual(['LP002']);
   });
 
   test('a non-root high-port container gets drop ALL without NET_BIND_SERVICE', async () => {
     const entry = fixture('high-port');
     const properties = withValue(entry.object as Record<string, unknown>, 'spec.template.spec.containers.0.securityContext', { runAsNonRoot: true, runAsUser: 1000 });
-    const [remediation] = await pack.remediate(resourceOf(entry, properties));
+    const [remediation] = await pack().remediate(resourceOf(entry, properties));
     const spec = (remediation.properties as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
     expect(spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
-    expect(ruleIds(await pack.analyze(resourceOf(entry, remediation.properties)))).toEqual([]);
+    expect(ruleIds(await pack().analyze(resourceOf(entry, remediation.properties)))).toEqual([]);
   });
 
   test('a compliant workload is left as it is', async () => {
-    expect(await pack.remediate(resourceOf(fixture('high-port')))).toEqual([]);
+    expect(await pack().remediate(resourceOf(fixture('high-port')))).toEqual([]);
   });
 
   test('a privileged container is left alone (only the pod gets RuntimeDefault)', async () => {
-    const [remediation] = await pack.remediate(resourceOf(fixture('privileged')));
+    const [remediation] = await pack().remediate(resourceOf(fixture('privileged')));
     const spec = (remediation.properties as { spec: { jobTemplate: { spec: { template: { spec: Record<string, any> } } } } }).spec.jobTemplate.spec.template.spec;
     expect(spec.containers[0].securityContext).toEqual({ privileged: true });
     expect(spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
@@ -285,7 +266,7 @@ describe('harden-security-context', () => {
   test('unknown fields: that container is left alone and the unknown comes back unknown', async () => {
     const entry = fixture('defaults');
     const properties = withValue(entry.object as Record<string, unknown>, 'spec.template.spec.containers.0.securityContext', { runAsUser: unknownValue });
-    const [remediation] = await pack.remediate(resourceOf(entry, properties));
+    const [remediation] = await pack().remediate(resourceOf(entry, properties));
     const spec = (remediation.properties as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
     expect(spec.containers[0].securityContext).toEqual({ runAsUser: unknownValue });
     expect(spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
@@ -293,7 +274,7 @@ describe('harden-security-context', () => {
 
   test('an unknown pod template: no remediation, no crash', async () => {
     const entry = fixture('defaults');
-    expect(await pack.remediate(resourceOf(entry, withValue(entry.object as Record<string, unknown>, 'spec.template', unknownValue)))).toEqual([]);
+    expect(await pack().remediate(resourceOf(entry, withValue(entry.object as Record<string, unknown>, 'spec.template', unknownValue)))).toEqual([]);
   });
 
   test('secrets stay secret in the remediated properties; a secret securityContext is not rewritten', async () => {
@@ -301,7 +282,7 @@ describe('harden-security-context', () => {
     let properties = withValue(entry.object as Record<string, unknown>, 'spec.template.spec.containers.0.env', [{ name: 'TOKEN', value: secret('s3cr3t') }]);
     const second = { name: 'sidecar', image: 'registry.example/sidecar:1', securityContext: secret({ runAsUser: 1000 }) };
     properties = withValue(properties, 'spec.template.spec.containers.1', second);
-    const [remediation] = await pack.remediate(resourceOf(entry, properties));
+    const [remediation] = await pack().remediate(resourceOf(entry, properties));
     const spec = (remediation.properties as { spec: { template: { spec: Record<string, any> } } }).spec.template.spec;
     expect(spec.containers[0].env).toEqual([{ name: 'TOKEN', value: secret('s3cr3t') }]);
     expect(spec.containers[0].securityContext.capabilities.drop).toEqual(['ALL']);

@@ -4,35 +4,18 @@
  * securityContexts and the decision outputs known, and the policy pack judges the Deployment
  * as the engine would send it (unknowns as the engine's sentinel): nothing mandatory.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ENFORCEMENT_LEVELS, HARDEN_POLICY_NAME } from '../../src/integrations/pulumi-policy';
 import { BindStrategy, PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL, PrivilegedPortServiceArgs } from '../../src/pulumi';
-import { RULES } from '../../src/rules';
-import { PackConfig, PolicyPackProcess } from '../integrations/analyzer-client';
+import { usePolicyPack } from '../integrations/analyzer-client';
 import { analysisOf, emit, wireForm } from './emitted';
 import { installMocks, settled } from './mocks';
 
-const PACK_DIRECTORY = join(__dirname, '..', '..', 'policies');
-const COMPILED_POLICIES = join(__dirname, '..', '..', 'lib', 'integrations', 'pulumi-policy.js');
-const DEFAULT_CONFIG: PackConfig = Object.fromEntries([
-  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
-  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
-]);
 
-let pack: PolicyPackProcess;
+const pack = usePolicyPack();
 
 beforeAll(async () => {
   await installMocks({ preview: true });
-  if (!existsSync(COMPILED_POLICIES)) throw new Error(`${COMPILED_POLICIES} is missing: run \`npm run compile\` (npm test does) first`);
-  pack = await PolicyPackProcess.start(PACK_DIRECTORY);
-  await pack.configure(DEFAULT_CONFIG);
-}, 90_000);
-
-afterAll(async () => {
-  await pack?.stop();
 });
 
 /** An Output unknown during preview: a property the (mock) provider has not returned yet, as for a resource still to be created. */
@@ -77,7 +60,7 @@ test.each([
   expect(analysis.podSecurity.level).toBe('restricted');
 
   for (const resource of [deployment, service]) {
-    const answer = await pack.analyze({ type: resource.type, name: `web-${strategy}`, properties: wireForm(resource.inputs) });
+    const answer = await pack().analyze({ type: resource.type, name: `web-${strategy}`, properties: wireForm(resource.inputs) });
     expect(answer.diagnostics).toEqual([]);
   }
 });

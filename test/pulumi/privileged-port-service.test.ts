@@ -4,11 +4,8 @@
  * parents, securityContexts, ports, the Service mapping, annotations, outputs — checked by the
  * capability model, by the whole checker, and by the real policy pack over the analyzer protocol.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { HARDEN_POLICY_NAME, ENFORCEMENT_LEVELS } from '../../src/integrations/pulumi-policy';
 import { planPrivilegedPort } from '../../src/planner';
 import {
   BindStrategy,
@@ -19,32 +16,17 @@ import {
   PrivilegedPortServiceArgs,
   ResolvedBindStrategyKind,
 } from '../../src/pulumi';
-import { RULES } from '../../src/rules';
-import { PackConfig, PolicyPackProcess } from '../integrations/analyzer-client';
+import { usePolicyPack } from '../integrations/analyzer-client';
 import { AUTO_DECISIONS } from '../planner/auto-decisions';
 import { analysisOf, checkerErrors, emit, EmittedService, wireForm } from './emitted';
 import { installMocks, registered, urnOf, valueOf } from './mocks';
 
-const PACK_DIRECTORY = join(__dirname, '..', '..', 'policies');
-const COMPILED_POLICIES = join(__dirname, '..', '..', 'lib', 'integrations', 'pulumi-policy.js');
 
-/** Every policy at its default level, as the engine configures the pack without --policy-pack-config. */
-const DEFAULT_CONFIG: PackConfig = Object.fromEntries([
-  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
-  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
-]);
 
-let pack: PolicyPackProcess;
+const pack = usePolicyPack();
 
 beforeAll(async () => {
   await installMocks({ preview: false });
-  if (!existsSync(COMPILED_POLICIES)) throw new Error(`${COMPILED_POLICIES} is missing: run \`npm run compile\` (npm test does) first`);
-  pack = await PolicyPackProcess.start(PACK_DIRECTORY);
-  await pack.configure(DEFAULT_CONFIG);
-}, 90_000);
-
-afterAll(async () => {
-  await pack?.stop();
 });
 
 const EXPLICIT: readonly (readonly [ResolvedBindStrategyKind, PrivilegedPortServiceArgs, string])[] = [
@@ -112,11 +94,11 @@ async function expectWellFormed(name: string, emitted: EmittedService, args: Pri
 
   // The policy pack, as `pulumi preview --policy-pack` runs it: nothing mandatory, nothing to remediate.
   for (const resource of [deployment, service]) {
-    const answer = await pack.analyze({ type: resource.type, name, properties: wireForm(resource.inputs) });
+    const answer = await pack().analyze({ type: resource.type, name, properties: wireForm(resource.inputs) });
     expect(answer.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toEqual([]);
     if (level === 'restricted') expect(answer.diagnostics).toEqual([]);
   }
-  expect(await pack.remediate({ type: deployment.type, name, properties: wireForm(deployment.inputs) })).toEqual([]);
+  expect(await pack().remediate({ type: deployment.type, name, properties: wireForm(deployment.inputs) })).toEqual([]);
 }
 
 describe('every strategy', () => {

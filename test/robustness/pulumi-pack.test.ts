@@ -6,32 +6,15 @@
  * value is unknown during preview (a secret output of a resource not created yet), assets
  * and archives, and the provider and Helm resources. No violation invented, no crash.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { specialArchiveSig, specialAssetSig, specialSecretSig, specialSigKey, unknownValue } from '@pulumi/pulumi/runtime/rpc';
-import { ENFORCEMENT_LEVELS, HARDEN_POLICY_NAME } from '../../src/integrations/pulumi-policy';
+import { HARDEN_POLICY_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
-import { AnalyzeAnswer, PackConfig, PolicyPackProcess } from '../integrations/analyzer-client';
+import { AnalyzeAnswer, DEFAULT_PACK_CONFIG, usePolicyPack } from '../integrations/analyzer-client';
 import { ENFORCEMENT_FIXTURES } from '../integrations/enforcement-table';
 
-const REPO = join(__dirname, '..', '..');
-const DEFAULT_CONFIG: PackConfig = Object.fromEntries([
-  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
-  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
-]);
 const POLICY_NAMES = new Set([...RULES.map((rule) => rule.name), HARDEN_POLICY_NAME]);
 
-let pack: PolicyPackProcess;
-
-beforeAll(async () => {
-  if (!existsSync(join(REPO, 'lib', 'integrations', 'pulumi-policy.js'))) throw new Error('lib/ is missing: run `npm run compile` (npm test does) first');
-  pack = await PolicyPackProcess.start(join(REPO, 'policies'));
-  await pack.configure(DEFAULT_CONFIG);
-}, 90_000);
-
-afterAll(async () => {
-  await pack?.stop();
-});
+const pack = usePolicyPack();
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
@@ -61,7 +44,7 @@ describe('property names no schema knows', () => {
     pod.containers[0].futureField = { a: null };
     pod.containers[0].securityContext.futureOption = 'on';
     pod.containers[0].ports[0].futureField = 1;
-    const answer = await pack.analyze({ type: compliant.pulumiType, name: 'extra', properties });
+    const answer = await pack().analyze({ type: compliant.pulumiType, name: 'extra', properties });
     expect(answer.diagnostics).toEqual([]);
   });
 
@@ -69,7 +52,7 @@ describe('property names no schema knows', () => {
     const properties = clone(trap.object) as Properties;
     properties.spec.template.spec.containers[0].futureField = { a: 1 };
     properties.status = {};
-    const answer = await pack.analyze({ type: trap.pulumiType, name: 'extra', properties });
+    const answer = await pack().analyze({ type: trap.pulumiType, name: 'extra', properties });
     expect(mandatory(answer).map((diagnostic) => diagnostic.policyName)).toEqual(['port-cannot-bind']);
   });
 });
@@ -95,20 +78,20 @@ describe('properties of the wrong type, or null', () => {
   test.each(replacements)('%s: an answer, no mandatory violation, and the remediation does not crash', async (_, mutate) => {
     const properties = clone(compliant.object) as Properties;
     mutate(properties);
-    const answer = await pack.analyze({ type: compliant.pulumiType, name: 'wrong-type', properties });
+    const answer = await pack().analyze({ type: compliant.pulumiType, name: 'wrong-type', properties });
     expectOnlyOurPolicies(answer);
     expect(mandatory(answer)).toEqual([]);
-    await pack.configure({ ...DEFAULT_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
     try {
-      await expect(pack.remediate({ type: compliant.pulumiType, name: 'wrong-type', properties })).resolves.toBeDefined();
+      await expect(pack().remediate({ type: compliant.pulumiType, name: 'wrong-type', properties })).resolves.toBeDefined();
     } finally {
-      await pack.configure(DEFAULT_CONFIG);
+      await pack().configure(DEFAULT_PACK_CONFIG);
     }
   });
 
   test('a workload resource with no properties at all', async () => {
     for (const type of ['kubernetes:core/v1:Pod', 'kubernetes:apps/v1:Deployment', 'kubernetes:batch/v1:CronJob']) {
-      const answer = await pack.analyze({ type, name: 'empty', properties: {} });
+      const answer = await pack().analyze({ type, name: 'empty', properties: {} });
       expectOnlyOurPolicies(answer);
       expect(mandatory(answer)).toEqual([]);
     }
@@ -121,7 +104,7 @@ describe('secrets and outputs', () => {
   test('a secret whose value is unknown during preview: no violation, "cannot judge" is advisory', async () => {
     const properties = clone(trap.object) as Properties;
     properties.spec.template.spec.containers[0].securityContext.runAsUser = secret(unknownValue);
-    const answer = await pack.analyze({ type: trap.pulumiType, name: 'secret-unknown', properties });
+    const answer = await pack().analyze({ type: trap.pulumiType, name: 'secret-unknown', properties });
     expect(mandatory(answer)).toEqual([]);
     for (const diagnostic of answer.diagnostics.filter((candidate) => candidate.message.includes('during preview'))) expect(diagnostic.enforcementLevel).toBe('advisory');
   });
@@ -129,34 +112,34 @@ describe('secrets and outputs', () => {
   test('the whole pod spec a secret: judged by its value', async () => {
     const properties = clone(trap.object) as Properties;
     properties.spec.template.spec = secret(properties.spec.template.spec);
-    const answer = await pack.analyze({ type: trap.pulumiType, name: 'secret-spec', properties });
+    const answer = await pack().analyze({ type: trap.pulumiType, name: 'secret-spec', properties });
     expect(mandatory(answer).map((diagnostic) => diagnostic.policyName)).toEqual(['port-cannot-bind']);
   });
 
   test('remediation of a secret-wrapped unknown leaves it alone', async () => {
     const properties = clone(trap.object) as Properties;
     properties.spec.template.spec.containers[0].securityContext = secret(unknownValue);
-    await pack.configure({ ...DEFAULT_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, [HARDEN_POLICY_NAME]: { enforcementLevel: 'remediate' } });
     try {
-      const remediations = await pack.remediate({ type: trap.pulumiType, name: 'secret-unknown', properties });
+      const remediations = await pack().remediate({ type: trap.pulumiType, name: 'secret-unknown', properties });
       for (const remediation of remediations) {
         const container = (remediation.properties as Properties | undefined)?.spec?.template?.spec?.containers?.[0];
         // Whatever else changes, the secret unknown is not replaced by a made-up securityContext.
         expect(JSON.stringify(container?.securityContext)).toContain(specialSecretSig);
       }
     } finally {
-      await pack.configure(DEFAULT_CONFIG);
+      await pack().configure(DEFAULT_PACK_CONFIG);
     }
   });
 
   test('assets and archives (other providers, or a field a transformation filled) are no crash', async () => {
     const asset = { [specialSigKey]: specialAssetSig, text: 'console.log(1)' };
     const archive = { [specialSigKey]: specialArchiveSig, assets: { 'index.js': asset } };
-    const lambda = await pack.analyze({ type: 'aws:lambda/function:Function', name: 'fn', properties: { code: archive, handler: 'index.handler', role: unknownValue } });
+    const lambda = await pack().analyze({ type: 'aws:lambda/function:Function', name: 'fn', properties: { code: archive, handler: 'index.handler', role: unknownValue } });
     expect(lambda.diagnostics).toEqual([]);
     const properties = clone(compliant.object) as Properties;
     properties.spec.template.spec.containers[0].env = [{ name: 'CODE', value: asset }];
-    const workload = await pack.analyze({ type: compliant.pulumiType, name: 'asset', properties });
+    const workload = await pack().analyze({ type: compliant.pulumiType, name: 'asset', properties });
     expect(mandatory(workload)).toEqual([]);
   });
 });
@@ -168,7 +151,7 @@ describe('resources that are not workloads', () => {
     ['a ConfigFile', 'kubernetes:yaml:ConfigFile', { file: 'app.yaml' }],
     ['a random provider resource', 'random:index/randomPassword:RandomPassword', { length: 16, result: secret(unknownValue) }],
   ])('%s: every policy not applicable, no diagnostic', async (_, type, properties) => {
-    const answer = await pack.analyze({ type, name: 'other', properties: properties as Properties });
+    const answer = await pack().analyze({ type, name: 'other', properties: properties as Properties });
     expect(answer.diagnostics).toEqual([]);
     expect(answer.notApplicable.map((entry) => entry.policyName).sort()).toEqual([...POLICY_NAMES].sort());
   });
