@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import { requireBinaryWithCommand } from '../planner/image-inspection';
 import {
   BIND_STRATEGY_ANNOTATION,
   BIND_STRATEGY_REASON_ANNOTATION,
@@ -113,6 +114,11 @@ export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlu
  * `k8s-least-privilege.dev/bind-strategy` and `…/bind-strategy-reason`) and on the construct
  * (`strategy`, `reason`, `dockerfileLines`).
  *
+ * With `imageInspection` (the image read from disk first: `await readImageInspection('oci-archive:app.tar')`),
+ * the file-capability strategy is checked against the image itself: a binary without
+ * `cap_net_bind_service=+ep` throws a `BindStrategyError` with the Dockerfile lines to add,
+ * and the image's USER is the pod's uid unless `runAsUser` is given.
+ *
  * An intent no strategy can meet throws a `BindStrategyError` here; at synth time the capability
  * model checks the emitted pod template again (every port must bind under the strict runtime
  * profile, the level must be met) and `cdk8s synth` fails with its reason if anything added
@@ -141,6 +147,7 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
 
   constructor(scope: Construct, id: string, props: PrivilegedPortServiceProps<P>) {
     super(scope, id);
+    requireBinaryWithCommand(`PrivilegedPortService ${id}`, props, props.command !== undefined);
     const plan = planPrivilegedPort(props);
     // The module through the reference API: what is called here means the same in 27–33 (cdk8s-plus.ts).
     const kplus = asReferenceApi(props.plus ?? defaultCdk8sPlus(`PrivilegedPortService ${id}`));

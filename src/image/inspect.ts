@@ -1,7 +1,7 @@
 import { argvOf, execContextOf } from './container-facts';
 import { capabilityTargetOf, Executable, findExecutable } from './executable';
 import { ResolvedUser, resolveImageUser } from './image-user';
-import { Image, LayerSummary } from './read-image';
+import { Image, LayerSummary, readImage, ReadImageOptions } from './read-image';
 import { VfsCapability } from './vfs-capability';
 
 /** A file's capabilities as `image inspect` reports them. */
@@ -69,6 +69,24 @@ export interface ImageInspection {
   readonly capabilityTarget: { readonly path: string; readonly note: string | null; readonly fileCapabilities: CapabilityReport | null } | null;
   /** Every `--binary`. */
   readonly binaries: readonly ExecutableReport[];
+}
+
+/** Options of {@link readImageInspection}. */
+export interface ReadImageInspectionOptions extends ReadImageOptions {
+  /** Binaries whose file capabilities to report beside what the image executes (`--binary`). */
+  readonly binaries?: readonly string[];
+}
+
+/**
+ * Reads an image from disk (`oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]`)
+ * and inspects it: the plain object `image inspect --format json` prints, which the planner and
+ * the constructs take as `imageInspection` (they are synchronous; reading is not).
+ *
+ * @throws ImageError when the image cannot be read, naming it and what is wrong
+ */
+export async function readImageInspection(location: string, options: ReadImageInspectionOptions = {}): Promise<ImageInspection> {
+  const { binaries, ...readOptions } = options;
+  return inspectImage(await readImage(location, readOptions), binaries ?? []);
 }
 
 /** Inspects a read image: its user, what it executes and the file capabilities of that and of `binaries`. */

@@ -6,6 +6,7 @@
 export * from './bind-strategy';
 export * from './bind-strategy-error';
 export * from './dockerfile';
+export * from './image-inspection';
 export * from './kube-shapes';
 export * from './kubernetes-version';
 export * from './plan-privileged-port';

@@ -8,6 +8,7 @@ import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile
 import { BindStrategy, BindStrategyKind, ImageBase, ResolvedBindStrategyKind } from './bind-strategy';
 import { BindStrategyError } from './bind-strategy-error';
 import { fileCapabilityDockerfileLines, NET_BIND_SERVICE_FILE_CAPABILITY } from './dockerfile';
+import { checkImageBinary, ImageBinaryCheck, imageLabelOf, imageUserIds, PlannerImageInspection } from './image-inspection';
 import {
   ContainerPortSpec,
   ContainerSecurityContextSpec,
@@ -105,6 +106,19 @@ export interface PrivilegedPortIntent {
    */
   readonly imageBase?: ImageBase;
   /**
+   * The image itself, read from disk before planning (reading is async, planning is not):
+   * `await readImageInspection('oci-archive:app.tar', { binaries: ['/usr/local/bin/server'] })`.
+   * The binary (`binary`, else what the image's Entrypoint/Cmd execute) is checked for
+   * `cap_net_bind_service` with the effective bit: with it, `auto` chooses the file-capability
+   * strategy; without it, the file-capability strategy — explicit, or `auto`'s last non-root
+   * choice — throws a `BindStrategyError` naming the image, the binary and the Dockerfile lines
+   * to add. The image's USER (a resolved, non-zero uid) is the default of `runAsUser`, and its
+   * gid of `runAsGroup`. The image's own Entrypoint/Cmd are what it checks: a workload that
+   * replaces them (`command`) must name `binary`.
+   * @default - none: the planner trusts `imageHasFileCapability` and `binary`
+   */
+  readonly imageInspection?: PlannerImageInspection;
+  /**
    * The name of the container that binds the port.
    * @default 'main' (as cdk8s-plus names a single container)
    */
@@ -116,12 +130,12 @@ export interface PrivilegedPortIntent {
   readonly portName?: string;
   /**
    * The uid of the pod's processes (the root strategy overrides it with 0 for the binding container only).
-   * @default 65532
+   * @default the image's USER when `imageInspection` resolves it to a non-zero uid, else 65532
    */
   readonly runAsUser?: number;
   /**
    * The gid of the pod's processes, also the pod's fsGroup.
-   * @default 65532
+   * @default the image USER's gid when `runAsUser` comes from the image and the gid is non-zero, else 65532
    */
   readonly runAsGroup?: number;
   /**
@@ -176,6 +190,10 @@ interface Facts {
   readonly appPortConfigurable: boolean;
   readonly imageHasFileCapability: boolean;
   readonly binary: string | undefined;
+  /** The binary as the image has it, when an image inspection was given and tells which binary. */
+  readonly imageCheck: ImageBinaryCheck | undefined;
+  /** Why the image cannot serve the file-capability strategy (its binary lacks the capability), with the Dockerfile lines. */
+  readonly imageLacksCapability: string | undefined;
 }
 
 interface Choice {
@@ -202,21 +220,25 @@ const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * @throws RangeError when the intent is malformed (port out of range, bad names or ids)
  */
 export function planPrivilegedPort(intent: PrivilegedPortIntent): PrivilegedPortPlan {
-  const facts = readFacts(intent);
   const strategy = intent.strategy ?? BindStrategy.auto();
+  const imageIds = intent.imageInspection === undefined || intent.runAsUser !== undefined ? undefined : imageUserIds(intent.imageInspection);
+  const runAsUser = readId('runAsUser', intent.runAsUser ?? imageIds?.runAsUser);
+  const runAsGroup = readId('runAsGroup', intent.runAsGroup ?? imageIds?.runAsGroup);
+  const imageBase = strategy.imageBase ?? intent.imageBase ?? 'debian';
+  const facts = readFacts(intent, strategy, { runAsUser, runAsGroup, imageBase });
   const podSecurityVersion = resolvePolicyVersion(intent.podSecurityVersion ?? 'latest');
-  const choice = strategy.kind === 'auto' ? chooseAutomatically(facts) : checkExplicit(strategy, facts);
+  const chosen = strategy.kind === 'auto' ? chooseAutomatically(facts) : checkExplicit(strategy, facts);
+  const choice = imageIds === undefined || intent.imageInspection === undefined
+    ? chosen
+    : { ...chosen, reason: `${chosen.reason} The pod runs as uid ${runAsUser}, the USER "${intent.imageInspection.user.configured}" of ${imageLabelOf(intent.imageInspection)}.` };
 
   const containerName = intent.containerName ?? 'main';
   if (!DNS_LABEL.test(containerName)) throw new RangeError(`containerName "${containerName}" is not a DNS label (lower-case letters, digits, '-', ≤ 63)`);
   const portName = intent.portName ?? `${facts.protocol.toLowerCase()}-${facts.port}`;
   if (!IANA_SVC_NAME.test(portName)) throw new RangeError(`portName "${portName}" is not an IANA_SVC_NAME (≤ 15 lower-case letters, digits and inner '-', at least one letter)`);
-  const runAsUser = readId('runAsUser', intent.runAsUser);
-  const runAsGroup = readId('runAsGroup', intent.runAsGroup);
 
   const containerPort = choice.kind === 'highPort' ? highPortOf(strategy, intent, facts) : facts.port;
-  const binary = strategy.binary ?? intent.binary;
-  const imageBase = strategy.imageBase ?? intent.imageBase ?? 'debian';
+  const binary = facts.binary;
   const root = choice.kind === 'rootWithNetBindService';
   const keepsNetBindService = root || choice.kind === 'fileCapability';
 
@@ -294,7 +316,7 @@ function verified(plan: PrivilegedPortPlan): PrivilegedPortPlan {
   return { ...plan, level: verification.analysis.podSecurity.level };
 }
 
-function readFacts(intent: PrivilegedPortIntent): Facts {
+function readFacts(intent: PrivilegedPortIntent, strategy: BindStrategy, image: { runAsUser: number; runAsGroup: number; imageBase: ImageBase }): Facts {
   const port = intent.port;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be an integer from 1 to 65535, got ${port}`);
   const protocol = intent.protocol ?? 'TCP';
@@ -302,6 +324,18 @@ function readFacts(intent: PrivilegedPortIntent): Facts {
   const level = intent.level ?? 'restricted';
   if (levelRank(level) < 0) throw new RangeError(`level must be privileged, baseline or restricted, got ${String(level)}`);
   if (intent.binary !== undefined && !intent.binary.startsWith('/')) throw new RangeError(`binary must be an absolute path in the image, got "${intent.binary}"`);
+  const declaredBinary = strategy.binary ?? intent.binary;
+  const imageCheck = intent.imageInspection === undefined ? undefined : checkImageBinary(intent.imageInspection, declaredBinary);
+  let imageLacksCapability: string | undefined;
+  if (imageCheck !== undefined && !imageCheck.hasNetBindService) {
+    const lines = fileCapabilityDockerfileLines({ binary: imageCheck.binary, ...image });
+    imageLacksCapability =
+      `the image ${imageCheck.image} does not give ${imageCheck.binary} cap_net_bind_service with the effective bit (it has ${imageCheck.found}), ` +
+      `so under this plan the binary binds nothing (EACCES); add to the final stage of its Dockerfile:\n${lines.join('\n')}\n`;
+    if (intent.imageHasFileCapability === true) {
+      throw new BindStrategyError(strategy.kind, level, `port ${port}/${protocol}`, `imageHasFileCapability is declared, but ${imageLacksCapability}`, []);
+    }
+  }
   return {
     port,
     protocol,
@@ -309,8 +343,10 @@ function readFacts(intent: PrivilegedPortIntent): Facts {
     hostNetwork: intent.hostNetwork ?? false,
     kubernetes: parseKubernetesVersion(intent.minKubernetesVersion ?? DEFAULT_MIN_KUBERNETES_VERSION),
     appPortConfigurable: intent.appPortConfigurable ?? false,
-    imageHasFileCapability: intent.imageHasFileCapability ?? false,
-    binary: intent.strategy?.binary ?? intent.binary,
+    imageHasFileCapability: (intent.imageHasFileCapability ?? false) || imageCheck?.hasNetBindService === true,
+    binary: declaredBinary ?? imageCheck?.binary,
+    imageCheck,
+    imageLacksCapability,
   };
 }
 
@@ -339,8 +375,11 @@ function maxLevel(kind: ResolvedBindStrategyKind, facts: Facts): PodSecurityLeve
 
 /** Why a strategy cannot bind the port with these facts (other than the level), or undefined. */
 function obstacle(kind: ResolvedBindStrategyKind, facts: Facts, explicit: boolean): string | undefined {
-  const fileCapabilityConflict =
-    'the image\'s binary carries cap_net_bind_service=+ep (imageHasFileCapability), and with drop [ALL] and no NET_BIND_SERVICE in the bounding set its exec fails with EPERM';
+  const carrier =
+    facts.imageCheck?.hasNetBindService === true
+      ? `${facts.imageCheck.binary} in the image ${facts.imageCheck.image} carries ${facts.imageCheck.found}`
+      : 'the image\'s binary carries cap_net_bind_service=+ep (imageHasFileCapability)';
+  const fileCapabilityConflict = `${carrier}, and with drop [ALL] and no NET_BIND_SERVICE in the bounding set its exec fails with EPERM`;
   switch (kind) {
     case 'highPort':
       if (facts.imageHasFileCapability) return fileCapabilityConflict;
@@ -359,6 +398,7 @@ function obstacle(kind: ResolvedBindStrategyKind, facts: Facts, explicit: boolea
       if (facts.imageHasFileCapability) return fileCapabilityConflict;
       return undefined;
     case 'fileCapability':
+      if (facts.imageLacksCapability !== undefined) return facts.imageLacksCapability;
       if (!facts.imageHasFileCapability && facts.binary === undefined) return 'the binary to setcap is not known (give binary, or BindStrategy.fileCapability({ binary }))';
       return undefined;
     case 'rootWithNetBindService':

@@ -9,6 +9,7 @@ import {
   PrivilegedPortIntent,
   PrivilegedPortPlan,
 } from '../planner/plan-privileged-port';
+import { requireBinaryWithCommand } from '../planner/image-inspection';
 import { plannedPodTemplate } from './pod-template';
 
 /** The component's Pulumi type token. */
@@ -26,7 +27,8 @@ export const PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL = 'k8s-least-privilege.dev/p
  * The planning inputs — everything of {@link PrivilegedPortIntent}: `port`, `protocol`,
  * `strategy`, `level`, `podSecurityVersion`, `minKubernetesVersion`, `hostNetwork`,
  * `appPortConfigurable`, `containerPort`, the image facts (`imageHasFileCapability`, `binary`,
- * `imageBase`), `containerName`, `portName`, `runAsUser`, `runAsGroup`,
+ * `imageBase`, `imageInspection` — the image read before the program declares the component:
+ * `await readImageInspection(…)`), `containerName`, `portName`, `runAsUser`, `runAsGroup`,
  * `readOnlyRootFilesystem` — are plain values, never `Input`s: they decide which
  * securityContexts, ports, sysctls and annotations are written, the plan is checked by the
  * capability model before any resource is registered, and `strategy`, `reason` and
@@ -121,6 +123,7 @@ const PLANNING_INPUTS: Readonly<Record<keyof PrivilegedPortIntent, true>> = {
   imageHasFileCapability: true,
   binary: true,
   imageBase: true,
+  imageInspection: true,
   containerName: true,
   portName: true,
   runAsUser: true,
@@ -174,6 +177,7 @@ export class PrivilegedPortService extends pulumi.ComponentResource {
   constructor(name: string, args: PrivilegedPortServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Plan (and refuse) before anything is registered.
     requireKnownPlanningInputs(name, args);
+    requireBinaryWithCommand(`PrivilegedPortService "${name}"`, args, args.command !== undefined);
     const plan = planPrivilegedPort(args);
     const template = plannedPodTemplate(plan, args.writablePaths ?? []);
     super(PRIVILEGED_PORT_SERVICE_TYPE, name, {}, opts);

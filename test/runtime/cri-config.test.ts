@@ -51,6 +51,20 @@ describe('planPod (kubelet translation)', () => {
     expect(containers.map((c) => c.config!.command[0])).toEqual([PROBE_PATH, SETCAP_PROBE_PATH]);
   });
 
+  test("an explicit command naming a probe copy runs that copy, over the annotation; any other command is still replaced", () => {
+    const { containers } = plan({
+      metadata: { annotations: { [`${FILE_CAPABILITIES_ANNOTATION_PREFIX}b`]: 'cap_net_bind_service=+ep' } },
+      spec: {
+        containers: [
+          { name: 'a', command: [SETCAP_PROBE_PATH] },
+          { name: 'b', command: [PROBE_PATH] },
+          { name: 'c', command: ['nginx', '-g', 'daemon off;'] },
+        ],
+      },
+    });
+    expect(containers.map((c) => c.config!.command)).toEqual([[SETCAP_PROBE_PATH], [PROBE_PATH], [PROBE_PATH]]);
+  });
+
   test('refuses runAsNonRoot with uid 0, explicit or from the image, as kubelet does', () => {
     const runAsNonRoot = (securityContext: object, image = PROBE_IMAGE_ROOT) =>
       plan({ spec: { containers: [{ name: 'a', image, securityContext: { runAsNonRoot: true, ...securityContext } }] } }).containers[0];

@@ -37,7 +37,8 @@
  * Not translated, because nothing here depends on them: resources, volumes, probes,
  * environment, masked/readonly /proc paths (containerd applies its defaults), SELinux and
  * AppArmor (neither is enabled on the test machine). The workload's command is replaced by
- * the probe; its image by the probe image (see image.ts).
+ * the probe — unless it names one of the probe's two copies (`/bindprobe`, `/bindprobe-setcap`),
+ * which then runs as named — and its image by the probe image (see image.ts).
  */
 import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig, SecurityProfile } from './cri';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_CAPABILITY, SETCAP_PROBE_PATH } from './image';
@@ -159,7 +160,7 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
     const config: ContainerConfig = {
       metadata: { name: container.name, attempt: 0 },
       image: { image },
-      command: [usesSetcapProbe(pod, container.name) ? SETCAP_PROBE_PATH : PROBE_PATH],
+      command: [probeCommandOf(pod, container)],
       args: ports.map((p) => `${(p.protocol ?? 'TCP').toLowerCase()}:${p.containerPort}`),
       log_path: `${container.name}/0.log`,
       labels: { 'io.kubernetes.container.name': container.name },
@@ -186,6 +187,17 @@ export function effectiveSecurityContext(pod: KubePod, container: KubeContainer)
   };
   const own = Object.fromEntries(Object.entries(container.securityContext ?? {}).filter(([, v]) => v !== undefined));
   return { ...inherited, ...own };
+}
+
+/**
+ * The probe copy the container runs: the one its `command` names, when it names one (a pod
+ * whose binary is decided by the image, not by the annotation); else the setcap copy when the
+ * annotation declares the file capability, else the plain probe.
+ */
+export function probeCommandOf(pod: KubePod, container: KubeContainer): string {
+  const named = container.command?.[0];
+  if (named === PROBE_PATH || named === SETCAP_PROBE_PATH) return named;
+  return usesSetcapProbe(pod, container.name) ? SETCAP_PROBE_PATH : PROBE_PATH;
 }
 
 /** True when the pod's annotation gives this container's binary `cap_net_bind_service=+ep`. */

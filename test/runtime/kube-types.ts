@@ -57,6 +57,8 @@ export interface KubeContainerPort {
 export interface KubeContainer {
   readonly name: string;
   readonly image?: string;
+  /** Replaces the image's Entrypoint; the harness honours only the probe's own paths (cri-config.ts). */
+  readonly command?: readonly string[];
   readonly ports?: readonly KubeContainerPort[];
   readonly securityContext?: KubeSecurityContext;
 }
