@@ -1,7 +1,9 @@
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { decodeHeader, isZeroBlock, normalizeArchivePath, paddingOf, parsePaxRecords, TarFormatError } from './tar-reader';
+import { isInsideDirectory, OpenOptions, openRegularFile, readRegularFile } from '../input/read-regular-file';
+import { describeRaw } from '../model/json-value';
+import { checkExtendedHeaderSize, decodeHeader, isExtendedHeader, isZeroBlock, normalizeArchivePath, paddingOf, TarEntry, TarFormatError, TarHeaders } from './tar-reader';
 
 /** The files of an image layout or archive, by path relative to its root. */
 export interface ImageStore {
@@ -17,36 +19,54 @@ export interface ImageStore {
   stream(path: string): Readable;
 }
 
-/** An OCI image layout directory (`oci:DIR`). */
+/**
+ * An OCI image layout directory (`oci:DIR`). A file of it counts only if it is a regular file
+ * inside the directory: a symbolic link that leads out of the layout (`index.json` → a host
+ * file) or to a device or FIFO is treated as missing, never opened.
+ */
 export class DirectoryStore implements ImageStore {
-  constructor(private readonly root: string) {}
+  private readonly root: string;
+
+  constructor(root: string) {
+    // A directory that does not exist holds no file: it is then "not an OCI image layout".
+    this.root = realpathOrAsGiven(root);
+  }
 
   has(path: string): boolean {
-    try {
-      return statSync(this.resolve(path)).isFile();
-    } catch {
-      return false;
-    }
+    return this.file(path) !== undefined;
   }
 
   size(path: string): number {
-    return statSync(this.resolve(path)).size;
+    return statSync(this.required(path)).size;
   }
 
   prefix(path: string, length: number): Buffer {
-    return readRange(this.resolve(path), 0, length);
+    return readRange(this.required(path), 0, length, { noFollow: true });
   }
 
   read(path: string): Buffer {
-    return readRange(this.resolve(path), 0, this.size(path));
+    return readRegularFile(this.required(path), { noFollow: true });
   }
 
   stream(path: string): Readable {
-    return createReadStream(this.resolve(path));
+    const file = this.required(path);
+    return createReadStream(file, { fd: openRegularFile(file, { noFollow: true }).fd });
   }
 
-  private resolve(path: string): string {
-    return join(this.root, normalizeArchivePath(path));
+  private required(path: string): string {
+    const file = this.file(path);
+    if (file === undefined) throw new Error(`${path} is not in the image layout`);
+    return file;
+  }
+
+  /** The real path of a member that is a regular file inside the layout, symbolic links resolved. */
+  private file(path: string): string | undefined {
+    try {
+      const real = realpathSync(join(this.root, normalizeArchivePath(path)));
+      return isInsideDirectory(this.root, real) && statSync(real).isFile() ? real : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
 
@@ -58,16 +78,17 @@ interface Member {
 
 /**
  * An image archive (`oci-archive:FILE`, `docker-archive:FILE`): a plain tar whose members are
- * read in place. The member index comes from one pass over the headers, seeking past data.
+ * read in place. The member index comes from one pass over the headers, seeking past data;
+ * headers are resolved as the layer reader resolves them (the same limits apply).
  */
 export class ArchiveStore implements ImageStore {
   private readonly members = new Map<string, Member>();
 
-  /** @throws TarFormatError when the file is not a tar archive */
+  /** @throws TarFormatError when the file is not a tar archive; FileReadError when it is not a readable regular file */
   constructor(private readonly file: string) {
-    const fd = openSync(file, 'r');
+    const { fd, size } = openRegularFile(file);
     try {
-      this.index(fd, statSync(file).size);
+      this.index(fd, size);
     } finally {
       closeSync(fd);
     }
@@ -94,7 +115,7 @@ export class ArchiveStore implements ImageStore {
   stream(path: string): Readable {
     const member = this.required(path);
     if (member.size === 0) return Readable.from([]);
-    return createReadStream(this.file, { start: member.offset, end: member.offset + member.size - 1 });
+    return createReadStream(this.file, { fd: openRegularFile(this.file).fd, start: member.offset, end: member.offset + member.size - 1 });
   }
 
   private required(path: string): Member {
@@ -111,56 +132,65 @@ export class ArchiveStore implements ImageStore {
   }
 
   private index(fd: number, fileSize: number): void {
-    const block = Buffer.alloc(512);
+    const headers = new TarHeaders();
     let offset = 0;
-    let pax = new Map<string, Buffer>();
-    let longName: string | undefined;
     while (offset + 512 <= fileSize) {
-      readSync(fd, block, 0, 512, offset);
+      const block = readAt(fd, offset, 512);
       if (isZeroBlock(block)) return;
       const header = decodeHeader(block, offset);
       const dataOffset = offset + 512;
-      const size = Number(pax.get('size')?.toString() ?? header.size);
-      if (dataOffset + size > fileSize) {
-        throw new TarFormatError(`truncated: the archive ends inside "${normalizeArchivePath(header.name)}" (${fileSize - dataOffset} of ${size} bytes)`);
+      if (isExtendedHeader(header.typeflag)) {
+        checkExtendedHeaderSize(header, offset);
+        if (dataOffset + header.size > fileSize) throw truncated(`a ${header.typeflag} header`, fileSize - dataOffset, header.size);
+        headers.add(header.typeflag, readAt(fd, dataOffset, header.size), offset);
+        offset = dataOffset + header.size + paddingOf(header.size);
+        continue;
       }
-      if (header.typeflag === 'x' || header.typeflag === 'L') {
-        const data = Buffer.alloc(header.size);
-        readSync(fd, data, 0, header.size, dataOffset);
-        if (header.typeflag === 'x') pax = parsePaxRecords(data);
-        else longName = data.toString('utf8').replace(/\0.*$/s, '');
-      } else if (header.typeflag !== 'g' && header.typeflag !== 'K') {
-        const name = normalizeArchivePath(pax.get('path')?.toString() ?? longName ?? header.name);
-        const linkname = pax.get('linkpath')?.toString() ?? header.linkname;
-        const link =
-          header.typeflag === '1'
-            ? normalizeArchivePath(linkname)
-            : header.typeflag === '2'
-              ? normalizeArchivePath(linkname.startsWith('/') ? linkname : `${name.split('/').slice(0, -1).join('/')}/${linkname}`)
-              : undefined;
-        this.members.set(name, { offset: dataOffset, size: link === undefined ? size : 0, link });
-        pax = new Map();
-        longName = undefined;
-      }
-      const dataSize = header.typeflag === '1' || header.typeflag === '2' || header.typeflag === '5' ? 0 : size;
-      offset = dataOffset + dataSize + paddingOf(dataSize);
+      const entry = headers.resolve(header, dataOffset);
+      if (dataOffset + entry.size > fileSize) throw truncated(describeRaw(entry.path), fileSize - dataOffset, entry.size);
+      this.members.set(entry.path, { offset: dataOffset, size: entry.size, link: linkOf(entry) });
+      offset = dataOffset + entry.size + paddingOf(entry.size);
     }
     if (offset < fileSize) throw new TarFormatError(`truncated: the archive ends inside a header at byte ${offset}`);
   }
 }
 
-function readRange(file: string, start: number, length: number): Buffer {
-  const buffer = Buffer.alloc(length);
-  const fd = openSync(file, 'r');
+function realpathOrAsGiven(path: string): string {
   try {
-    let read = 0;
-    while (read < length) {
-      const n = readSync(fd, buffer, read, length - read, start + read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read);
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Where a link member points, as a member path: a symlink's target is relative to its directory. */
+function linkOf(entry: TarEntry): string | undefined {
+  if (entry.type === 'hardlink') return entry.linkTarget;
+  if (entry.type !== 'symlink') return undefined;
+  const target = entry.linkTarget;
+  return normalizeArchivePath(target.startsWith('/') ? target : `${entry.path.split('/').slice(0, -1).join('/')}/${target}`);
+}
+
+function truncated(what: string, present: number, size: number): TarFormatError {
+  return new TarFormatError(`truncated: the archive ends inside ${what} (${present} of ${size} bytes)`);
+}
+
+function readRange(file: string, start: number, length: number, options: OpenOptions = {}): Buffer {
+  const { fd } = openRegularFile(file, options);
+  try {
+    return readAt(fd, start, length);
   } finally {
     closeSync(fd);
   }
+}
+
+function readAt(fd: number, start: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, buffer, read, length - read, start + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
 }

@@ -7,6 +7,10 @@
  * are kept, so a layer of any size goes through in bounded memory.
  */
 
+import { Writable } from 'node:stream';
+import { describeLimit, formatBytes, limitBytes, MAX_LAYER_SIZE } from '../input/limits';
+import { describeRaw } from '../model/json-value';
+
 /** What an entry is. */
 export type TarEntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
 
@@ -43,16 +47,34 @@ export interface DataRequest {
 /** Called for every entry; returns what to keep of its data, or `undefined` to skip it. */
 export type TarVisitor = (entry: TarEntry) => DataRequest | undefined;
 
-/** An archive that is not a well-formed tar stream. */
+/** An archive that is not a well-formed tar stream, or that passes a limit of {@link TarLimits}. */
 export class TarFormatError extends Error {}
 
+/** The most entries one tar stream (a layer, an image archive) may hold. */
+export const MAX_TAR_ENTRIES = 1_000_000;
+/** The longest path or link target, in bytes: Linux's PATH_MAX. */
+export const MAX_PATH_BYTES = 4096;
+/** The largest PAX or GNU long-name header; real ones hold a few records. */
+export const MAX_EXTENDED_HEADER_BYTES = 1024 * 1024;
+/** The most PAX records an entry's own headers may hold; the global headers may hold as many more. */
+export const MAX_PAX_RECORDS = 1024;
+
+/** Limits of a {@link TarParser}. */
+export interface TarLimits {
+  /**
+   * The most bytes the stream may have (a layer, decompressed).
+   * @default K8S_LEAST_PRIVILEGE_MAX_LAYER_SIZE when set, else 8 GiB
+   */
+  readonly maxBytes?: number;
+  /** The most entries. @default MAX_TAR_ENTRIES (1,000,000) */
+  readonly maxEntries?: number;
+}
+
 const BLOCK = 512;
-/** PAX and GNU long-name records larger than this are refused: no real header is that big. */
-const MAX_META_SIZE = 8 * 1024 * 1024;
 
 type State =
   | { readonly kind: 'header'; readonly block: Buffer; filled: number }
-  | { readonly kind: 'meta'; readonly type: string; readonly buffer: Buffer; filled: number; readonly padding: number }
+  | { readonly kind: 'meta'; readonly type: string; readonly buffer: Buffer; filled: number; readonly padding: number; readonly at: number }
   | { readonly kind: 'data'; readonly entry: TarEntry; remaining: number; readonly padding: number; readonly request: DataRequest | undefined; readonly kept: Buffer[]; keptBytes: number }
   | { readonly kind: 'skip'; remaining: number }
   | { readonly kind: 'end' };
@@ -61,22 +83,29 @@ type State =
 export class TarParser {
   private state: State = newHeaderState();
   private offset = 0;
-  private entries = 0;
-  private pendingPax: Map<string, Buffer> = new Map();
-  private globalPax: Map<string, Buffer> = new Map();
-  private longName: string | undefined;
-  private longLink: string | undefined;
+  private readonly headers: TarHeaders;
+  private readonly maxBytes: number;
+  /** The byte limit for messages: the environment's, or the one given. */
+  private readonly maxBytesText: string;
 
-  constructor(private readonly visit: TarVisitor) {}
+  constructor(
+    private readonly visit: TarVisitor,
+    limits: TarLimits = {},
+  ) {
+    this.headers = new TarHeaders(limits.maxEntries);
+    this.maxBytes = limits.maxBytes ?? limitBytes(MAX_LAYER_SIZE);
+    this.maxBytesText = limits.maxBytes === undefined ? describeLimit(MAX_LAYER_SIZE) : formatBytes(limits.maxBytes);
+  }
 
   /** The number of entries seen so far. */
   get entryCount(): number {
-    return this.entries;
+    return this.headers.entryCount;
   }
 
-  /** Parses the next bytes of the archive. @throws TarFormatError on a corrupt header */
+  /** Parses the next bytes of the archive. @throws TarFormatError on a corrupt header or past a limit */
   push(chunk: Uint8Array): void {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.offset + bytes.length > this.maxBytes) throw this.tooLarge();
     let at = 0;
     while (at < bytes.length) {
       const state = this.state;
@@ -108,7 +137,7 @@ export class TarParser {
           state.filled += take;
           at += take;
           this.offset += take;
-          if (state.filled === state.buffer.length) this.onMeta(state.type, state.buffer, state.padding);
+          if (state.filled === state.buffer.length) this.onMeta(state.type, state.buffer, state.padding, state.at);
           break;
         }
         case 'data': {
@@ -135,15 +164,36 @@ export class TarParser {
     if (state.kind === 'header' && state.filled === 0) {
       // A stream that stops at an entry boundary without the two zero blocks is accepted,
       // as Go's archive/tar (and so containerd) accepts it.
-      if (this.pendingPax.size === 0 && this.longName === undefined) return;
+      if (!this.headers.pending) return;
     }
     if (state.kind === 'data') {
       throw new TarFormatError(
-        `truncated: the archive ends inside "${state.entry.path}" (${state.entry.size - state.remaining} of ${state.entry.size} bytes)`,
+        `truncated: the archive ends inside ${describeRaw(state.entry.path)} (${state.entry.size - state.remaining} of ${state.entry.size} bytes)`,
       );
     }
     if (state.kind === 'skip' && state.remaining > 0) throw new TarFormatError(`truncated: the archive ends inside an entry's padding at byte ${this.offset}`);
     throw new TarFormatError(`truncated: the archive ends inside a header at byte ${this.offset}`);
+  }
+
+  /**
+   * The parser as the last stage of a stream pipeline. Use it rather than an async function
+   * that pushes: when such a function throws, `pipeline` rejects with an AbortError instead of
+   * the parser's TarFormatError.
+   */
+  writable(): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, callback) => callback(this.attempt(() => this.push(chunk))),
+      final: (callback) => callback(this.attempt(() => this.end())),
+    });
+  }
+
+  private attempt(step: () => void): Error | null {
+    try {
+      step();
+      return null;
+    } catch (error) {
+      return error as Error;
+    }
   }
 
   private onHeader(block: Buffer): void {
@@ -151,34 +201,16 @@ export class TarParser {
       this.state = { kind: 'end' };
       return;
     }
-    const header = decodeHeader(block, this.offset - BLOCK);
-    if (header.typeflag === 'x' || header.typeflag === 'g' || header.typeflag === 'L' || header.typeflag === 'K') {
-      if (header.size > MAX_META_SIZE) throw new TarFormatError(`a ${header.typeflag} header of ${header.size} bytes at byte ${this.offset - BLOCK} is too large`);
-      this.state = { kind: 'meta', type: header.typeflag, buffer: Buffer.alloc(header.size), filled: 0, padding: paddingOf(header.size) };
-      if (header.size === 0) this.onMeta(header.typeflag, Buffer.alloc(0), 0);
+    const at = this.offset - BLOCK;
+    const header = decodeHeader(block, at);
+    if (isExtendedHeader(header.typeflag)) {
+      checkExtendedHeaderSize(header, at);
+      this.state = { kind: 'meta', type: header.typeflag, buffer: Buffer.alloc(header.size), filled: 0, padding: paddingOf(header.size), at };
+      if (header.size === 0) this.onMeta(header.typeflag, Buffer.alloc(0), 0, at);
       return;
     }
-    const pax = new Map([...this.globalPax, ...this.pendingPax]);
-    this.pendingPax = new Map();
-    const rawPath = paxString(pax, 'path') ?? this.longName ?? header.name;
-    const rawLink = paxString(pax, 'linkpath') ?? this.longLink ?? header.linkname;
-    this.longName = undefined;
-    this.longLink = undefined;
-    const size = paxNumber(pax, 'size') ?? header.size;
-    const type = entryTypeOf(header.typeflag, rawPath);
-    const entry: TarEntry = {
-      path: normalizeArchivePath(rawPath),
-      type,
-      mode: header.mode & 0o7777,
-      uid: paxNumber(pax, 'uid') ?? header.uid,
-      gid: paxNumber(pax, 'gid') ?? header.gid,
-      // Links and directories carry no data, whatever the size field says (ustar).
-      size: type === 'hardlink' || type === 'symlink' || type === 'directory' ? 0 : size,
-      linkTarget: type === 'hardlink' ? normalizeArchivePath(rawLink) : type === 'symlink' ? rawLink : '',
-      xattrs: xattrsOf(pax),
-      dataOffset: this.offset,
-    };
-    this.entries++;
+    const entry = this.headers.resolve(header, this.offset);
+    if (entry.size > this.maxBytes - this.offset) throw this.tooLarge();
     const request = this.visit(entry);
     const dataState: State & { kind: 'data' } = {
       kind: 'data',
@@ -193,17 +225,132 @@ export class TarParser {
     else this.state = dataState;
   }
 
-  private onMeta(type: string, data: Buffer, padding: number): void {
-    if (type === 'x') this.pendingPax = new Map([...this.pendingPax, ...parsePaxRecords(data)]);
-    else if (type === 'g') this.globalPax = new Map([...this.globalPax, ...parsePaxRecords(data)]);
-    else if (type === 'L') this.longName = cString(data);
-    else this.longLink = cString(data);
+  private onMeta(type: string, data: Buffer, padding: number, at: number): void {
+    this.headers.add(type, data, at);
     this.state = padding > 0 ? { kind: 'skip', remaining: padding } : newHeaderState();
   }
 
   private finishData(state: State & { kind: 'data' }): void {
     state.request?.receive(Buffer.concat(state.kept));
     this.state = state.padding > 0 ? { kind: 'skip', remaining: state.padding } : newHeaderState();
+  }
+
+  private tooLarge(): TarFormatError {
+    return new TarFormatError(`larger uncompressed than ${this.maxBytesText}, the limit for one layer`);
+  }
+}
+
+/**
+ * The extended headers read so far — PAX records (`x` for the next entry, `g` for every later
+ * one) and GNU long names (`L`, `K`) — and how they combine with an entry's ustar header. Both
+ * the streaming {@link TarParser} and the seeking image-archive index resolve entries with it.
+ * An entry costs time in its own records only: the global records' attributes are decoded once.
+ */
+export class TarHeaders {
+  private pendingPax = new Map<string, Buffer>();
+  private readonly globalPax = new Map<string, Buffer>();
+  private globalXattrs: ReadonlyMap<string, Buffer> = new Map();
+  private longName: string | undefined;
+  private longLink: string | undefined;
+  private entries = 0;
+
+  constructor(private readonly maxEntries = MAX_TAR_ENTRIES) {}
+
+  /** The entries resolved so far. */
+  get entryCount(): number {
+    return this.entries;
+  }
+
+  /** Whether extended headers wait for an entry. */
+  get pending(): boolean {
+    return this.pendingPax.size > 0 || this.longName !== undefined || this.longLink !== undefined;
+  }
+
+  /** Takes in the data of an extended header (`x`, `g`, `L`, `K`) read at byte `at`. @throws TarFormatError */
+  add(type: string, data: Buffer, at: number): void {
+    if (type === 'x') parsePaxRecords(data, this.pendingPax, at);
+    else if (type === 'g') {
+      parsePaxRecords(data, this.globalPax, at);
+      this.globalXattrs = xattrsOf(this.globalPax, new Map(), `the global PAX header at byte ${at}`);
+    } else if (type === 'L') this.longName = cString(data);
+    else this.longLink = cString(data);
+  }
+
+  /**
+   * The entry of a ustar header whose data starts at `dataOffset`, with the extended headers
+   * before it applied (then forgotten, except the global ones).
+   * @throws TarFormatError past a limit or on a malformed value
+   */
+  resolve(header: RawHeader, dataOffset: number): TarEntry {
+    if (++this.entries > this.maxEntries) {
+      throw new TarFormatError(`more than ${this.maxEntries.toLocaleString('en-US')} entries, the limit for one archive`);
+    }
+    const at = dataOffset - BLOCK;
+    const rawPath = this.paxString('path') ?? this.longName ?? header.name;
+    const rawLink = this.paxString('linkpath') ?? this.longLink ?? header.linkname;
+    checkPathLength(rawPath, 'path', at);
+    checkPathLength(rawLink, 'link target', at);
+    const path = normalizeArchivePath(rawPath);
+    const type = entryTypeOf(header.typeflag, rawPath);
+    const size = this.paxNumber('size', path) ?? header.size;
+    const entry: TarEntry = {
+      path,
+      type,
+      mode: header.mode & 0o7777,
+      uid: this.paxNumber('uid', path) ?? header.uid,
+      gid: this.paxNumber('gid', path) ?? header.gid,
+      // Links and directories carry no data, whatever the size field says (ustar).
+      size: type === 'hardlink' || type === 'symlink' || type === 'directory' ? 0 : size,
+      linkTarget: type === 'hardlink' ? normalizeArchivePath(rawLink) : type === 'symlink' ? rawLink : '',
+      xattrs: this.xattrsFor(path),
+      dataOffset,
+    };
+    this.pendingPax = new Map();
+    this.longName = undefined;
+    this.longLink = undefined;
+    return entry;
+  }
+
+  /** A PAX value, the entry's own over the global one; an empty value removes the keyword (POSIX). */
+  private paxString(key: string): string | undefined {
+    const value = this.pendingPax.get(key) ?? this.globalPax.get(key);
+    return value === undefined || value.length === 0 ? undefined : value.toString('utf8');
+  }
+
+  private paxNumber(key: string, path: string): number | undefined {
+    const text = this.paxString(key);
+    if (text === undefined) return undefined;
+    const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(value)) {
+      throw new TarFormatError(`the PAX ${key} of ${describeRaw(path)} is ${describeRaw(text)}, not a whole number`);
+    }
+    return value;
+  }
+
+  private xattrsFor(path: string): ReadonlyMap<string, Buffer> {
+    for (const key of this.pendingPax.keys()) {
+      if (key.startsWith(SCHILY_XATTR) || key.startsWith(LIBARCHIVE_XATTR)) return xattrsOf(this.pendingPax, new Map(this.globalXattrs), describeRaw(path));
+    }
+    return this.globalXattrs;
+  }
+}
+
+/** Whether a typeflag is an extended header (PAX `x`, `g`; GNU `L`, `K`) rather than an entry. */
+export function isExtendedHeader(typeflag: string): boolean {
+  return typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K';
+}
+
+/** Refuses an extended header too large to be real, before anything is allocated for it. @throws TarFormatError */
+export function checkExtendedHeaderSize(header: RawHeader, at: number): void {
+  if (header.size > MAX_EXTENDED_HEADER_BYTES) {
+    throw new TarFormatError(`the ${header.typeflag} header at byte ${at} has ${header.size} bytes, more than the ${formatBytes(MAX_EXTENDED_HEADER_BYTES)} allowed`);
+  }
+}
+
+function checkPathLength(path: string, what: string, at: number): void {
+  // A UTF-16 unit is at least one UTF-8 byte: only a long string needs counting.
+  if (path.length > MAX_PATH_BYTES / 3 && Buffer.byteLength(path) > MAX_PATH_BYTES) {
+    throw new TarFormatError(`the entry at byte ${at} has a ${what} of ${Buffer.byteLength(path)} bytes, more than PATH_MAX (${MAX_PATH_BYTES})`);
   }
 }
 
@@ -222,7 +369,7 @@ export interface RawHeader {
 export function decodeHeader(block: Buffer, at: number): RawHeader {
   let stored: number;
   try {
-    stored = parseNumeric(block.subarray(148, 156));
+    stored = parseNumeric(block.subarray(148, 156), 'checksum', at);
   } catch {
     stored = NaN;
   }
@@ -243,10 +390,10 @@ export function decodeHeader(block: Buffer, at: number): RawHeader {
   const typeflag = block[156] === 0 ? '0' : String.fromCharCode(block[156]);
   return {
     name: prefix === '' ? name : `${prefix}/${name}`,
-    mode: parseNumeric(block.subarray(100, 108)),
-    uid: parseNumeric(block.subarray(108, 116)),
-    gid: parseNumeric(block.subarray(116, 124)),
-    size: parseNumeric(block.subarray(124, 136)),
+    mode: parseNumeric(block.subarray(100, 108), 'mode', at),
+    uid: parseNumeric(block.subarray(108, 116), 'uid', at),
+    gid: parseNumeric(block.subarray(116, 124), 'gid', at),
+    size: parseNumeric(block.subarray(124, 136), 'size', at),
     typeflag,
     linkname: cString(block.subarray(157, 257)),
   };
@@ -264,26 +411,29 @@ export function paddingOf(size: number): number {
 }
 
 /**
- * PAX records, `"%d %s=%s\n"` with the length counting the whole record. Values stay
- * bytes: an xattr value is binary (GNU tar writes `SCHILY.xattr.*` raw).
+ * Adds PAX records, `"%d %s=%s\n"` with the length counting the whole record, to `records`.
+ * Values stay bytes: an xattr value is binary (GNU tar writes `SCHILY.xattr.*` raw).
+ * @throws TarFormatError when malformed, or past {@link MAX_PAX_RECORDS}
  */
-export function parsePaxRecords(data: Buffer): Map<string, Buffer> {
-  const records = new Map<string, Buffer>();
+function parsePaxRecords(data: Buffer, records: Map<string, Buffer>, headerAt: number): void {
   let at = 0;
   while (at < data.length) {
     if (data[at] === 0) break;
     const space = data.indexOf(0x20, at);
-    const length = space < 0 ? NaN : Number(data.toString('latin1', at, space));
-    if (!Number.isInteger(length) || length <= space - at + 1 || at + length > data.length || data[at + length - 1] !== 0x0a) {
-      throw new TarFormatError('not a tar archive: a PAX extended header is malformed');
+    const digits = space < 0 ? '' : data.toString('latin1', at, space);
+    const length = /^[0-9]{1,9}$/.test(digits) ? Number(digits) : NaN;
+    if (!(length > space - at + 1) || at + length > data.length || data[at + length - 1] !== 0x0a) {
+      throw new TarFormatError(`not a tar archive: the PAX header at byte ${headerAt} is malformed`);
     }
     const record = data.subarray(space + 1, at + length - 1);
     const equals = record.indexOf(0x3d);
-    if (equals < 0) throw new TarFormatError('not a tar archive: a PAX record has no "="');
+    if (equals < 0) throw new TarFormatError(`not a tar archive: a record of the PAX header at byte ${headerAt} has no "="`);
     records.set(record.toString('utf8', 0, equals), Buffer.from(record.subarray(equals + 1)));
+    if (records.size > MAX_PAX_RECORDS) {
+      throw new TarFormatError(`the PAX header at byte ${headerAt} brings the records for one entry past ${MAX_PAX_RECORDS}, the limit`);
+    }
     at += length;
   }
-  return records;
 }
 
 /** Normalizes a member path: no leading `./` or `/`, no `.` components, `..` never above the root. */
@@ -324,16 +474,23 @@ function entryTypeOf(typeflag: string, rawPath: string): TarEntryType {
   }
 }
 
-/** Octal text, or GNU base-256 (high bit of the first byte set) for large values. */
-function parseNumeric(field: Buffer): number {
+/**
+ * A numeric field of the header at byte `at`: octal text, or GNU base-256 (high bit of the
+ * first byte set) for large values. @throws TarFormatError unless a whole number from 0 to 2^53
+ */
+function parseNumeric(field: Buffer, name: string, at: number): number {
+  const refuse = (problem: string) => new TarFormatError(`not a tar archive: the ${name} field of the header at byte ${at} ${problem}`);
   if (field.length > 0 && (field[0] & 0x80) !== 0) {
-    let value = field[0] & 0x7f;
+    // Two's complement after the marker bit (as Go's archive/tar reads it): bit 6 set is negative.
+    if ((field[0] & 0x40) !== 0) throw refuse('is a negative base-256 number');
+    let value = field[0] & 0x3f;
     for (let i = 1; i < field.length; i++) value = value * 256 + field[i];
+    if (!Number.isSafeInteger(value)) throw refuse('is a base-256 number beyond 2^53');
     return value;
   }
   const text = field.toString('latin1').replace(/\0.*$/s, '').trim();
   if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`not a tar archive: "${text.slice(0, 12)}" is not an octal number`);
+  if (!/^[0-7]+$/.test(text)) throw refuse(`holds ${describeRaw(text)}, not an octal number`);
   return parseInt(text, 8);
 }
 
@@ -342,30 +499,26 @@ function cString(bytes: Buffer): string {
   return bytes.toString('utf8', 0, nul < 0 ? bytes.length : nul);
 }
 
-function paxString(pax: ReadonlyMap<string, Buffer>, key: string): string | undefined {
-  return pax.get(key)?.toString('utf8');
-}
-
-function paxNumber(pax: ReadonlyMap<string, Buffer>, key: string): number | undefined {
-  const text = paxString(pax, key);
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new TarFormatError(`not a tar archive: PAX ${key} "${text}" is not a number`);
-  return value;
-}
-
 const SCHILY_XATTR = 'SCHILY.xattr.';
 const LIBARCHIVE_XATTR = 'LIBARCHIVE.xattr.';
 
-function xattrsOf(pax: ReadonlyMap<string, Buffer>): Map<string, Buffer> {
-  const xattrs = new Map<string, Buffer>();
+/** Adds the extended attributes of PAX records to `xattrs`; `owner` names the entry or header in messages. */
+function xattrsOf(pax: ReadonlyMap<string, Buffer>, xattrs: Map<string, Buffer>, owner: string): Map<string, Buffer> {
   for (const [key, value] of pax) {
     if (key.startsWith(SCHILY_XATTR)) xattrs.set(key.slice(SCHILY_XATTR.length), value);
     else if (key.startsWith(LIBARCHIVE_XATTR)) {
-      // libarchive (bsdtar) percent-encodes the name and base64-encodes the value.
-      const name = decodeURIComponent(key.slice(LIBARCHIVE_XATTR.length));
-      if (!xattrs.has(name)) xattrs.set(name, Buffer.from(value.toString('latin1'), 'base64'));
+      // libarchive (bsdtar) percent-encodes the name and base64-encodes the value; GNU tar's record wins.
+      const name = decodeXattrName(key.slice(LIBARCHIVE_XATTR.length), owner);
+      if (!pax.has(SCHILY_XATTR + name)) xattrs.set(name, Buffer.from(value.toString('latin1'), 'base64'));
     }
   }
   return xattrs;
+}
+
+function decodeXattrName(encoded: string, owner: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new TarFormatError(`${owner} has the PAX record ${describeRaw(LIBARCHIVE_XATTR + encoded)}, whose attribute name is not valid percent-encoding`);
+  }
 }

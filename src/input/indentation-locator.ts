@@ -1,4 +1,5 @@
 import { NodePath } from '../model/workload';
+import { plainKeyString } from './go-yaml-scalars';
 
 /**
  * Finds the line of a node in block-style YAML by reading indentation, with no parse: the
@@ -218,11 +219,11 @@ export class IndentationLocator {
       const end = starts[l + 1] - 1;
       const entry = readKey(text, start, end);
       if (entry === undefined) return undefined;
-      if (entry.key === key) {
-        // The yaml package reads `80`, `true`, `null` … as a number, boolean, null: never equal to a string.
-        if (entry.plain && NON_STRING_PLAIN.test(key)) return undefined;
-        return { line: l, valueOffset: entry.valueOffset };
-      }
+      // A plain key is the key kubectl makes of it (`yes` is `true`, `0x1F` is `31`); one that is
+      // no key (`~`, a merge `<<`) is left to the parser.
+      const entryKey = entry.plain ? plainKeyString(entry.key) : entry.key;
+      if (entryKey === undefined) return undefined;
+      if (entryKey === key) return { line: l, valueOffset: entry.valueOffset };
       // The next entry: the next line at this column that is not an item of a sequence
       // written at its key's column (`containers:\n- name: web`).
       let next = -1;
@@ -302,10 +303,6 @@ function isItemIndex(segment: string | number): boolean {
   const number = Number(segment);
   return segment !== '' && Number.isInteger(number) && number >= 0;
 }
-
-/** The YAML 1.2 core schema's null, boolean, integer and float forms: plain keys that are not strings. */
-const NON_STRING_PLAIN =
-  /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 
 const NO_NODE = -1;
 const SPACE = 0x20;

@@ -1,4 +1,6 @@
 import * as jsYaml from 'js-yaml';
+import { loadKubectlYaml } from './kubectl-yaml-schema';
+import { boundMessage } from './untrusted-text';
 
 /** The result of parsing one document. */
 export type LoadedDocument =
@@ -18,14 +20,19 @@ export const MAX_EXPANDED_NODES = 1_000_000;
 const MAY_HAVE_ANCHOR = /&[^\s,\]}]/;
 const MAY_HAVE_ALIAS = /\*[^\s,\]}]/;
 
-/** Parses one YAML (or JSON) document with js-yaml, the fastest parser for Node. */
+/**
+ * Parses one YAML (or JSON) document with js-yaml, the fastest parser for Node, into the value
+ * kubectl would send the API server: YAML 1.1 scalars as go-yaml v2 reads them (see
+ * {@link loadKubectlYaml}).
+ */
 export function loadDocument(text: string): LoadedDocument {
   let value: unknown;
   try {
-    value = jsYaml.load(text);
+    value = loadKubectlYaml(text);
   } catch (error) {
     if (error instanceof jsYaml.YAMLException) {
-      return { ok: false, message: `invalid YAML: ${error.reason}`, line: lineWithin(text, error.mark?.line) };
+      // The reason may quote the input (an unknown tag, an alias name): bounded.
+      return { ok: false, message: `invalid YAML: ${boundMessage(error.reason)}`, line: lineWithin(text, error.mark?.line) };
     }
     if (error instanceof RangeError) {
       return { ok: false, message: 'the document nests too deeply to parse', line: undefined };

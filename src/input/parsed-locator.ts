@@ -1,5 +1,6 @@
-import type { Document, LineCounter, YAMLMap } from 'yaml';
+import type { Document, LineCounter, Pair } from 'yaml';
 import { NodePath } from '../model/workload';
+import { plainKeyString } from './go-yaml-scalars';
 
 /**
  * Finds the line of a node by parsing the document with the `yaml` package, which keeps
@@ -19,12 +20,21 @@ export class ParsedLocator {
     let node: unknown = document.contents;
     let offset = rangeStart(node) ?? 0;
     for (const segment of path) {
-      if (!yaml.isCollection(node)) break;
-      const child = node.get(segment, true);
-      if (child === undefined) break;
-      const start = (yaml.isMap(node) ? keyStart(node, segment) : undefined) ?? rangeStart(child);
-      if (start !== undefined) offset = start;
-      node = child;
+      if (yaml.isMap(node)) {
+        const entry = node.items.find((item) => keyOf(item) === segment);
+        if (entry === undefined) break;
+        // A finding about a field points at its key.
+        const start = rangeStart(entry.key) ?? rangeStart(entry.value);
+        if (start !== undefined) offset = start;
+        node = entry.value;
+      } else if (yaml.isSeq(node)) {
+        const child = node.get(segment, true);
+        if (child === undefined) break;
+        offset = rangeStart(child) ?? offset;
+        node = child;
+      } else {
+        break;
+      }
     }
     return lines.linePos(offset).line - 1;
   }
@@ -33,8 +43,9 @@ export class ParsedLocator {
     if (this.parsed === undefined) {
       const yaml = loadYaml();
       const lines = new yaml.LineCounter();
-      // Aliases are never expanded here: only node positions are read.
-      const document = yaml.parseDocument(this.text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false });
+      // Aliases are never expanded here: only node positions are read. Every scalar is read as
+      // its text (the failsafe schema): keys are matched as kubectl reads them, by keyOf.
+      const document = yaml.parseDocument(this.text, { lineCounter: lines, keepSourceTokens: false, uniqueKeys: false, schema: 'failsafe' });
       this.parsed = { document, lines };
     }
     return this.parsed;
@@ -51,11 +62,13 @@ function rangeStart(node: unknown): number | undefined {
   return undefined;
 }
 
-/** Where the key of a map entry starts: a finding about a field points at its key. */
-function keyStart(node: YAMLMap, segment: string | number): number | undefined {
-  const yaml = loadYaml();
-  for (const item of node.items) {
-    if (yaml.isScalar(item.key) && item.key.value === segment) return item.key.range?.[0];
-  }
-  return undefined;
+/**
+ * The key kubectl makes of a map entry's key (`yes` is `true`), as the loaded document has it;
+ * `undefined` for a key that is none (a merge `<<`, `~`), a tagged key, a map, a list or an alias.
+ */
+function keyOf(entry: Pair): string | undefined {
+  const key = entry.key;
+  if (!loadYaml().isScalar(key) || key.tag !== undefined) return undefined;
+  const text = String(key.value);
+  return key.type === 'PLAIN' ? plainKeyString(text) : text;
 }

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeSystemError, FileReadError, isInsideDirectory, readRegularFile, readStandardInput } from './read-regular-file';
 
 /** One input file's text, or why it could not be read. */
 export type InputSource =
@@ -15,48 +16,86 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * The inputs named on the command line, one file at a time, so memory holds one
  * file's text at once: files as given, directories walked recursively for
- * `*.yaml`, `*.yml` and `*.json` (sorted, symbolic links to directories not followed),
- * `-` for standard input.
+ * `*.yaml`, `*.yml` and `*.json` (sorted), `-` for standard input. Only regular files are
+ * read, each up to the file-size limit (`K8S_LEAST_PRIVILEGE_MAX_FILE_SIZE`). In a directory,
+ * symbolic links to directories are not followed, and a symbolic link to a file is followed
+ * only when the file is inside the directory given: one that leads outside is an error entry,
+ * never read (a repository under review must not make the checker read the host's files).
  */
 export function* readSources(paths: readonly string[]): Generator<InputSource> {
   for (const path of paths) {
     if (path === '-') {
-      yield decode(STDIN_NAME, () => readFileSync(0));
+      yield decode(STDIN_NAME, readStandardInput);
       continue;
     }
     let isDirectory: boolean;
     try {
       isDirectory = statSync(path).isDirectory();
     } catch (error) {
-      yield { file: path, ok: false, message: `cannot read: ${systemMessage(error)}` };
+      yield unreadable(path, describeSystemError(error));
       continue;
     }
-    if (isDirectory) yield* walk(path);
-    else yield decode(path, () => readFileSync(path));
+    if (isDirectory) yield* walkGiven(path);
+    else yield decode(path, () => readRegularFile(path), '; pipe manifests to standard input and name it -');
   }
 }
 
-function* walk(directory: string): Generator<InputSource> {
-  let entries;
+function* walkGiven(directory: string): Generator<InputSource> {
+  let root: string;
+  try {
+    root = realpathSync(directory);
+  } catch (error) {
+    yield { file: directory, ok: false, message: `cannot read the directory: ${describeSystemError(error)}` };
+    return;
+  }
+  yield* walk(directory, { given: directory, root });
+}
+
+/** The directory given on the command line: as written, and resolved. */
+interface WalkRoot {
+  readonly given: string;
+  readonly root: string;
+}
+
+function* walk(directory: string, walkRoot: WalkRoot): Generator<InputSource> {
+  let entries: Dirent[];
   try {
     entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   } catch (error) {
-    yield { file: directory, ok: false, message: `cannot read the directory: ${systemMessage(error)}` };
+    yield { file: directory, ok: false, message: `cannot read the directory: ${describeSystemError(error)}` };
     return;
   }
   for (const entry of entries) {
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && MANIFEST_FILE.test(entry.name)) yield decode(path, () => readFileSync(path));
+    if (entry.isDirectory()) yield* walk(path, walkRoot);
+    else if (!MANIFEST_FILE.test(entry.name)) continue;
+    else if (entry.isSymbolicLink()) yield followLink(path, walkRoot);
+    // Not followed even if it became a link since the listing; a FIFO or a device is refused unopened.
+    else yield decode(path, () => readRegularFile(path, { noFollow: true }));
   }
 }
 
-function decode(file: string, read: () => Buffer): InputSource {
+/** A `*.yaml` symbolic link met in a walk: read only if it resolves inside the directory given. */
+function followLink(path: string, { given, root }: WalkRoot): InputSource {
+  let target: string;
+  try {
+    target = realpathSync(path);
+  } catch (error) {
+    return unreadable(path, `a symbolic link to nothing readable (${describeSystemError(error)})`);
+  }
+  if (!isInsideDirectory(root, target)) {
+    return unreadable(path, `a symbolic link that leads outside ${given}, the directory given; not followed (name its target on the command line to check it)`);
+  }
+  return decode(path, () => readRegularFile(target, { noFollow: true }));
+}
+
+function decode(file: string, read: () => Buffer, pipeHint = ''): InputSource {
   let bytes: Buffer;
   try {
     bytes = read();
   } catch (error) {
-    return { file, ok: false, message: `cannot read: ${systemMessage(error)}` };
+    const irregular = error instanceof FileReadError && error.code === 'EFTYPE';
+    return unreadable(file, `${describeSystemError(error)}${irregular ? pipeHint : ''}`);
   }
   try {
     return { file, ok: true, text: UTF8.decode(bytes) };
@@ -65,10 +104,6 @@ function decode(file: string, read: () => Buffer): InputSource {
   }
 }
 
-function systemMessage(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
+function unreadable(file: string, problem: string): InputSource {
+  return { file, ok: false, message: `cannot read: ${problem}` };
 }

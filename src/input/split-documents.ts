@@ -17,8 +17,9 @@ export interface DocumentText {
  * Documents that hold nothing but comments or blank lines are dropped (Helm leaves
  * many of them); the indexes of the others count every separator, as `kubectl` does.
  *
- * A document's text is a slice of the stream (no copy), with the carriage returns of
- * CRLF line ends removed.
+ * Line breaks are LF, CRLF or a lone CR, as for a YAML parser (YAML 1.2 §5.4): a file
+ * written with old Mac line ends splits like any other. A document's text is a slice of
+ * the stream (no copy), its CRLF and CR line breaks made LF.
  */
 export function splitDocuments(stream: string): DocumentText[] {
   const text = stream.charCodeAt(0) === 0xfeff ? stream.slice(1) : stream;
@@ -34,7 +35,7 @@ export function splitDocuments(stream: string): DocumentText[] {
     if (current !== undefined && (current.explicit || current.hasContent)) {
       if (current.hasContent) {
         let slice = text.slice(current.start, current.end);
-        if (hasCarriageReturns) slice = slice.replace(LINE_END_CARRIAGE_RETURN, '');
+        if (hasCarriageReturns) slice = slice.replace(CARRIAGE_RETURN_LINE_BREAK, '\n');
         if (hasByteOrderMarks) slice = slice.replace(LINE_START_BYTE_ORDER_MARK, '');
         documents.push({ index, startLine: current.startLine, contentLine: current.contentLine, text: slice });
       }
@@ -43,15 +44,14 @@ export function splitDocuments(stream: string): DocumentText[] {
     current = undefined;
   };
   let lineNumber = 0;
+  const nextLineBreak = lineBreakFinder(text, hasCarriageReturns);
   for (let position = 0; position <= text.length; ) {
-    let end = text.indexOf('\n', position);
-    if (end === -1) end = text.length;
-    // The line without its line break (and without the CR of a CRLF).
-    const lineEnd = text.charCodeAt(end - 1) === 13 && end > position ? end - 1 : end;
+    // The line without its line break.
+    const lineEnd = nextLineBreak(position);
     // YAML 1.2 §5.2: a byte order mark may start any document of a stream and must not appear
     // inside one. Files concatenated with `cat` bring theirs along (`\ufeff---`, `\ufeffkind: Pod`).
     const lineStart = text.charCodeAt(position) === BYTE_ORDER_MARK && position < lineEnd ? position + 1 : position;
-    position = end + 1;
+    position = lineEnd + (text.charCodeAt(lineEnd) === CARRIAGE_RETURN && text.charCodeAt(lineEnd + 1) === LINE_FEED ? 2 : 1);
     lineNumber++;
     const first = text.charCodeAt(lineStart);
     if (first === DASH && isMarker(text, lineStart, lineEnd, DASH)) {
@@ -76,8 +76,29 @@ export function splitDocuments(stream: string): DocumentText[] {
 const DASH = 0x2d;
 const DOT = 0x2e;
 const BYTE_ORDER_MARK = 0xfeff;
-const LINE_END_CARRIAGE_RETURN = /\r(?=\n)/g;
+const LINE_FEED = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const CARRIAGE_RETURN_LINE_BREAK = /\r\n?/g;
 const LINE_START_BYTE_ORDER_MARK = /^\ufeff/gm;
+
+/**
+ * A function giving the position of the first line break (LF or CR) at or after a position, or
+ * the text's length. Each kind's next position is remembered, so a whole scan is linear.
+ */
+function lineBreakFinder(text: string, hasCarriageReturns: boolean): (from: number) => number {
+  let lineFeed = -1;
+  let carriageReturn = hasCarriageReturns ? -1 : text.length;
+  return (from) => {
+    if (lineFeed < from) lineFeed = indexOrEnd(text, '\n', from);
+    if (carriageReturn < from) carriageReturn = indexOrEnd(text, '\r', from);
+    return Math.min(lineFeed, carriageReturn);
+  };
+}
+
+function indexOrEnd(text: string, char: string, from: number): number {
+  const index = text.indexOf(char, from);
+  return index === -1 ? text.length : index;
+}
 
 /** Whether the line is a `---` or `...` marker: three of `char`, then a space, a tab or the end of the line. */
 function isMarker(text: string, start: number, end: number, char: number): boolean {

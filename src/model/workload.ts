@@ -1,4 +1,4 @@
-import { asArray, asObject, JsonObject } from './json-value';
+import { asArray, asObject, describeRaw, JsonObject } from './json-value';
 import { PodInput } from './pod-security-types';
 
 /** A path from a document's root to a node: map keys and sequence indexes. */
@@ -79,7 +79,7 @@ function collect(value: unknown, path: NodePath, depth: number, objects: Kuberne
   }
   const object = asObject(value);
   if (object === undefined) {
-    problems.push({ path, message: `expected a Kubernetes object (a map with apiVersion and kind), found ${Array.isArray(value) ? 'a list' : `the scalar ${JSON.stringify(value)}`}` });
+    problems.push({ path, message: `expected a Kubernetes object (a map with apiVersion and kind), found ${Array.isArray(value) ? 'a list' : `the scalar ${describeRaw(value)}`}` });
     return;
   }
   const { apiVersion, kind } = object;

@@ -18,19 +18,13 @@ import * as yaml from 'js-yaml';
 import { evaluatePodSecurity } from '../../src/model/pss';
 import { OracleVerdict, PolicyRegistry, PsaOracle, describeWithOracle, oracleRegistry } from '../oracle/oracle';
 import { GeneratedPod, generatePods } from './pod-generator';
+import { integerFromEnv } from '../env-integer';
 
 /** `latest` and each version at which some check changed (plus a few the brief names). */
 const VERSIONS = ['latest', 'v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.24', 'v1.25', 'v1.27', 'v1.29', 'v1.30', 'v1.31', 'v1.32', 'v1.34', 'v1.35', 'v1.37'];
 const RUNS = integerFromEnv('PSA_FUZZ_RUNS') ?? 300;
 const SEED = integerFromEnv('PSA_FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 31);
 
-function integerFromEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name}=${raw}: expected a non-negative integer`);
-  return value;
-}
 /** How many disagreeing pods are printed in full. */
 const SHOWN = 5;
 

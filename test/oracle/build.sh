@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Pod Security Admission reference oracle (main.go, k8s.io/pod-security-admission
-# v0.37.2) to test/.work/bin/psa-oracle. Idempotent: skips the build when the binary was built
-# from the same main.go, go.mod, go.sum and Go version.
+# v0.37.2; it also reads YAML as kubectl does, k8s.io/apimachinery v0.37.2) to
+# test/.work/bin/psa-oracle. Idempotent: skips the build when the binary was built from the same
+# main.go, go.mod, go.sum and Go version.
 #
 # Needs only Go (>= 1.26, the k8s.io v0.37 modules require it) and the Go module proxy configured
 # in the environment (GOPROXY); go.sum is committed, so no checksum database is consulted.

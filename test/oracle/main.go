@@ -1,7 +1,8 @@
 // Command psa-oracle is the reference oracle for Pod Security Standards: it runs the checks of
 // the real Pod Security Admission library (k8s.io/pod-security-admission) over pods read from
 // stdin, so that our TypeScript evaluator (src/model/pss) can be compared with the code the
-// Kubernetes API server runs.
+// Kubernetes API server runs. It is also the reference for reading YAML: kubectl's own decoder
+// (k8s.io/apimachinery/pkg/util/yaml), for our loader (src/input/load-document.ts).
 //
 // Protocol: one JSON object per input line, one JSON object per output line, in the same order.
 //
@@ -12,6 +13,13 @@
 //	      "resolved": {"latest": "v1.37"}, "warnings": [...]}
 //	     or {"id": "p1", "error": "..."} when the line or the pod cannot be decoded.
 //
+//	in:  {"id": "y1", "yaml": "<a YAML or JSON stream>"}
+//	out: {"id": "y1", "documents": [<JSON of each document>, ...]}
+//	     (+ "error": "..." at the first document kubectl cannot read; "documents" holds those before it)
+//
+// The "yaml" mode is the ground truth for how kubectl reads manifests: each document becomes the
+// JSON that kubectl's resource builder hands on (an empty document is null), see kubectlJSON.
+//
 // The lists are the ids (policy.CheckID) of the checks that fail at that level and policy
 // version, baseline checks first, each group sorted, exactly as the upstream registry orders them.
 // "restricted" includes the baseline checks that apply at restricted (upstream lets a restricted
@@ -21,6 +29,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,16 +39,18 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 	kjson "sigs.k8s.io/json"
-	"sigs.k8s.io/yaml"
 )
 
 type request struct {
 	ID       string          `json:"id"`
 	Pod      json.RawMessage `json:"pod"`
 	PodYAML  *string         `json:"podYaml"`
+	YAML     *string         `json:"yaml"`
 	Versions []string        `json:"versions"`
 	Details  bool            `json:"details"`
 }
@@ -61,12 +72,13 @@ type levelDetails struct {
 }
 
 type response struct {
-	ID       string                  `json:"id"`
-	Results  map[string]levelResult  `json:"results,omitempty"`
-	Resolved map[string]string       `json:"resolved,omitempty"`
-	Details  map[string]levelDetails `json:"details,omitempty"`
-	Warnings []string                `json:"warnings,omitempty"`
-	Error    string                  `json:"error,omitempty"`
+	ID        string                  `json:"id"`
+	Documents []json.RawMessage       `json:"documents,omitempty"`
+	Results   map[string]levelResult  `json:"results,omitempty"`
+	Resolved  map[string]string       `json:"resolved,omitempty"`
+	Details   map[string]levelDetails `json:"details,omitempty"`
+	Warnings  []string                `json:"warnings,omitempty"`
+	Error     string                  `json:"error,omitempty"`
 }
 
 // checkRef is one versioned check selected for a level and policy version.
@@ -294,15 +306,26 @@ func (r *registry) handle(line []byte) response {
 		return response{Error: "invalid request line: " + err.Error()}
 	}
 	resp := response{ID: req.ID}
+	if req.YAML != nil {
+		docs, err := kubectlJSON(*req.YAML)
+		resp.Documents = docs
+		if err != nil {
+			resp.Error = err.Error()
+		}
+		return resp
+	}
 	raw := []byte(req.Pod)
 	if req.PodYAML != nil {
-		// kubectl converts YAML to JSON with sigs.k8s.io/yaml before sending it.
-		j, err := yaml.YAMLToJSONStrict([]byte(*req.PodYAML))
+		docs, err := kubectlJSON(*req.PodYAML)
 		if err != nil {
 			resp.Error = "invalid pod YAML: " + err.Error()
 			return resp
 		}
-		raw = j
+		if len(docs) != 1 {
+			resp.Error = fmt.Sprintf("invalid pod YAML: %d documents, expected one", len(docs))
+			return resp
+		}
+		raw = docs[0]
 	}
 	if len(raw) == 0 || string(raw) == "null" {
 		resp.Error = "no pod"
@@ -343,6 +366,32 @@ func (r *registry) handle(line []byte) response {
 		}
 	}
 	return resp
+}
+
+// kubectlJSON reads a YAML or JSON stream as kubectl's resource builder reads a manifest
+// (k8s.io/cli-runtime/pkg/resource.StreamVisitor.Visit, v0.37.2): the decoder is
+// k8s.io/apimachinery/pkg/util/yaml.NewYAMLOrJSONDecoder, whose YAML side hands each document to
+// sigs.k8s.io/yaml.Unmarshal (go.yaml.in/yaml/v2, YAML 1.1 scalars, non-strict: a duplicate key
+// is not an error) and whose JSON side is encoding/json; each document arrives as the JSON of a
+// runtime.RawExtension. StreamVisitor then skips empty and null documents; here they are kept
+// as null, so that the n-th document of the answer is the n-th document of the stream.
+func kubectlJSON(text string) ([]json.RawMessage, error) {
+	decoder := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(text), 4096)
+	docs := []json.RawMessage{}
+	for {
+		ext := runtime.RawExtension{}
+		if err := decoder.Decode(&ext); err != nil {
+			if err == io.EOF {
+				return docs, nil
+			}
+			return docs, err
+		}
+		raw := bytes.TrimSpace(ext.Raw)
+		if len(raw) == 0 {
+			raw = []byte("null")
+		}
+		docs = append(docs, raw)
+	}
 }
 
 func main() {

@@ -6,8 +6,12 @@
  * ```ts
  * const oracle = await PsaOracle.start();
  * const verdicts = await oracle.evaluate(pods, ['latest', 'v1.25']);
+ * const [reading] = await oracle.readYaml(['runAsNonRoot: yes\n']); // { documents: [{ runAsNonRoot: true }] }
  * await oracle.stop();
  * ```
+ *
+ * The same process is the ground truth for reading YAML: `readYaml` returns the JSON kubectl's
+ * decoder (`k8s.io/apimachinery/pkg/util/yaml`, go-yaml v2) makes of each document.
  *
  * Build the binary first with `bash test/oracle/build.sh`.
  */
@@ -49,6 +53,16 @@ export interface OracleVerdict {
   readonly warnings?: readonly string[];
   /** The pod could not be decoded as the API server decodes it (e.g. a value of the wrong type); the API server would reject it. */
   readonly error?: string;
+  /** For a `yaml` request: the JSON of each document read before `error` (an empty document is null). */
+  readonly documents?: readonly unknown[];
+}
+
+/** A YAML stream as kubectl reads it. */
+export interface KubectlReading {
+  /** The JSON of each document, in order (an empty document is null); with `error`, those before it. */
+  readonly documents: readonly unknown[];
+  /** Why kubectl refuses the document after the last of `documents`. */
+  readonly error?: string;
 }
 
 export interface EvaluateOptions {
@@ -56,10 +70,11 @@ export interface EvaluateOptions {
   readonly details?: boolean;
 }
 
-/** One request line: a pod as a JSON-able object, or as YAML text (converted as kubectl converts it). */
+/** One request line: a pod as a JSON-able object, or as YAML text (converted as kubectl converts it); or a YAML stream to read. */
 export type OracleRequest =
   | { readonly pod: unknown; readonly versions: readonly string[]; readonly details?: boolean }
-  | { readonly podYaml: string; readonly versions: readonly string[]; readonly details?: boolean };
+  | { readonly podYaml: string; readonly versions: readonly string[]; readonly details?: boolean }
+  | { readonly yaml: string };
 
 /** Whether the oracle binary has been built (`bash test/oracle/build.sh`). */
 export function oracleAvailable(): boolean {
@@ -145,6 +160,12 @@ export class PsaOracle {
   /** Like `evaluate`, for pods given as YAML text, converted to JSON as kubectl does (`sigs.k8s.io/yaml`, YAML 1.1). */
   public async evaluateYaml(yamlTexts: readonly string[], versions: readonly PsaVersion[] | readonly string[], options: EvaluateOptions = {}): Promise<OracleVerdict[]> {
     return this.send(yamlTexts.map((podYaml) => ({ podYaml, versions, details: options.details })));
+  }
+
+  /** Reads each YAML (or JSON) stream as kubectl reads a manifest, in one batch. */
+  public async readYaml(texts: readonly string[]): Promise<KubectlReading[]> {
+    const answers = await this.send(texts.map((yaml) => ({ yaml })));
+    return answers.map(({ documents, error }) => (error === undefined ? { documents: documents ?? [] } : { documents: documents ?? [], error }));
   }
 
   /** Sends mixed requests (each with its own versions) in one batch. */

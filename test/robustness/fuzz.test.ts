@@ -19,16 +19,9 @@ import * as jsYaml from 'js-yaml';
 import { CheckReport } from '../../src/check/report';
 import { WORKLOAD_KINDS } from '../../src/model/workload';
 import { checkInProcess, checkWithBinary, parseReport, workDirectory, removeWorkDirectories } from './run-checker';
+import { integerFromEnv } from '../env-integer';
 
 afterAll(removeWorkDirectories);
-
-function integerFromEnv(name: string): number | undefined {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value)) throw new Error(`${name} must be an integer, not ${JSON.stringify(raw)}`);
-  return value;
-}
 
 const RUNS = integerFromEnv('FUZZ_RUNS') ?? 150;
 const SEED = integerFromEnv('FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 31);
@@ -287,7 +280,8 @@ function checkStream(file: string, stream: StreamCase): CheckReport {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   expect(seconds).toBeLessThan(MAX_SECONDS_PER_STREAM);
   const report = parseReport(run);
-  const lineCount = text.split('\n').length;
+  // Lines as YAML counts them (§5.4): LF, CRLF or a lone CR ends one.
+  const lineCount = text.split(/\r\n|\r|\n/).length;
   for (const error of report.errors) {
     expect(error.file).toBe(file);
     expect(error.document).not.toBeNull();

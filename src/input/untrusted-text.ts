@@ -1,0 +1,50 @@
+/**
+ * Text from untrusted input (a manifest, a file name, an image) made safe to show: messages
+ * built around it are bounded in length, and every control character is escaped before it
+ * reaches a terminal, so that input can neither flood a report nor forge or recolour its lines.
+ */
+
+/** The longest message made around text from input; longer ones are cut. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** A run of non-space characters this long in a message is input (no word of ours is), and is cut. */
+const MAX_WORD_CHARS = 160;
+
+/** What is kept of such a run. */
+export const EXCERPT_CHARS = 80;
+
+const LONG_WORD = new RegExp(`\\S{${MAX_WORD_CHARS + 1},}`, 'g');
+
+/**
+ * A message that may embed input (a parser's reason, a list of an image's tags), bounded:
+ * every run of more than 160 non-space characters is cut to its first 80 and a count of the
+ * rest, and the whole to {@link MAX_MESSAGE_CHARS}.
+ */
+export function boundMessage(message: string): string {
+  const shortened = message.replace(LONG_WORD, (word) => `${cut(word, EXCERPT_CHARS)}…[${(word.length - EXCERPT_CHARS).toLocaleString('en-US')} more characters]`);
+  return shortened.length <= MAX_MESSAGE_CHARS ? shortened : `${cut(shortened, MAX_MESSAGE_CHARS)}… [message cut]`;
+}
+
+// C0 controls (line breaks and tabs included), DEL, C1 controls (U+009B is a CSI on many
+// terminals), the line and paragraph separators, and the bidirectional overrides and isolates
+// that reorder what a terminal shows ("Trojan Source").
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+
+/**
+ * Text for a terminal: every control character escaped (`\e`, `\n`, `\x9b`, `\u202e`), so what
+ * input holds is shown, never obeyed. Every human-readable formatter passes its lines through it.
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL, (char) => NAMED[char] ?? escapeCode(char.charCodeAt(0)));
+}
+
+function escapeCode(code: number): string {
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** The first `length` UTF-16 units of `text`, never splitting a surrogate pair. */
+function cut(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length);
+}
