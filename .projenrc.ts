@@ -136,11 +136,12 @@ example.exec('node bin/k8s-least-privilege check examples/app/dist');
 
 // What the test suite runs against besides Node: the real Pod Security Admission library.
 const testPrepare = project.addTask('test:prepare', {
-  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image, umoci for image tests (needs root)',
+  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image, umoci for image tests, a local OCI registry (docker-registry, skopeo) for registry tests (needs root)',
 });
 testPrepare.exec('bash test/oracle/build.sh');
 testPrepare.exec('bash test/runtime/setup.sh');
 testPrepare.exec('bash test/image/setup.sh');
+testPrepare.exec('bash test/registry/setup.sh');
 
 // Rule docs are generated from the rules' metadata; a test fails when they are stale.
 project.addTask('docs:rules', {

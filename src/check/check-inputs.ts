@@ -15,15 +15,39 @@ interface CollectedObject extends CheckedObject {
   readonly lineOf: (path: NodePath) => number;
 }
 
+/** One Kubernetes object of the input, parsed, with where it is. */
+export interface ParsedObject {
+  /** The object. */
+  readonly object: KubernetesObject;
+  /** Where its document starts. */
+  readonly source: ResourceReport['source'];
+  /** The line of a field, from the document's root. */
+  readonly lineOf: (path: NodePath) => number;
+}
+
+/** Every input, parsed: the objects in input order, and what could not be read. */
+export interface ParsedInputs {
+  /** Files read (or tried). */
+  readonly files: number;
+  /** Every Kubernetes object, in input order. */
+  readonly objects: readonly ParsedObject[];
+  /** Unreadable files, documents and objects. */
+  readonly errors: readonly InputErrorReport[];
+}
+
 /**
  * Checks every document of every input: each Kubernetes object becomes a resource
  * report, each unreadable file, document or object an error entry, and one bad
  * document never hides the others.
  */
 export function checkInputs(sources: Iterable<InputSource>, options: CheckOptions): CheckReport {
-  const resources: ResourceReport[] = [];
+  return checkParsed(parseInputs(sources), options);
+}
+
+/** Reads and parses every input; one bad document never hides the others. */
+export function parseInputs(sources: Iterable<InputSource>): ParsedInputs {
   const errors: InputErrorReport[] = [];
-  const collected: CollectedObject[] = [];
+  const objects: ParsedObject[] = [];
   let files = 0;
   for (const source of sources) {
     files++;
@@ -31,26 +55,34 @@ export function checkInputs(sources: Iterable<InputSource>, options: CheckOption
       errors.push({ file: source.file, document: null, line: null, message: source.message });
       continue;
     }
-    for (const document of splitDocuments(source.text)) checkDocument(source.file, document, options, resources, errors, collected);
+    for (const document of splitDocuments(source.text)) parseDocument(source.file, document, objects, errors);
+  }
+  return { files, objects, errors };
+}
+
+/** Checks parsed inputs: the model and every rule over each object, then the rules over the whole input. */
+export function checkParsed(parsed: ParsedInputs, options: CheckOptions): CheckReport {
+  const resources: ResourceReport[] = [];
+  const collected: CollectedObject[] = [];
+  for (const { object, source, lineOf } of parsed.objects) {
+    const { report, podSecurity } = resourceReport(object, source, lineOf, options);
+    resources.push(report);
+    // Only the kinds an input rule looks at are kept, with their document's locator.
+    if (object.pod !== undefined || object.kind === 'Service' || object.kind === 'Namespace') {
+      collected.push({ object, podSecurity, report, lineOf: (path) => lineOf([...object.path, ...path]) });
+    }
   }
   runInputRules(collected, options);
   return {
     schemaVersion: 1,
     runtimeProfile: options.runtimeProfile.name,
     resources,
-    errors,
-    summary: summarize(files, resources, errors),
+    errors: parsed.errors,
+    summary: summarize(parsed.files, resources, parsed.errors),
   };
 }
 
-function checkDocument(
-  file: string,
-  document: DocumentText,
-  options: CheckOptions,
-  resources: ResourceReport[],
-  errors: InputErrorReport[],
-  collected: CollectedObject[],
-): void {
+function parseDocument(file: string, document: DocumentText, objects: ParsedObject[], errors: InputErrorReport[]): void {
   const loaded = loadDocument(document.text);
   if (!loaded.ok) {
     const line = loaded.line === undefined ? document.contentLine : document.startLine + loaded.line;
@@ -59,18 +91,11 @@ function checkDocument(
   }
   const locator = new NodeLocator(document.text, document.startLine);
   const lineOf = (path: NodePath) => (path.length === 0 ? document.contentLine : locator.lineOf(path));
-  const { objects, problems } = objectsInDocument(loaded.value);
-  for (const problem of problems) {
+  const found = objectsInDocument(loaded.value);
+  for (const problem of found.problems) {
     errors.push({ file, document: document.index, line: lineOf(problem.path), message: problem.message });
   }
-  for (const object of objects) {
-    const { report, podSecurity } = resourceReport(object, { file, document: document.index, line: lineOf(object.path) }, lineOf, options);
-    resources.push(report);
-    // Only the kinds an input rule looks at are kept, with their document's locator.
-    if (object.pod !== undefined || object.kind === 'Service' || object.kind === 'Namespace') {
-      collected.push({ object, podSecurity, report, lineOf: (path) => lineOf([...object.path, ...path]) });
-    }
-  }
+  for (const object of found.objects) objects.push({ object, source: { file, document: document.index, line: lineOf(object.path) }, lineOf });
 }
 
 /** Runs the rules that need the whole input and adds their findings to the objects' reports. */
@@ -125,13 +150,19 @@ function summarize(files: number, resources: readonly ResourceReport[], errors: 
   const ports = { allowed: 0, denied: 0, unknown: 0 };
   let suppressed = 0;
   let workloads = 0;
+  let portsAwaitingImages = 0;
   for (const resource of resources) {
     if (resource.podSecurityLevel !== undefined) workloads++;
     for (const finding of resource.findings) {
       if (finding.suppressed) suppressed++;
       else findings[finding.severity]++;
     }
-    for (const container of resource.containers) for (const port of container.ports) ports[port.bind]++;
+    for (const container of resource.containers) {
+      for (const port of container.ports) {
+        ports[port.bind]++;
+        if (port.awaitsImage === true) portsAwaitingImages++;
+      }
+    }
   }
-  return { files, resources: resources.length, workloads, errors: errors.length, findings, suppressed, ports };
+  return { files, resources: resources.length, workloads, errors: errors.length, findings, suppressed, ports, portsAwaitingImages };
 }

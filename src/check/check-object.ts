@@ -4,6 +4,7 @@ import { asObject } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
 import { readSuppressionAnnotation, ruleIdSet, RULES, Severity, Suppression } from '../rules';
+import { shortenLongWords } from '../input/untrusted-text';
 import { parseFieldPath } from './node-path';
 import { ContainerReport } from './report';
 
@@ -81,7 +82,13 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
   const containers: ContainerReport[] = analysis.containers.map((container) => ({
     name: container.name,
     type: container.type,
-    ports: container.ports.map(({ containerPort, protocol, bind, reason }) => ({ containerPort, protocol, bind, reason })),
+    ports: container.ports.map(({ containerPort, protocol, bind, reason, awaitsImage }) => ({
+      containerPort,
+      protocol,
+      bind,
+      reason: shortenLongWords(reason),
+      ...(awaitsImage ? { awaitsImage: true as const } : {}),
+    })),
   }));
   const objectMetadata = asObject(object.object.metadata);
   const suppressions = suppressionsOf(object, options);
@@ -91,7 +98,7 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
-        message: finding.message,
+        message: shortenLongWords(finding.message),
         container: finding.container,
         path: podRelativeToObject(pod, finding.path),
         suppressionReason: suppressionReason(suppressions, rule.id, finding.container),

@@ -4,6 +4,9 @@ import { ruleIdSet } from '../rules';
 import { CheckOptions, ConfiguredSuppression } from './check-object';
 import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
 import { ImageLoadError, imageMapOf, ImageMapError, loadImages } from '../image/image-map';
+import { FactsCache } from '../image/registry/facts-cache';
+import { RegistryFactsOptions } from '../image/registry/registry-facts';
+import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES, ImageFactsMode } from './image-facts-mode';
 
 /**
  * What an enforcement point is configured with: the Pulumi policies' config, the cdk8s
@@ -34,6 +37,19 @@ export interface EnforcementConfig {
    * @default {} — no image is read
    */
   readonly images?: unknown;
+  /**
+   * How image facts are found: `registry` (read the images a verdict depends on from their
+   * registries), `offline` (read none: such a verdict is `unknown` with its question) or
+   * `assume-none` (no file capability unless the annotation declares one).
+   * @default 'registry'
+   */
+  readonly imageFacts?: unknown;
+  /**
+   * How registries are reached: `{ mirrors: { "docker.io": ["mirror:5000"] }, plainHttp: ["mirror:5000"],
+   * timeoutSeconds, maxLayerBytes, concurrency, cacheDirectory, tagTtlSeconds }`.
+   * @default {} — registries themselves, over HTTPS, with the defaults of each setting
+   */
+  readonly registry?: unknown;
 }
 
 /** How the settings are called where they were given, for messages (`--runtime-profile` on the command line). */
@@ -46,6 +62,76 @@ export interface SettingNames {
   readonly suppressions?: string;
   /** @default 'images' */
   readonly images?: string;
+  /** @default 'imageFacts' */
+  readonly imageFacts?: string;
+  /** @default 'registry' */
+  readonly registry?: string;
+}
+
+/** How image facts are found and registries reached, as configured. */
+export interface ImageFactsSettings {
+  /** The mode. */
+  readonly mode: ImageFactsMode;
+  /** How registries are reached (registry mode). */
+  readonly registry: RegistryFactsOptions;
+}
+
+const REGISTRY_KEYS: Record<string, 'mirrors' | 'hosts' | 'seconds' | 'bytes' | 'count' | 'path'> = {
+  mirrors: 'mirrors',
+  plainHttp: 'hosts',
+  timeoutSeconds: 'seconds',
+  tagTtlSeconds: 'seconds',
+  maxLayerBytes: 'bytes',
+  concurrency: 'count',
+  cacheDirectory: 'path',
+};
+
+/**
+ * The image-facts mode and registry settings a configuration stands for.
+ * @throws Error naming the setting and the accepted values
+ */
+export function imageFactsSettingsOf(config: EnforcementConfig, names: SettingNames = {}): ImageFactsSettings {
+  const name = names.imageFacts ?? 'imageFacts';
+  const mode = config.imageFacts ?? DEFAULT_IMAGE_FACTS_MODE;
+  if (typeof mode !== 'string' || !(IMAGE_FACTS_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`k8s-least-privilege: ${name} ${JSON.stringify(mode)} is not one of ${IMAGE_FACTS_MODES.join(', ')}`);
+  }
+  return { mode: mode as ImageFactsMode, registry: registryOptionsOf(config.registry, names.registry ?? 'registry') };
+}
+
+function registryOptionsOf(raw: unknown, name: string): RegistryFactsOptions {
+  if (raw === undefined || raw === null) return {};
+  const settings = asObject(raw);
+  if (settings === undefined) throw new Error(`k8s-least-privilege: ${name} must be a map with ${Object.keys(REGISTRY_KEYS).join(', ')}`);
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    const kind = REGISTRY_KEYS[key];
+    const where = `k8s-least-privilege: ${name}.${key}`;
+    if (kind === undefined) throw new Error(`k8s-least-privilege: ${name}: unknown key "${key}"; the keys are ${Object.keys(REGISTRY_KEYS).join(', ')}`);
+    if (kind === 'mirrors') options.mirrors = mirrorsOf(value, where);
+    else if (kind === 'hosts') options.plainHttp = hostsOf(value, where);
+    else if (kind === 'path' && (typeof value !== 'string' || value === '')) throw new Error(`${where} must be a directory path`);
+    else if (kind !== 'path' && (typeof value !== 'number' || !Number.isInteger(value) || value < (kind === 'seconds' ? 0 : 1))) {
+      throw new Error(`${where} must be a whole number${kind === 'seconds' ? ' of seconds' : kind === 'bytes' ? ' of bytes' : ' ≥ 1'}, not ${JSON.stringify(value)}`);
+    } else options[key] = value;
+  }
+  const { cacheDirectory, tagTtlSeconds, ...rest } = options as { cacheDirectory?: string; tagTtlSeconds?: number };
+  const cache = cacheDirectory === undefined && tagTtlSeconds === undefined ? {} : { cache: new FactsCache({ directory: cacheDirectory, tagTtlSeconds }) };
+  return { ...rest, ...cache } as RegistryFactsOptions;
+}
+
+function mirrorsOf(value: unknown, where: string): Record<string, string[]> {
+  const map = asObject(value);
+  if (map === undefined) throw new Error(`${where} must be a map from registry to a list of mirrors (host[:port])`);
+  return Object.fromEntries(Object.entries(map).map(([registry, mirrors]) => [registry, hostsOf(mirrors, `${where}["${registry}"]`)]));
+}
+
+function hostsOf(value: unknown, where: string): string[] {
+  const list = asArray(value);
+  if (list === undefined || list.some((host) => typeof host !== 'string' || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(host))) {
+    throw new Error(`${where} must be a list of hosts (host[:port])`);
+  }
+  return list as string[];
 }
 
 const SUPPRESSION_KEYS = new Set(['rule', 'reason', 'kind', 'name', 'namespace', 'container']);
@@ -70,6 +156,7 @@ export function checkOptionsOf(config: EnforcementConfig, names: SettingNames = 
   }
   const suppressions = configuredSuppressions(config.suppressions, names.suppressions ?? 'suppressions');
   imageMapEntries(config, names, process.cwd());
+  imageFactsSettingsOf(config, names);
   return { runtimeProfile, podSecurityVersion, suppressions };
 }
 

@@ -2,6 +2,7 @@ import { BindVerdict } from '../model/bind-verdict';
 import { ContainerType } from '../model/containers';
 import { PodSecurityLevel } from '../model/pod-security-types';
 import { Severity } from '../rules/rule';
+import type { ImagePullReport } from '../image/registry/registry-facts';
 
 /** Where something is in the input. */
 export interface SourceLocation {
@@ -23,6 +24,8 @@ export interface PortReport {
   readonly bind: BindVerdict;
   /** Why. */
   readonly reason: string;
+  /** Present (`true`) when the verdict is `unknown` only because the container's image was not read. */
+  readonly awaitsImage?: true;
 }
 
 /** One container and its ports. */
@@ -103,6 +106,8 @@ export interface CheckSummary {
   readonly suppressed: number;
   /** Declared ports by bind verdict. */
   readonly ports: Readonly<Record<BindVerdict, number>>;
+  /** Of the unknown ports, those that reading their image would decide. */
+  readonly portsAwaitingImages: number;
 }
 
 /** The checker's whole answer: the machine interface of DESIGN.md, schemaVersion 1. */
@@ -117,6 +122,8 @@ export interface CheckReport {
   readonly errors: readonly InputErrorReport[];
   /** Counts. */
   readonly summary: CheckSummary;
+  /** How each image the verdicts depend on was read from its registry (`--image-facts registry`), when one was. */
+  readonly images?: readonly ImagePullReport[];
 }
 
 /** The process exit status for a report: 2 on any input error, 1 on an unsuppressed error finding, else 0. */

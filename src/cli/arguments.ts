@@ -21,6 +21,8 @@ export type Command =
       readonly imagesFile?: string;
       /** `--platform`, when given: which image of a multi-platform index to read. */
       readonly platform?: string;
+      /** `--image-facts`, when given: `registry`, `offline` or `assume-none`. */
+      readonly imageFacts?: string;
     }
   | {
       readonly name: 'image-inspect';
@@ -31,6 +33,8 @@ export type Command =
       readonly format: 'human' | 'json';
       /** `--platform`, when given. */
       readonly platform: string | undefined;
+      /** `--config`, when given: its `registry` settings reach `docker://` images. */
+      readonly configFile?: string;
     };
 
 /** A command line that cannot be run, with what to do. */
@@ -53,6 +57,7 @@ export function parseArguments(argv: readonly string[]): Command {
   let configFile: string | undefined;
   let imagesFile: string | undefined;
   let platform: string | undefined;
+  let imageFacts: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i];
     if (word === '--') {
@@ -77,6 +82,7 @@ export function parseArguments(argv: readonly string[]): Command {
     else if (flag === '--config' || flag === '-c') configFile = value();
     else if (flag === '--images') imagesFile = value();
     else if (flag === '--platform') platform = value();
+    else if (flag === '--image-facts') imageFacts = value();
     else throw new UsageError(`unknown option "${flag}"`);
   }
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -90,6 +96,7 @@ export function parseArguments(argv: readonly string[]): Command {
     configFile,
     ...(imagesFile === undefined ? {} : { imagesFile }),
     ...(platform === undefined ? {} : { platform }),
+    ...(imageFacts === undefined ? {} : { imageFacts }),
   };
 }
 
@@ -102,6 +109,7 @@ function parseImageArguments(argv: readonly string[]): Command {
   const binaries: string[] = [];
   let format = 'human';
   let platform: string | undefined;
+  let configFile: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i];
     if (!word.startsWith('-')) {
@@ -119,9 +127,10 @@ function parseImageArguments(argv: readonly string[]): Command {
     if (flag === '--binary' || flag === '-b') binaries.push(value());
     else if (flag === '--format' || flag === '-f') format = value();
     else if (flag === '--platform') platform = value();
+    else if (flag === '--config' || flag === '-c') configFile = value();
     else throw new UsageError(`unknown option "${flag}"`);
   }
   if (format !== 'human' && format !== 'json') throw new UsageError(`--format must be human or json, not "${format}"`);
   if (images.length !== 1) throw new UsageError('name one image: oci:DIR[:tag], oci-archive:FILE[:tag] or docker-archive:FILE');
-  return { name: 'image-inspect', image: images[0], binaries, format, platform };
+  return { name: 'image-inspect', image: images[0], binaries, format, platform, ...(configFile === undefined ? {} : { configFile }) };
 }

@@ -22,8 +22,8 @@ const PROCESS_OUTPUT: CliOutput = {
 /**
  * Runs the CLI and returns its exit status: 0 clean, 1 error findings, 2 input or
  * usage errors. A user's mistake is a message, never a stack trace. Reading images
- * (`image inspect`, `check --images`) streams their layers: it is asynchronous, so
- * those commands go through {@link runCliAsync}, which runs every command.
+ * (`image inspect`, and `check`, which reads from registries by default) is asynchronous,
+ * so those commands go through {@link runCliAsync}, which runs every command.
  */
 export async function runCliAsync(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
   let command: Command;
@@ -34,13 +34,14 @@ export async function runCliAsync(argv: readonly string[], output: CliOutput = P
     return runCli(argv, output);
   }
   if (command.name === 'image-inspect') return (require('./image-command') as typeof import('./image-command')).runImageInspect(command, output);
-  if (command.name === 'check') return (require('./image-command') as typeof import('./image-command')).runCheckWithImages(command, output);
+  if (command.name === 'check') return (require('./check-command') as typeof import('./check-command')).runCheckAsync(command, output);
   return runCli(argv, output);
 }
 
 /**
  * Runs the CLI synchronously and returns its exit status, as {@link runCliAsync} does, for
- * every command that reads no image (`check --images` and `image inspect` need runCliAsync).
+ * every command that reads no image: `check` with `--image-facts offline` or `assume-none`
+ * and no image map (`image inspect`, and `check` reading images, need runCliAsync).
  */
 export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): number {
   let command: Command;
@@ -66,7 +67,6 @@ export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTP
       output.stdout(`${packageVersion()}\n`);
       return 0;
     case 'check':
-      if (command.imagesFile !== undefined) throw new Error('check --images reads images asynchronously: call runCliAsync');
       return (require('./check-command') as typeof import('./check-command')).runCheck(command, output);
     case 'image-inspect':
       throw new Error('image inspect reads an image asynchronously: call runCliAsync');

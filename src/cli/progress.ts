@@ -5,6 +5,8 @@
  * never touched), and nothing before `delayMs`, so a run that ends quickly prints nothing.
  */
 
+import { escapeControlCharacters } from '../input/untrusted-text';
+
 /** Where progress goes: `process.stderr`, or a fake in tests. */
 export interface ProgressStream {
   /** Only a TTY gets progress. */
@@ -33,6 +35,8 @@ export interface CheckProgress {
   trackSources<T extends { readonly file: string }>(sources: Iterable<T>): Iterable<T>;
   /** One more document checked (for a per-document hook; a single large file shows movement only through it). */
   documentChecked(): void;
+  /** One more image read from its registry (or its cache), `done` of `total`. */
+  imageRead(done: number, total: number, image: string): void;
   /** Clears the line, if one was drawn. Call it before printing anything else to the stream. */
   finish(): void;
 }
@@ -40,6 +44,7 @@ export interface CheckProgress {
 const NO_PROGRESS: CheckProgress = {
   trackSources: (sources) => sources,
   documentChecked: () => undefined,
+  imageRead: () => undefined,
   finish: () => undefined,
 };
 
@@ -60,6 +65,7 @@ export function startProgress(stream: ProgressStream | undefined, options: Progr
   let files = 0;
   let documents = 0;
   let currentFile = '';
+  let images: { done: number; total: number } | undefined;
 
   const draw = (force: boolean) => {
     const time = now();
@@ -67,8 +73,12 @@ export function startProgress(stream: ProgressStream | undefined, options: Progr
     if (!force && lastDrawnAt !== undefined && time - lastDrawnAt < intervalMs) return;
     lastDrawnAt = time;
     const seconds = Math.floor((time - startedAt) / 1000);
-    const status = `checking: ${count(files, 'file')}, ${count(documents, 'document')}, ${seconds}s`;
-    stream.write(CLEAR_LINE + fit(status, currentFile, (stream.columns ?? 80) - 1));
+    const status =
+      images === undefined
+        ? `checking: ${count(files, 'file')}, ${count(documents, 'document')}, ${seconds}s`
+        : `reading images: ${images.done} of ${images.total}, ${seconds}s`;
+    // A file or image name is input: its control characters are shown, not obeyed.
+    stream.write(CLEAR_LINE + fit(status, escapeControlCharacters(currentFile), (stream.columns ?? 80) - 1));
   };
 
   return {
@@ -82,6 +92,11 @@ export function startProgress(stream: ProgressStream | undefined, options: Progr
     },
     documentChecked() {
       documents++;
+      draw(false);
+    },
+    imageRead(done, total, image) {
+      images = { done, total };
+      currentFile = image;
       draw(false);
     },
     finish() {

@@ -5,7 +5,7 @@ Commands:
   check PATH...   check Kubernetes manifests: can every container port bind, with
                   the least privilege, and which Pod Security level does each pod meet
   image inspect IMAGE
-                  read an image on disk (oci:, oci-archive:, docker-archive:): its
+                  read an image (docker://, oci:, oci-archive:, docker-archive:): its
                   USER's uid and the file capabilities of the binary it runs
 
 Options:
@@ -16,7 +16,8 @@ Options:
 /** The text of `image --help`. */
 export const IMAGE_USAGE = `Usage: k8s-least-privilege image inspect [options] IMAGE
 
-IMAGE is an image on disk, read offline:
+IMAGE is an image in its registry, or on disk, read offline:
+  docker://REF               from its registry (credentials as docker and podman keep them)
   oci:DIR[:tag]              an OCI image layout directory
   oci-archive:FILE[:tag]     an OCI archive (a tar of a layout)
   docker-archive:FILE[:ref]  a docker save / podman save archive
@@ -29,8 +30,11 @@ the binary the capability must be on) and its file capabilities (security.capabi
 
 Options:
   -b, --binary PATH          also show this file's capabilities (repeatable)
+  -c, --config FILE          a config whose registry key (mirrors, plainHttp, timeoutSeconds …)
+                             reaches docker:// images, as check's does
   -f, --format FORMAT        human (default) or json
-  --platform OS/ARCH         the image of a multi-platform index (default linux/<this machine>)
+  --platform OS/ARCH         the image of a multi-platform index (default linux/<this machine> on disk,
+                             linux/amd64 from a registry)
   -h, --help                 show this help
 
 Exit status: 0 read; 2 the image cannot be read (named, with what is wrong).
@@ -51,8 +55,16 @@ Options:
                              One of: ${runtimeProfiles.join(', ')}
   --pss-version VERSION      Pod Security Standards policy version: latest (default) or v1.N
   -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion,
-                             suppressions [{rule, reason, kind?, name?, namespace?, container?}]
-                             and images; the flags override it
+                             suppressions [{rule, reason, kind?, name?, namespace?, container?}],
+                             images, imageFacts and registry {mirrors, plainHttp, timeoutSeconds,
+                             maxLayerBytes, concurrency, cacheDirectory, tagTtlSeconds};
+                             the flags override it
+  --image-facts MODE         where the image's USER and file capabilities come from:
+                             registry (default: read the images the verdicts need from their
+                             registries, cached), offline (read none: such verdicts are unknown,
+                             with the question) or assume-none (no file capability unless annotated)
+  --platform OS/ARCH         the image of a multi-platform index (default: the pod's
+                             kubernetes.io/arch nodeSelector, else linux/amd64)
   --images MAP               a YAML/JSON map of image reference to image on disk
                              (nginx:1.27: oci-archive:nginx.tar): the images' USER and
                              file capabilities replace unknown and the annotations

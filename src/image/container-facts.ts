@@ -32,10 +32,10 @@ export function execContextOf(config: ImageConfig, start: ContainerStart = {}): 
 }
 
 /** The image facts the model takes for one container of this image. */
-export function imageFactsOf(image: Image, label: string, start: ContainerStart = {}): ImageFacts {
+export function imageFactsOf(image: Pick<Image, 'config' | 'filesystem'>, label: string, start: ContainerStart = {}): ImageFacts {
   const user = resolveImageUser(image.config.user, image.filesystem);
   const argv = argvOf(image.config, start);
-  const { executable, target, note } = capabilityTargetOf(image.filesystem, argv, execContextOf(image.config, start));
+  const { executable, target, note, assumed } = capabilityTargetOf(image.filesystem, argv, execContextOf(image.config, start));
   let startFailure = executable.problem === undefined ? undefined : `the runtime cannot start it in ${label}: ${executable.problem}`;
   if (startFailure === undefined && target?.capabilityError !== undefined) {
     // The kernel refuses to exec a file whose security.capability it cannot read (EINVAL).
@@ -46,10 +46,11 @@ export function imageFactsOf(image: Image, label: string, start: ContainerStart 
     const origin = `${target.path} in ${label}`;
     const honored = target.capability === undefined ? { capabilities: undefined, note: undefined } : honoredFileCapabilities(target.capability, origin);
     const notes = [note, honored.note].filter((text): text is string => text !== undefined);
-    binary = { path: target.path, fileCapabilities: honored.capabilities, note: notes.length === 0 ? undefined : notes.join('; ') };
+    binary = { path: target.path, fileCapabilities: honored.capabilities, note: notes.length === 0 ? undefined : notes.join('; '), ...(assumed ? { assumed } : {}) };
   }
   return {
     image: label,
+    // An account file this reader could not keep leaves the uid unknown (the image's user), never a failure.
     user: user.uid === undefined || user.problem !== undefined ? undefined : { uid: user.uid, configured: user.configured, numeric: user.numeric },
     userFailure: user.problem === undefined ? undefined : `the runtime cannot start it: ${user.problem} in ${label}; set runAsUser or fix USER`,
     startFailure,

@@ -78,33 +78,103 @@ export interface CapabilityTarget {
   readonly target: Executable | undefined;
   /** How the target was found when it is not `argv[0]` itself. */
   readonly note: string | undefined;
+  /**
+   * `true` when the target is a guess: the container starts a script, and what a script runs
+   * is not read. Then a target without the capability proves nothing (the script may run
+   * another program): the verdict is `unknown`, not `denied`.
+   */
+  readonly assumed: boolean;
+  /**
+   * How the target was found: `argv[0]` itself, the command of an init wrapper, a script's
+   * arguments (`exec "$@"`), or a script's interpreter.
+   */
+  readonly via: 'itself' | 'wrapper' | 'arguments' | 'interpreter' | 'none';
 }
 
 /**
+ * Init wrappers that run their command as a child or exec it: the capability that matters is on
+ * the command, not on the wrapper (a child's exec computes its capabilities from its own file).
+ * The number is how many arguments after the options name something else (su-exec's user).
+ */
+const WRAPPERS: ReadonlyMap<string, { readonly valued: ReadonlySet<string>; readonly skip: number }> = new Map([
+  ['tini', { valued: new Set(['-p', '-e']), skip: 0 }],
+  ['tini-static', { valued: new Set(['-p', '-e']), skip: 0 }],
+  ['docker-init', { valued: new Set(['-p', '-e']), skip: 0 }],
+  ['dumb-init', { valued: new Set(['-r', '--rewrite']), skip: 0 }],
+  ['catatonit', { valued: new Set(), skip: 0 }],
+  ['su-exec', { valued: new Set(), skip: 1 }],
+  ['gosu', { valued: new Set(), skip: 1 }],
+]);
+
+/**
  * Which file's capabilities the process that listens gets when the container runs `argv`.
- * An ELF binary: itself. A script: its interpreter, since the kernel execs the interpreter
- * and ignores a script's own xattr — except that a shell wrapper with arguments after it
- * (`/docker-entrypoint.sh nginx -g …`) is taken to `exec "$@"`, so its first argument is.
+ * An ELF binary: itself, or for an init wrapper (tini, dumb-init, su-exec, gosu …) the command
+ * it runs. A script: a guess ({@link CapabilityTarget.assumed}) — a shell wrapper with arguments
+ * after it (`/docker-entrypoint.sh nginx -g …`) is taken to `exec "$@"`, so its first argument
+ * (through `sh -c "… && nginx …"`, the last command of the string) is what listens; else the
+ * script's interpreter, since the kernel execs the interpreter and ignores a script's own xattr.
  */
 export function capabilityTargetOf(filesystem: ImageFilesystem, argv: readonly string[], context: ExecContext): CapabilityTarget {
-  if (argv.length === 0) return { executable: { ...empty(''), kind: 'missing', problem: 'the image sets no Entrypoint or Cmd and the container no command' }, target: undefined, note: undefined };
-  const executable = findExecutable(filesystem, argv[0], context);
-  if (executable.problem !== undefined) return { executable, target: undefined, note: undefined };
-  if (executable.kind !== 'script') return { executable, target: executable, note: undefined };
-  const interpreter = finalInterpreter(executable);
-  if (interpreter === undefined || interpreter.problem !== undefined) return { executable, target: undefined, note: undefined };
-  const shell = SHELLS.has(basename(interpreter.path ?? interpreter.requested));
-  if (shell && argv.length > 1) {
-    const next = findExecutable(filesystem, argv[1], context);
-    if (next.problem === undefined && next.kind !== 'script') {
-      return {
-        executable,
-        target: next,
-        note: `assuming the entrypoint script ${executable.path} execs its arguments (exec "$@"), so ${argv[1]} is what listens`,
-      };
-    }
+  if (argv.length === 0) {
+    return { executable: { ...empty(''), kind: 'missing', problem: 'the image sets no Entrypoint or Cmd and the container no command' }, target: undefined, note: undefined, assumed: false, via: 'none' };
   }
-  return { executable, target: interpreter, note: `the interpreter of the script ${executable.path}` };
+  const executable = findExecutable(filesystem, argv[0], context);
+  if (executable.problem !== undefined) return { executable, target: undefined, note: undefined, assumed: false, via: 'none' };
+  if (executable.kind !== 'script') {
+    const wrapped = wrappedCommand(executable, argv);
+    if (wrapped === undefined) return { executable, target: executable, note: undefined, assumed: false, via: 'itself' };
+    const inner = capabilityTargetOf(filesystem, wrapped, context);
+    const note = `${executable.path} runs ${wrapped[0]}, whose own file capability counts`;
+    return { ...inner, executable, note: inner.note === undefined ? note : `${note}; ${inner.note}`, via: inner.via === 'itself' ? 'wrapper' : inner.via };
+  }
+  const interpreter = finalInterpreter(executable);
+  if (interpreter === undefined || interpreter.problem !== undefined) return { executable, target: undefined, note: undefined, assumed: true, via: 'none' };
+  const shell = SHELLS.has(basename(interpreter.path ?? interpreter.requested));
+  const command = shell ? commandAfterShell(filesystem, argv.slice(1), context) : undefined;
+  if (command !== undefined) {
+    return {
+      executable,
+      target: command.target,
+      note: `assuming the entrypoint script ${executable.path} execs its arguments (exec "$@"), so ${command.name} is what listens`,
+      assumed: true,
+      via: 'arguments',
+    };
+  }
+  return { executable, target: interpreter, note: `the interpreter of the script ${executable.path}`, assumed: true, via: 'interpreter' };
+}
+
+/** The command an init wrapper runs, when `executable` is one. */
+function wrappedCommand(executable: Executable, argv: readonly string[]): string[] | undefined {
+  const wrapper = WRAPPERS.get(basename(executable.path ?? executable.requested));
+  if (wrapper === undefined) return undefined;
+  let index = 1;
+  while (index < argv.length && argv[index].startsWith('-')) {
+    if (argv[index] === '--') {
+      index++;
+      break;
+    }
+    index += wrapper.valued.has(argv[index]) ? 2 : 1;
+  }
+  index += wrapper.skip;
+  return index < argv.length ? argv.slice(index) : undefined;
+}
+
+/**
+ * The program a shell wrapper's arguments run, when they name one: the first argument, or for
+ * `sh -c STRING` the first word of STRING's last command (after `&&`, `;`, `||`, `|`), skipping
+ * `exec` and variable assignments. A script again, or a word that is not a program: no answer.
+ */
+function commandAfterShell(filesystem: ImageFilesystem, args: readonly string[], context: ExecContext): { name: string; target: Executable } | undefined {
+  if (args.length === 0) return undefined;
+  let name = args[0];
+  const shell = findExecutable(filesystem, name, context);
+  if (shell.problem === undefined && SHELLS.has(basename(shell.path ?? name)) && args[1] === '-c' && args[2] !== undefined) {
+    const words = lastCommandWords(args[2]).filter((word) => word !== 'exec' && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+    if (words[0] === undefined) return undefined;
+    name = words[0];
+  }
+  const target = findExecutable(filesystem, name, context);
+  return target.problem === undefined && target.kind !== 'script' ? { name, target } : undefined;
 }
 
 /** The last interpreter of a chain of scripts (the binary the kernel finally runs). */
@@ -162,6 +232,35 @@ function empty(requested: string): Executable {
     interpreter: undefined,
     problem: undefined,
   };
+}
+
+/**
+ * The words of the last command of a `sh -c` string: split on `&&`, `||`, `;`, `|` and newlines
+ * outside quotes, then on blanks, quotes removed. Enough to name the program a wrapper ends with;
+ * not a shell (no expansions: a word with `$` is returned as written and names no file).
+ */
+function lastCommandWords(script: string): string[] {
+  let words: string[] = [];
+  let word = '';
+  let quote: string | undefined;
+  const endWord = () => {
+    if (word !== '') words.push(word);
+    word = '';
+  };
+  for (let i = 0; i < script.length; i++) {
+    const char = script[i];
+    if (quote !== undefined) {
+      if (char === quote) quote = undefined;
+      else word += char;
+    } else if (char === '"' || char === "'") quote = char;
+    else if (char === ';' || char === '|' || char === '&' || char === '\n') {
+      endWord();
+      words = [];
+    } else if (char === ' ' || char === '\t') endWord();
+    else word += char;
+  }
+  endWord();
+  return words;
 }
 
 function basename(path: string): string {

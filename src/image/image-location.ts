@@ -1,9 +1,12 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeSystemError, openRegularFile } from '../input/read-regular-file';
+import { boundMessage, escapeControlCharacters } from '../input/untrusted-text';
 import { ArchiveStore } from './image-store';
+import { TarFormatError } from './tar-reader';
 
-/** The forms an image on disk comes in, named as skopeo and podman name them. */
-export type ImageTransport = 'oci' | 'oci-archive' | 'docker-archive';
+/** Where an image is read from, named as skopeo and podman name them: on disk, or (`docker`) in its registry. */
+export type ImageTransport = 'oci' | 'oci-archive' | 'docker-archive' | 'docker';
 
 /** An image on disk, parsed from `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]` or a bare path. */
 export interface ImageLocation {
@@ -17,15 +20,23 @@ export interface ImageLocation {
   readonly text: string;
 }
 
-/** An image that cannot be read, with what is wrong: always names the image. */
+/**
+ * An image that cannot be read, with what is wrong: always names the image. What is wrong may
+ * quote the image (a tag, a path from its manifest): it is bounded in length, and the message
+ * has its control characters escaped, as it goes to a terminal as it is.
+ */
 export class ImageError extends Error {
+  /** What is wrong with it, bounded. */
+  readonly problem: string;
+
   constructor(
     /** The image as given (`oci-archive:nginx.tar`). */
     readonly image: string,
-    /** What is wrong with it. */
-    readonly problem: string,
+    problem: string,
   ) {
-    super(`${image}: ${problem}`);
+    const bounded = boundMessage(problem);
+    super(escapeControlCharacters(`${image}: ${bounded}`));
+    this.problem = bounded;
   }
 }
 
@@ -51,8 +62,7 @@ export function parseImageLocation(text: string): ImageLocation {
   if (transport !== undefined && /^[a-z][a-z0-9-]*$/.test(transport) && !exists(text)) {
     throw new ImageError(
       text,
-      `"${transport}:" is not a form this reads offline; use oci:DIR[:tag], oci-archive:FILE[:tag] or docker-archive:FILE ` +
-        `(skopeo copy ${transport === 'docker' ? text : `docker://IMAGE`} oci-archive:image.tar gets one)`,
+      `"${transport}:" is not a form this reads; use docker://IMAGE (from its registry), oci:DIR[:tag], oci-archive:FILE[:tag] or docker-archive:FILE`,
     );
   }
   return { transport: detectTransport(text), path: text, reference: undefined, text };
@@ -78,21 +88,28 @@ function detectTransport(path: string): ImageTransport {
     if (exists(join(path, 'oci-layout'))) return 'oci';
     throw new ImageError(path, 'a directory without an oci-layout file is not an OCI image layout');
   }
-  const head = Buffer.alloc(2);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 2, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (head[0] === 0x1f && head[1] === 0x8b) throw new ImageError(path, 'a gzip-compressed file: decompress it first (gunzip), image archives are plain tar');
   let archive: ArchiveStore;
   try {
+    if (isGzip(path)) throw new ImageError(path, 'a gzip-compressed file: decompress it first (gunzip), image archives are plain tar');
     archive = new ArchiveStore(path);
   } catch (error) {
-    throw new ImageError(path, `not an image: ${(error as Error).message}`);
+    if (error instanceof ImageError) throw error;
+    if (error instanceof TarFormatError) throw new ImageError(path, `not an image: ${error.message}`);
+    throw new ImageError(path, describeSystemError(error));
   }
   if (archive.has('oci-layout')) return 'oci-archive';
   if (archive.has('manifest.json')) return 'docker-archive';
   throw new ImageError(path, 'not an image: neither an OCI layout directory nor an OCI or docker archive; name the form, e.g. oci-archive:FILE');
+}
+
+/** Whether the file starts with gzip's magic number. @throws FileReadError when it is not a readable regular file */
+function isGzip(path: string): boolean {
+  const { fd } = openRegularFile(path);
+  try {
+    const head = Buffer.alloc(2);
+    readSync(fd, head, 0, 2, 0);
+    return head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,12 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import * as jsYaml from 'js-yaml';
+import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
+import { escapeControlCharacters } from '../input/untrusted-text';
 import { ContainerEntry } from '../model/containers';
+import { describeRaw } from '../model/json-value';
 import { ImageFacts, ImageFactsLookup } from '../model/image-facts';
 import { containerStartOf, imageFactsOf } from './container-facts';
 import { ImageError } from './image-location';
 import { normalizeImageReference, withoutDigest } from './image-reference';
-import { Image, readImage, ReadImageOptions } from './read-image';
+import { Image, readImage, ReadImageOptions, REGISTRY_TRANSPORT } from './read-image';
 
 /** One entry of an image map: the reference a manifest uses, and where that image is on disk. */
 export interface ImageMapEntry {
@@ -16,8 +17,12 @@ export interface ImageMapEntry {
   readonly location: string;
 }
 
-/** A map that cannot be read, with what to fix. */
-export class ImageMapError extends Error {}
+/** A map that cannot be read, with what to fix; control characters escaped, as it goes to a terminal. */
+export class ImageMapError extends Error {
+  constructor(message: string) {
+    super(escapeControlCharacters(message));
+  }
+}
 
 const TRANSPORT = /^(oci|oci-archive|docker-archive):/;
 
@@ -34,7 +39,7 @@ export function imageMapOf(raw: unknown, name: string, baseDirectory: string): I
   }
   return Object.entries(raw as Record<string, unknown>).map(([reference, location]) => {
     if (typeof location !== 'string' || location.trim() === '') {
-      throw new ImageMapError(`${name}: "${reference}" must map to a local image such as oci-archive:nginx.tar, not ${JSON.stringify(location)}`);
+      throw new ImageMapError(`${name}: ${describeRaw(reference)} must map to a local image such as oci-archive:nginx.tar, not ${describeRaw(location)}`);
     }
     return { reference, location: absoluteLocation(location.trim(), baseDirectory) };
   });
@@ -44,11 +49,10 @@ export function imageMapOf(raw: unknown, name: string, baseDirectory: string): I
 export function readImageMapFile(file: string): ImageMapEntry[] {
   let parsed: unknown;
   try {
-    parsed = jsYaml.load(readFileSync(file, 'utf8'));
+    parsed = loadYamlFile(file);
   } catch (error) {
-    const reason =
-      error instanceof jsYaml.YAMLException ? `invalid YAML: ${error.message}` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new ImageMapError(`${file}: ${reason}`);
+    if (!(error instanceof YamlFileError)) throw error;
+    throw new ImageMapError(`${file}: ${error.message}`);
   }
   return imageMapOf(parsed, file, dirname(resolve(file)));
 }
@@ -107,6 +111,7 @@ export async function loadImages(entries: readonly ImageMapEntry[], options: Rea
 }
 
 function absoluteLocation(location: string, baseDirectory: string): string {
+  if (location.startsWith(REGISTRY_TRANSPORT)) return location;
   const match = TRANSPORT.exec(location);
   const prefix = match === null ? '' : match[0];
   const rest = location.slice(prefix.length);

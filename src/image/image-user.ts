@@ -1,4 +1,4 @@
-import { ImageFilesystem } from './image-filesystem';
+import { ImageFilesystem, UndecidedPath } from './image-filesystem';
 
 /** The image config's `User`, resolved as the runtime resolves it, or why it cannot be. */
 export interface ResolvedUser {
@@ -16,6 +16,8 @@ export interface ResolvedUser {
   readonly group: string | undefined;
   /** Why the runtime cannot resolve it, if so: the container then fails to start unless the pod sets runAsUser. */
   readonly problem: string | undefined;
+  /** Why this reader cannot tell the uid although the runtime may (an account file it did not keep), if so. */
+  readonly undetermined?: string;
 }
 
 interface Account {
@@ -33,8 +35,8 @@ interface Account {
 export function resolveImageUser(configured: string, filesystem: ImageFilesystem): ResolvedUser {
   const [userPart, groupPart] = splitUser(configured);
   const numeric = userPart === '' || /^\d+$/.test(userPart);
-  const passwd = accounts(filesystem, '/etc/passwd', 3);
-  const groups = accounts(filesystem, '/etc/group', 2);
+  const passwdFile = accounts(filesystem, '/etc/passwd', 3, !numeric);
+  const groupFile = accounts(filesystem, '/etc/group', 2, groupPart !== undefined && groupPart !== '' && !/^\d+$/.test(groupPart));
   const result = (fields: Partial<ResolvedUser>): ResolvedUser => ({
     configured,
     numeric,
@@ -45,6 +47,10 @@ export function resolveImageUser(configured: string, filesystem: ImageFilesystem
     problem: undefined,
     ...fields,
   });
+  const unreadable = [passwdFile, groupFile].find((file): file is { unread: string } => file !== undefined && 'unread' in file);
+  if (unreadable !== undefined) return result({ undetermined: unreadable.unread });
+  const passwd = passwdFile as Account[] | undefined;
+  const groups = groupFile as Account[] | undefined;
 
   let uid: number;
   let gid: number;
@@ -88,10 +94,25 @@ function splitUser(configured: string): [string, string | undefined] {
   return colon < 0 ? [configured.trim(), undefined] : [configured.slice(0, colon).trim(), configured.slice(colon + 1).trim()];
 }
 
-/** passwd(5) `name:x:uid:gid:…` or group(5) `name:x:gid:…`; `idField` is the field after which the gid of passwd follows. */
-function accounts(filesystem: ImageFilesystem, path: string, fields: number): Account[] | undefined {
-  const found = filesystem.lookup(path);
-  if (!found.ok || found.file.type !== 'file' || found.file.content === undefined) return undefined;
+/**
+ * passwd(5) `name:x:uid:gid:…` or group(5) `name:x:gid:…`, read through the image's symlinks:
+ * the accounts, `undefined` when the file is not in the image, or why it cannot be read.
+ * `required`: whether the answer decides the uid; otherwise a file that only lower, unread
+ * layers could tell is taken as absent (it names the account, not the uid).
+ */
+function accounts(filesystem: ImageFilesystem, path: string, fields: number, required: boolean): Account[] | { unread: string } | undefined {
+  let found;
+  try {
+    found = filesystem.lookup(path);
+  } catch (error) {
+    if (error instanceof UndecidedPath && !required) return undefined;
+    throw error;
+  }
+  if (!found.ok || found.file.type !== 'file') return undefined;
+  if (found.file.content === undefined) {
+    const why = found.file.contentUnread ?? 'its content was not kept';
+    return required ? { unread: `${path} (${found.path}) cannot be read here: ${why}` } : undefined;
+  }
   const list: Account[] = [];
   for (const line of found.file.content.toString('utf8').split('\n')) {
     if (line.trim() === '' || line.startsWith('#')) continue;

@@ -1,5 +1,6 @@
+import { escapeControlCharacters } from '../input/untrusted-text';
 import { argvOf, execContextOf } from './container-facts';
-import { capabilityTargetOf, Executable, findExecutable } from './executable';
+import { CapabilityTarget, capabilityTargetOf, Executable, findExecutable } from './executable';
 import { ResolvedUser, resolveImageUser } from './image-user';
 import { Image, LayerSummary, readImage, ReadImageOptions } from './read-image';
 import { VfsCapability } from './vfs-capability';
@@ -58,6 +59,8 @@ export interface ImageInspection {
     readonly group: string | null;
     readonly numeric: boolean;
     readonly problem: string | null;
+    /** Why this reader cannot tell the uid although the runtime may, or `null`. */
+    readonly undetermined: string | null;
   };
   readonly entrypoint: readonly string[];
   readonly cmd: readonly string[];
@@ -66,7 +69,15 @@ export interface ImageInspection {
   /** What `Entrypoint` + `Cmd` execs. */
   readonly executable: ExecutableReport;
   /** The binary a file capability must be on for the process that listens, or `null` when the image does not tell. */
-  readonly capabilityTarget: { readonly path: string; readonly note: string | null; readonly fileCapabilities: CapabilityReport | null } | null;
+  readonly capabilityTarget: {
+    readonly path: string;
+    readonly note: string | null;
+    readonly fileCapabilities: CapabilityReport | null;
+    /** `true` when it is a guess: the image starts a script, whose program is not read. */
+    readonly assumed: boolean;
+    /** How it was found: `itself`, an init `wrapper`'s command, a script's `arguments`, its `interpreter`. */
+    readonly via: CapabilityTarget['via'];
+  } | null;
   /** Every `--binary`. */
   readonly binaries: readonly ExecutableReport[];
 }
@@ -94,7 +105,7 @@ export function inspectImage(image: Image, binaries: readonly string[] = []): Im
   const config = image.config;
   const context = execContextOf(config);
   const user: ResolvedUser = resolveImageUser(config.user, image.filesystem);
-  const { executable, target, note } = capabilityTargetOf(image.filesystem, argvOf(config), context);
+  const { executable, target, note, assumed, via } = capabilityTargetOf(image.filesystem, argvOf(config), context);
   return {
     image: image.location.text,
     reference: image.reference ?? null,
@@ -110,6 +121,7 @@ export function inspectImage(image: Image, binaries: readonly string[] = []): Im
       group: user.group ?? null,
       numeric: user.numeric,
       problem: user.problem ?? null,
+      undetermined: user.undetermined ?? null,
     },
     entrypoint: config.entrypoint,
     cmd: config.cmd,
@@ -117,7 +129,7 @@ export function inspectImage(image: Image, binaries: readonly string[] = []): Im
     workingDir: config.workingDir,
     executable: executableReport(executable),
     capabilityTarget:
-      target?.path === undefined ? null : { path: target.path, note: note ?? null, fileCapabilities: capabilityReport(target.capability) },
+      target?.path === undefined ? null : { path: target.path, note: note ?? null, fileCapabilities: capabilityReport(target.capability), assumed, via },
     binaries: binaries.map((binary) => executableReport(findExecutable(image.filesystem, binary, context))),
   };
 }
@@ -163,7 +175,9 @@ export function formatInspectionHuman(inspection: ImageInspection): string {
   lines.push(`platform    ${inspection.platform || 'unspecified'}`);
   lines.push(`layers      ${inspection.layers.length} (${inspection.layers.map((l) => l.compression).join(', ')}), digests verified`);
   const who =
-    user.problem !== null
+    user.undetermined !== null
+      ? `not determined: ${user.undetermined}`
+      : user.problem !== null
       ? `cannot be resolved: ${user.problem} — the container fails to start unless the pod sets runAsUser`
       : `uid ${user.uid}${user.name === null ? '' : ` (${user.name})`}, gid ${user.gid}${user.group === null ? '' : ` (${user.group})`}${user.uid === 0 ? ' — root' : ''}`;
   lines.push(`user        ${user.configured === '' ? '(unset)' : JSON.stringify(user.configured)}: ${who}`);
@@ -175,13 +189,17 @@ export function formatInspectionHuman(inspection: ImageInspection): string {
     if (inspection.executable.kind === 'script') {
       lines.push(`the capability must be on ${target.path}${target.note === null ? '' : ` (${target.note})`}, not on the script: the kernel ignores a script's file capabilities`);
     }
-    if (target.fileCapabilities === null) {
+    if (target.fileCapabilities === null && target.via === 'interpreter') {
+      // A capability on a shell or an interpreter would reach every script it runs: never advise it.
+      lines.push(`to bind a port < 1024 as non-root with a file capability, set it on the program the script runs (setcap cap_net_bind_service=+ep PROGRAM), not on ${target.path}`);
+    } else if (target.fileCapabilities === null) {
       lines.push(`to bind a port < 1024 as non-root with a file capability, add to the Dockerfile:`);
       lines.push(`  RUN setcap cap_net_bind_service=+ep ${target.path}`);
     }
   }
   for (const binary of inspection.binaries) lines.push(...describeExecutable('binary', binary, '  '));
-  return `${lines.join('\n')}\n`;
+  // Names, reasons and messages come from input: shown, never obeyed by the terminal.
+  return `${lines.map(escapeControlCharacters).join('\n')}\n`;
 }
 
 function describeExecutable(label: string, executable: ExecutableReport, indent: string): string[] {

@@ -5,6 +5,9 @@ import { formatBytes } from '../input/limits';
 /** How a layer blob is compressed, told by its first bytes rather than its media type. */
 export type LayerCompression = 'none' | 'gzip' | 'zstd';
 
+/** A compressed stream this reader refuses to decode for its cost, not because it is corrupt. */
+export class DecompressionRefused extends Error {}
+
 /** A decoder of zstd streams: Node.js 20's zlib has none (zstd arrived in Node.js 22.15 and 23.8). */
 export type ZstdDecoderFactory = () => Duplex;
 
@@ -170,7 +173,7 @@ class ZstdFrameGuard {
         const value = field[0] | (field[1] << 8) | (field[2] << 16);
         const [last, type, size] = [value & 1, (value >> 1) & 3, value >>> 3];
         if (type === 3) throw new Error('a zstd block has the reserved type');
-        if (size > MAX_BLOCK_BYTES) throw new Error(`a zstd block of ${size} bytes, more than the 128 KiB allowed`);
+        if (size > MAX_BLOCK_BYTES) throw new DecompressionRefused(`a zstd block of ${size} bytes, more than the 128 KiB allowed`);
         const after: FrameStep = last === 0 ? step : step.checksum ? skip(4, { kind: 'magic' }) : { kind: 'magic' };
         // An RLE block (type 1) stores one byte, repeated `size` times.
         return skip(type === 1 ? 1 : size, after);
@@ -207,6 +210,6 @@ function windowOf(descriptor: number, header: Buffer): number {
 
 function checkWindow(window: number): void {
   if (window > MAX_ZSTD_WINDOW_BYTES) {
-    throw new Error(`a zstd frame asks for a ${formatBytes(window)} window, more than the ${formatBytes(MAX_ZSTD_WINDOW_BYTES)} this reader allows (zstd's own default limit)`);
+    throw new DecompressionRefused(`a zstd frame asks for a ${formatBytes(window)} window, more than the ${formatBytes(MAX_ZSTD_WINDOW_BYTES)} this reader allows (zstd's own default limit)`);
   }
 }

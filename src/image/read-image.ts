@@ -1,12 +1,26 @@
-import { createHash, Hash } from 'node:crypto';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ImageFilesystem } from './image-filesystem';
 import { ImageError, ImageLocation, parseImageLocation } from './image-location';
 import { ArchiveStore, DirectoryStore, ImageStore } from './image-store';
-import { compressionOf, decompressor, LayerCompression, ZstdDecoderFactory } from './layer-compression';
+import { ZstdDecoderFactory } from './layer-compression';
+import type { RegistryClientOptions } from './registry/registry-client';
+import { LayerBlob, LayerSummary, readLayerStream } from './layer-stream';
+import {
+  choosePlatform,
+  Descriptor,
+  descriptorOf,
+  descriptorsOf,
+  diffIdsOf,
+  Fail,
+  ImageConfig,
+  imageConfigOf,
+  INDEX_TYPES,
+  MAX_JSON,
+  parseJson,
+  parseJsonObject,
+  verifyBytes,
+} from './oci-manifest';
 import { normalizeImageReference } from './image-reference';
-import { TarFormatError, TarParser } from './tar-reader';
+import { TarFormatError } from './tar-reader';
 
 /** Options of {@link readImage}. */
 export interface ReadImageOptions {
@@ -20,37 +34,15 @@ export interface ReadImageOptions {
    * @default Node.js's own (≥ 22.15), else the fzstd package when installed
    */
   readonly zstd?: ZstdDecoderFactory;
+  /**
+   * How registries are reached, for `docker://REF`.
+   * @default registries themselves, over HTTPS, with the credentials of docker and podman
+   */
+  readonly registry?: RegistryClientOptions;
 }
 
-/** The parts of the image config (OCI image-spec config.md) that decide how the container starts. */
-export interface ImageConfig {
-  /** `config.User`, `''` when unset. */
-  readonly user: string;
-  /** `config.Entrypoint`. */
-  readonly entrypoint: readonly string[];
-  /** `config.Cmd`. */
-  readonly cmd: readonly string[];
-  /** `config.Env`, `NAME=value`. */
-  readonly env: readonly string[];
-  /** `config.WorkingDir`, `/` when unset. */
-  readonly workingDir: string;
-  /** `os/architecture[/variant]`. */
-  readonly platform: string;
-}
-
-/** One layer as read. */
-export interface LayerSummary {
-  /** The blob's digest (of the stored, possibly compressed, bytes), when the manifest gives one. */
-  readonly digest: string | undefined;
-  /** The sha256 of the uncompressed tar, as computed. */
-  readonly diffId: string;
-  /** How it was compressed. */
-  readonly compression: LayerCompression;
-  /** Stored bytes. */
-  readonly size: number;
-  /** Tar members. */
-  readonly entries: number;
-}
+export type { LayerSummary } from './layer-stream';
+export type { ImageConfig } from './oci-manifest';
 
 /** An image read from disk: its config and its root filesystem's metadata. */
 export interface Image {
@@ -70,37 +62,28 @@ export interface Image {
   readonly filesystem: ImageFilesystem;
 }
 
-interface Descriptor {
-  readonly mediaType: string | undefined;
-  readonly digest: string;
-  readonly size: number | undefined;
-  readonly annotations: Record<string, string>;
-  readonly platform: { os?: string; architecture?: string; variant?: string } | undefined;
-}
+/** The transport of an image in its registry, as skopeo names it. */
+export const REGISTRY_TRANSPORT = 'docker://';
 
-interface LayerSource {
+interface LayerSource extends LayerBlob {
   /** The member path in the store. */
   readonly path: string;
-  /** The manifest's descriptor digest, when there is one. */
-  readonly digest: string | undefined;
-  /** The manifest's descriptor size, when there is one. */
-  readonly size: number | undefined;
-  /** How the layer is named in messages. */
-  readonly name: string;
 }
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
-const DIGEST = /^(sha256|sha512):([a-f0-9]+)$/;
-const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
-const MAX_JSON = 16 * 1024 * 1024;
-
 /**
- * Reads an image on disk, offline: `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`,
- * `docker-archive:FILE[:ref]` (docker save, podman save) or a bare path of one of these.
+ * Reads an image: from its registry (`docker://REF`, every layer), or on disk, offline:
+ * `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]` (docker save,
+ * podman save) or a bare path of one of these.
  * Blob digests and sizes and the layers' diff_ids are verified as the bytes go by.
  * @throws ImageError naming the image and what is wrong with it
  */
 export async function readImage(location: string | ImageLocation, options: ReadImageOptions = {}): Promise<Image> {
+  if (typeof location === 'string' && location.startsWith(REGISTRY_TRANSPORT)) {
+    const { pullImage, DEFAULT_PLATFORM } = require('./registry/pull-image') as typeof import('./registry/pull-image');
+    const { RegistryClient } = require('./registry/registry-client') as typeof import('./registry/registry-client');
+    const reference = location.slice(REGISTRY_TRANSPORT.length);
+    return pullImage(new RegistryClient(options.registry), reference, { platform: options.platform ?? DEFAULT_PLATFORM, zstd: options.zstd });
+  }
   const parsed = typeof location === 'string' ? parseImageLocation(location) : location;
   const fail = (problem: string): never => {
     throw new ImageError(parsed.text, problem);
@@ -142,8 +125,6 @@ interface Selection {
   readonly layers: readonly LayerSource[];
 }
 
-type Fail = (problem: string) => never;
-
 function selectOci(store: ImageStore, location: ImageLocation, options: ReadImageOptions, fail: Fail): Selection {
   if (!store.has('oci-layout')) {
     const hint = store.has('manifest.json') ? `: it looks like a docker save archive, use docker-archive:${location.path}` : '';
@@ -169,7 +150,7 @@ function selectOci(store: ImageStore, location: ImageLocation, options: ReadImag
     const nested = parseJson(readBlob(store, descriptor, 'image index', fail), `image index ${descriptor.digest}`, fail);
     descriptor = choosePlatform(descriptorsOf(nested, `image index ${descriptor.digest}`, fail), options.platform, fail);
   }
-  const manifest = parseJson(readBlob(store, descriptor, 'manifest', fail), `manifest ${descriptor.digest}`, fail) as Record<string, unknown>;
+  const manifest = parseJsonObject(readBlob(store, descriptor, 'manifest', fail), `manifest ${descriptor.digest}`, fail);
   if (manifest.manifests !== undefined && manifest.layers === undefined) {
     descriptor = choosePlatform(descriptorsOf(manifest, `image index ${descriptor.digest}`, fail), options.platform, fail);
     return selectManifest(store, descriptor, refNameOf(chosen) ?? reference, fail);
@@ -178,7 +159,7 @@ function selectOci(store: ImageStore, location: ImageLocation, options: ReadImag
 }
 
 function selectManifest(store: ImageStore, descriptor: Descriptor, reference: string | undefined, fail: Fail): Selection {
-  const manifest = parseJson(readBlob(store, descriptor, 'manifest', fail), `manifest ${descriptor.digest}`, fail) as Record<string, unknown>;
+  const manifest = parseJsonObject(readBlob(store, descriptor, 'manifest', fail), `manifest ${descriptor.digest}`, fail);
   return manifestSelection(manifest, descriptor, reference, fail);
 }
 
@@ -246,43 +227,7 @@ async function applyLayer(
   if (layer.size !== undefined && size !== layer.size) {
     return fail(`${layer.name} has ${size} bytes, but the manifest says ${layer.size}: the blob is truncated or not the one the manifest names`);
   }
-  const compression = compressionOf(store.prefix(layer.path, 4));
-  const decompress = decompressor(compression, zstd);
-  if (typeof decompress === 'string') return fail(`${layer.name}: ${decompress}`);
-  const storedHash = layer.digest === undefined ? undefined : createHash(algorithmOf(layer.digest));
-  const diffHash = createHash('sha256');
-  const parser = new TarParser((entry) => filesystem.apply(entry, index));
-  const consume = async (chunks: AsyncIterable<Buffer>) => {
-    for await (const chunk of chunks) parser.push(chunk);
-    parser.end();
-  };
-  try {
-    if (decompress === undefined) await pipeline(store.stream(layer.path), tap(storedHash), tap(diffHash), consume);
-    else await pipeline(store.stream(layer.path), tap(storedHash), decompress, tap(diffHash), consume);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof TarFormatError) return fail(`${layer.name}: ${message}`);
-    if (compression !== 'none') return fail(`${layer.name} cannot be decompressed (${compression}): ${message}; the blob is truncated or corrupt`);
-    return fail(`${layer.name} cannot be read: ${message}`);
-  }
-  if (storedHash !== undefined && layer.digest !== undefined) {
-    const actual = `${algorithmOf(layer.digest)}:${storedHash.digest('hex')}`;
-    if (actual !== layer.digest) return fail(`${layer.name} has the digest ${actual}, not the ${layer.digest} the manifest names: the blob is corrupt or was replaced`);
-  }
-  const computedDiffId = `sha256:${diffHash.digest('hex')}`;
-  if (diffId !== undefined && diffId.startsWith('sha256:') && diffId !== computedDiffId) {
-    return fail(`${layer.name} uncompressed has the digest ${computedDiffId}, not the diff_id ${diffId} the config names: the layer is corrupt or was replaced`);
-  }
-  return { digest: layer.digest, diffId: computedDiffId, compression, size, entries: parser.entryCount };
-}
-
-function tap(hash: Hash | undefined): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash?.update(chunk);
-      callback(null, chunk);
-    },
-  });
+  return readLayerStream(layer, store.stream(layer.path), diffId, (entry) => filesystem.apply(entry, index), zstd, fail);
 }
 
 function readBlob(store: ImageStore, descriptor: { digest: string; size?: number | undefined }, what: string, fail: Fail): Buffer {
@@ -291,66 +236,11 @@ function readBlob(store: ImageStore, descriptor: { digest: string; size?: number
   return verifyBytes(readMember(store, path, fail), descriptor, what, fail);
 }
 
-function verifyBytes(bytes: Buffer, descriptor: { digest: string; size?: number | undefined }, what: string, fail: Fail): Buffer {
-  if (descriptor.size !== undefined && bytes.length !== descriptor.size) {
-    return fail(`the ${what} blob ${descriptor.digest} has ${bytes.length} bytes, not the ${descriptor.size} its descriptor says`);
-  }
-  const actual = `${algorithmOf(descriptor.digest)}:${createHash(algorithmOf(descriptor.digest)).update(bytes).digest('hex')}`;
-  if (actual !== descriptor.digest) return fail(`the ${what} blob ${descriptor.digest} has the digest ${actual}: it is corrupt or was replaced`);
-  return bytes;
-}
-
 function readMember(store: ImageStore, path: string, fail: Fail): Buffer {
   if (!store.has(path)) return fail(`${path} is missing`);
   const size = store.size(path);
   if (size > MAX_JSON) return fail(`${path} is ${size} bytes, too large for image metadata`);
   return store.read(path);
-}
-
-function parseJson(bytes: Buffer, what: string, fail: Fail): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'));
-  } catch (error) {
-    return fail(`${what} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function descriptorsOf(index: unknown, what: string, fail: Fail): Descriptor[] {
-  const manifests = (index as Record<string, unknown> | null)?.manifests;
-  if (!Array.isArray(manifests)) return fail(`${what} has no manifests list`);
-  return manifests.map((raw, i) => descriptorOf(raw, `${what}: manifests[${i}]`, fail));
-}
-
-function descriptorOf(raw: unknown, what: string, fail: Fail): Descriptor {
-  const object = raw as Record<string, unknown> | null;
-  if (typeof object !== 'object' || object === null) return fail(`${what} is not a descriptor`);
-  const digest = object.digest;
-  const match = typeof digest === 'string' ? DIGEST.exec(digest) : null;
-  if (match === null || match[2].length !== HEX_LENGTH[match[1]]) return fail(`${what} has no valid digest (${JSON.stringify(digest)})`);
-  const size = typeof object.size === 'number' ? object.size : undefined;
-  const annotations = typeof object.annotations === 'object' && object.annotations !== null ? (object.annotations as Record<string, string>) : {};
-  const platform = typeof object.platform === 'object' && object.platform !== null ? (object.platform as Descriptor['platform']) : undefined;
-  return { mediaType: typeof object.mediaType === 'string' ? object.mediaType : undefined, digest: digest as string, size, annotations, platform };
-}
-
-function choosePlatform(descriptors: readonly Descriptor[], wanted: string | undefined, fail: Fail): Descriptor {
-  // buildx adds attestation manifests with platform unknown/unknown: never an image to run.
-  const images = descriptors.filter((d) => d.platform?.os !== 'unknown');
-  const target = wanted ?? `linux/${hostArchitecture()}`;
-  const match = images.find((d) => platformOf(d) === target || (d.platform !== undefined && `${d.platform.os}/${d.platform.architecture}` === target));
-  if (match !== undefined) return match;
-  if (wanted === undefined && images.length === 1) return images[0];
-  return fail(`the image index has no ${target} image; its platforms: ${images.map(platformOf).join(', ') || 'none'}`);
-}
-
-function platformOf(descriptor: Descriptor): string {
-  const p = descriptor.platform;
-  return p === undefined ? 'unspecified' : [p.os, p.architecture, p.variant].filter((part) => part !== undefined && part !== '').join('/');
-}
-
-function hostArchitecture(): string {
-  const names: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };
-  return names[process.arch] ?? process.arch;
 }
 
 function refNameOf(descriptor: Descriptor): string | undefined {
@@ -372,31 +262,3 @@ function blobPath(digest: string): string {
   return `blobs/${algorithm}/${hex}`;
 }
 
-function algorithmOf(digest: string): string {
-  return digest.split(':')[0];
-}
-
-function imageConfigOf(raw: unknown, fail: Fail): ImageConfig {
-  const object = raw as Record<string, unknown> | null;
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) return fail('the image config is not a JSON object');
-  if (object.rootfs === undefined && object.config === undefined) return fail('the config blob is not an image config (no rootfs, no config)');
-  const config = (typeof object.config === 'object' && object.config !== null ? object.config : {}) as Record<string, unknown>;
-  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-  const platform = [object.os, object.architecture, object.variant].filter((part) => typeof part === 'string' && part !== '').join('/');
-  return {
-    user: typeof config.User === 'string' ? config.User : '',
-    entrypoint: strings(config.Entrypoint),
-    cmd: strings(config.Cmd),
-    env: strings(config.Env),
-    workingDir: typeof config.WorkingDir === 'string' && config.WorkingDir !== '' ? config.WorkingDir : '/',
-    platform,
-  };
-}
-
-function diffIdsOf(raw: unknown, layers: number, fail: Fail): (string | undefined)[] {
-  const rootfs = (raw as Record<string, unknown>).rootfs as Record<string, unknown> | undefined;
-  const diffIds = Array.isArray(rootfs?.diff_ids) ? rootfs.diff_ids : undefined;
-  if (diffIds === undefined) return [];
-  if (diffIds.length !== layers) return fail(`the config names ${diffIds.length} layers (rootfs.diff_ids), the manifest ${layers}`);
-  return diffIds.map((d) => (typeof d === 'string' ? d : undefined));
-}

@@ -21,8 +21,17 @@ const LONG_WORD = new RegExp(`\\S{${MAX_WORD_CHARS + 1},}`, 'g');
  * rest, and the whole to {@link MAX_MESSAGE_CHARS}.
  */
 export function boundMessage(message: string): string {
-  const shortened = message.replace(LONG_WORD, (word) => `${cut(word, EXCERPT_CHARS)}…[${(word.length - EXCERPT_CHARS).toLocaleString('en-US')} more characters]`);
+  const shortened = shortenLongWords(message);
   return shortened.length <= MAX_MESSAGE_CHARS ? shortened : `${cut(shortened, MAX_MESSAGE_CHARS)}… [message cut]`;
+}
+
+/**
+ * A message of ours quoting names from input (a container, a capability): every run of more
+ * than 160 non-space characters cut to its first 80 and a count of the rest. The message's own
+ * length is not capped: a finding's reason is ours and says all it must.
+ */
+export function shortenLongWords(message: string): string {
+  return message.replace(LONG_WORD, (word) => `${cut(word, EXCERPT_CHARS)}…[${(word.length - EXCERPT_CHARS).toLocaleString('en-US')} more characters]`);
 }
 
 // C0 controls (line breaks and tabs included), DEL, C1 controls (U+009B is a CSI on many

@@ -1,9 +1,10 @@
-import { checkInputs } from '../check/check-inputs';
+import { checkParsed, parseInputs } from '../check/check-inputs';
 import { CheckOptions } from '../check/check-object';
 import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
 import { readSources } from '../input/read-sources';
 import { ALL_RULES } from '../rules';
-import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig } from '../check/enforcement-config';
+import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
+import { readImageFacts } from '../check/image-facts-mode';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
@@ -43,7 +44,7 @@ export type LeastPrivilegeValidationProperties = EnforcementConfig;
 
 /**
  * A cdk8s synth validation plugin: every rule over every synthesized manifest, the same
- * findings as `k8s-least-privilege check` (through the same `checkInputs`), each occurrence
+ * findings as `k8s-least-privilege check` (through the same `parseInputs` and `checkParsed`), each occurrence
  * under its construct path; an error-severity finding (or a manifest it cannot read) fails
  * the synth. In cdk8s.yaml:
  *
@@ -57,6 +58,7 @@ export type LeastPrivilegeValidationProperties = EnforcementConfig;
  */
 export class LeastPrivilegeValidation {
   private readonly options: CheckOptions;
+  private readonly imageFacts: ImageFactsSettings;
 
   /**
    * @param properties the settings of every enforcement point; `images` maps image references
@@ -65,14 +67,33 @@ export class LeastPrivilegeValidation {
    */
   constructor(private readonly properties: LeastPrivilegeValidationProperties = {}) {
     this.options = checkOptionsOf(properties ?? {});
+    this.imageFacts = imageFactsSettingsOf(properties ?? {});
   }
 
   /** Checks the manifests and submits the report (cdk8s-cli's `Validation.validate`). */
   public async validate(context: Cdk8sValidationContext): Promise<void> {
     // Images are read here, not in the constructor: reading streams their layers.
     const { options, imageErrors } = await checkOptionsWithImages(this.properties ?? {});
-    const report = checkInputs(readSources(context.manifests), options);
+    const parsed = parseInputs(readSources(context.manifests));
+    const { lookup, images } = await readImageFacts(
+      parsed.objects.map(({ object }) => object),
+      this.imageFacts.mode,
+      options.runtimeProfile,
+      options.imageFacts,
+      this.imageFacts.registry,
+    );
+    const report = checkParsed(parsed, lookup === undefined ? options : { ...options, imageFacts: lookup });
     for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
+    const failedPulls = images.filter((image) => image.status === 'failed');
+    if (failedPulls.length > 0) {
+      // A warning, as LP002 is: the verdicts that needed these images are unknown, the rest is judged.
+      context.report.addViolation({
+        ruleName: 'image-pull (warning)',
+        recommendation: 'An image that a verdict depends on could not be read from its registry, so that verdict is unknown.',
+        fix: 'Let the pull succeed (credentials, a mirror in the registry property), map the image to one on disk (images), or declare its file capability with the annotation.',
+        violatingResources: failedPulls.map((image) => ({ resourceName: image.image, manifestPath: image.image, locations: [image.message ?? ''] })),
+      });
+    }
     if (report.errors.length > 0) {
       context.report.addViolation({
         ruleName: 'input-error',

@@ -12,7 +12,9 @@ import { asObject } from '../model/json-value';
 import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, objectsInDocument, WORKLOAD_KINDS } from '../model/workload';
 import { Rule, RULES, Severity } from '../rules';
-import { checkOptionsWithImages, EnforcementConfig } from '../check/enforcement-config';
+import { checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
+import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES, readImageFacts } from '../check/image-facts-mode';
+import { ImagePullReport } from '../image/registry/registry-facts';
 import { ImageLoadError, normalizeImageReference } from '../image';
 import { listContainers } from '../model/containers';
 import { describeChanges, hardenSecurityContext } from './harden-security-context';
@@ -56,6 +58,20 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
         'Image reference → image on disk (oci:DIR[:tag], oci-archive:FILE[:tag], docker-archive:FILE; paths relative to ' +
         "the pack's working directory): their USER and file capabilities replace unknown verdicts and the file-capability annotation.",
       additionalProperties: { type: 'string' },
+    },
+    imageFacts: {
+      type: 'string',
+      enum: [...IMAGE_FACTS_MODES],
+      default: DEFAULT_IMAGE_FACTS_MODE,
+      description:
+        'How image facts are found: registry (read the images a verdict depends on from their registries), offline ' +
+        '(read none: such a verdict is unknown, with its question) or assume-none (no file capability unless annotated).',
+    },
+    registry: {
+      type: 'object',
+      description:
+        'How registries are reached: mirrors ({"docker.io": ["host:port"]}), plainHttp (hosts reached over HTTP), timeoutSeconds, ' +
+        'maxLayerBytes, concurrency, cacheDirectory, tagTtlSeconds.',
     },
     suppressions: {
       type: 'array',
@@ -164,13 +180,15 @@ function rulePolicy(rule: Rule): ResourceValidationPolicy {
       const resource = kubernetesResource(args.type, args.props);
       if (resource === undefined) args.notApplicable(`not a Kubernetes workload with a pod template (${WORKLOAD_KINDS.join(', ')})`);
       const configured = await configuredCheck(args.getConfig<EnforcementConfig>());
-      // An image that cannot be read leaves its containers' verdicts to the manifest: LP002's concern.
+      const { check, images } = await cachedCheck(args.type, resource, configured);
+      // An image that cannot be read leaves its containers' verdicts to the manifest, or unknown: LP002's concern.
       if (rule.id === 'LP002') {
         for (const error of imageErrorsOf(resource, configured.imageErrors)) {
           reportViolation(`[${rule.id}] image ${error.reference} (${error.location}) cannot be read, so its containers are judged without it: ${error.message}`);
         }
+        for (const image of images) if (image.status === 'failed') reportViolation(`[${rule.id}] image ${image.message}`);
       }
-      const { findings, withheldFor } = cachedCheck(args.type, resource, configured);
+      const { findings, withheldFor } = check;
       let withheld = false;
       for (const finding of findings) {
         // A suppression (annotation or policy config) always carries a reason; it is not a violation.
@@ -230,6 +248,8 @@ interface ConfiguredCheck {
   readonly key: string;
   readonly options: CheckOptions;
   readonly imageErrors: readonly ImageLoadError[];
+  /** How image facts are found beyond the map. */
+  readonly imageFacts: ImageFactsSettings;
 }
 
 // Images are read once per distinct config (reading streams their layers), not per resource.
@@ -239,7 +259,8 @@ function configuredCheck(config: EnforcementConfig | undefined): Promise<Configu
   const key = JSON.stringify(config ?? {});
   let configured = checksByConfig.get(key);
   if (configured === undefined) {
-    configured = checkOptionsWithImages(config ?? {}).then(({ options, imageErrors }) => ({ key, options, imageErrors }));
+    const imageFacts = imageFactsSettingsOf(config ?? {});
+    configured = checkOptionsWithImages(config ?? {}).then(({ options, imageErrors }) => ({ key, options, imageErrors, imageFacts }));
     checksByConfig.set(key, configured);
   }
   return configured;
@@ -258,13 +279,18 @@ function imageErrorsOf(resource: KubernetesResource, errors: readonly ImageLoadE
 
 // Every policy of the pack checks the same resource: the model runs once per resource and options.
 const CACHE_SIZE = 16;
-const cache = new Map<string, ResourceCheck>();
+const cache = new Map<string, Promise<{ check: ResourceCheck; images: readonly ImagePullReport[] }>>();
 
-function cachedCheck(type: string, resource: KubernetesResource, configured: ConfiguredCheck): ResourceCheck {
+/** The resource's check, with the image facts its verdicts need read first (once for all the pack's policies). */
+function cachedCheck(type: string, resource: KubernetesResource, configured: ConfiguredCheck): Promise<{ check: ResourceCheck; images: readonly ImagePullReport[] }> {
   const key = JSON.stringify([type, configured.key, resource.value, resource.unknownPaths]);
   let result = cache.get(key);
   if (result === undefined) {
-    result = checkResource(resource, configured.options);
+    const { options, imageFacts } = configured;
+    result = readImageFacts([resource.object], imageFacts.mode, options.runtimeProfile, options.imageFacts, imageFacts.registry).then(({ lookup, images }) => ({
+      check: checkResource(resource, lookup === undefined ? options : { ...options, imageFacts: lookup }),
+      images,
+    }));
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     cache.set(key, result);
   }

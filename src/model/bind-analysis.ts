@@ -27,6 +27,8 @@ export interface PortAnalysis {
    * `ip_unprivileged_port_start`: under `strict` it would not.
    */
   readonly bindsOnlyOnLoweringRuntimes: boolean;
+  /** `true` when the verdict is `unknown` only because the container's image was not read. */
+  readonly awaitsImage: boolean;
 }
 
 /** The model's view of one container. */
@@ -64,7 +66,7 @@ export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_
   const network = podNetwork(spec, profile);
   const strictNetwork = profile === DEFAULT_RUNTIME_PROFILE ? network : podNetwork(spec, DEFAULT_RUNTIME_PROFILE);
   const containers = listContainers(spec).map((container): ContainerAnalysis => {
-    const facts = imageFacts?.(container);
+    const facts = imageFacts?.(container, spec);
     const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts);
     const strictContext =
       profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts);
@@ -76,8 +78,10 @@ export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_
         name: port.name,
         containerPort: port.containerPort.state === 'valid' ? port.containerPort.value : port.containerPort.state === 'invalid' ? port.containerPort.raw : undefined,
         protocol: port.protocol,
-        ...assessment,
+        bind: assessment.bind,
+        reason: assessment.reason,
         bindsOnlyOnLoweringRuntimes: assessment.bind === 'allowed' && strict.bind !== 'allowed',
+        awaitsImage: assessment.awaitsImage === true,
       };
     });
     return { name: container.name, type: container.type, path: container.path, securityContext: context, ports };

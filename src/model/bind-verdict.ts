@@ -13,6 +13,8 @@ export interface BindAssessment {
   readonly bind: BindVerdict;
   /** Why, in words a person acts on. */
   readonly reason: string;
+  /** `true` when the verdict is `unknown` only because the container's image was not read: reading it decides. */
+  readonly awaitsImage?: true;
 }
 
 /**
@@ -120,10 +122,32 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
       reason: `${needs}: ${who} gains it on exec from the binary's file capability (${describeFileCapabilities(fileCapabilities)}), which the bounding set allows.${noNewPrivs}`,
     };
   }
-  if (user.kind === 'from-image') {
+  const unread = context.unreadImage;
+  const guessed = context.fileCapabilitiesSource === 'image' ? context.imageFacts?.binary : undefined;
+  if (guessed?.assumed === true) {
     return {
       bind: 'unknown',
-      reason: `${needs}: the uid comes from the image's USER — as root it binds, as non-root it cannot; set runAsUser (and runAsNonRoot) to decide.`,
+      reason:
+        `${needs}: ${who} has it after exec only if the program that listens carries the file capability cap_net_bind_service=+ep; ` +
+        `the container starts a script, and ${guessed.path} (${guessed.note ?? 'a guess'}) has none — the script may run another program. ` +
+        `Declare the listening binary's file capability with the annotation, or start the program directly.`,
+    };
+  }
+  if (user.kind === 'from-image') {
+    const question = unread === undefined ? '' : ` Which uid ${unread.image} runs as is not known: ${unread.why}.`;
+    return {
+      bind: 'unknown',
+      reason: `${needs}: the uid comes from the image's USER — as root it binds, as non-root it cannot; set runAsUser (and runAsNonRoot) to decide.${question}`,
+      ...(unread === undefined ? {} : { awaitsImage: true as const }),
+    };
+  }
+  if (unread !== undefined && context.fileCapabilitiesSource === undefined) {
+    return {
+      bind: 'unknown',
+      reason:
+        `${needs}: ${who} has it after exec only if ${unread.binary} in ${unread.image} carries the file capability cap_net_bind_service=+ep ` +
+        `(Kubernetes sets no ambient capabilities); ${unread.why}.`,
+      awaitsImage: true,
     };
   }
   return {

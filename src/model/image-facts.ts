@@ -1,4 +1,5 @@
 import { ContainerEntry } from './containers';
+import { JsonObject } from './json-value';
 import { FileCapabilities } from './file-capabilities';
 
 /**
@@ -49,7 +50,45 @@ export interface ImageBinary {
    * /entrypoint.py`, or `assuming the entrypoint script /docker-entrypoint.sh execs its arguments`.
    */
   readonly note: string | undefined;
+  /**
+   * `true` when the binary is a guess: the container starts a script, whose program is not
+   * read. A guess without the capability proves nothing, so the verdict is `unknown`.
+   * @default false
+   */
+  readonly assumed?: boolean;
 }
 
-/** Gives the image facts for a container, or `undefined` when its image is not known. */
-export type ImageFactsLookup = (container: ContainerEntry) => ImageFacts | undefined;
+/**
+ * An image whose facts were not read (image facts offline, or its pull failed): a verdict
+ * that depends on it is `unknown`, and its reason asks the question the image would answer.
+ */
+export interface UnreadImage {
+  /** Marks the variant. */
+  readonly unread: true;
+  /** The image reference, as the manifest gives it. */
+  readonly image: string;
+  /** The file whose capability would decide, as far as the manifest tells: `/nginx-ingress-controller (its command)`. */
+  readonly binary: string;
+  /** Why it was not read, and how to let the checker read it: `image facts are offline (--image-facts offline)`. */
+  readonly why: string;
+}
+
+/**
+ * Gives the image facts for a container: the facts, an {@link UnreadImage} when the image
+ * matters but was not read, or `undefined` to assume what the manifest declares (no file
+ * capability unless the annotation says so, the image's user unknown). `podSpec` tells the
+ * platform (`nodeSelector`), for an image of several.
+ */
+export type ImageFactsLookup = (container: ContainerEntry, podSpec: JsonObject | undefined) => ImageFacts | UnreadImage | undefined;
+
+/** Whether a lookup's answer is an image that was not read. */
+export function isUnreadImage(facts: ImageFacts | UnreadImage | undefined): facts is UnreadImage {
+  return facts !== undefined && (facts as Partial<UnreadImage>).unread === true;
+}
+
+/** What the container executes, for a question about its file capability: `command[0]`, else the image's Entrypoint. */
+export function executedBinaryOf(container: ContainerEntry): string {
+  const command = container.spec.command;
+  const first = Array.isArray(command) && typeof command[0] === 'string' && command[0] !== '' ? command[0] : undefined;
+  return first === undefined ? 'the program its Entrypoint/Cmd runs' : `${first} (its command)`;
+}

@@ -8,7 +8,7 @@ import {
 } from './capabilities';
 import { ContainerEntry } from './containers';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities, parseFileCapabilities } from './file-capabilities';
-import { ImageFacts } from './image-facts';
+import { ImageFacts, isUnreadImage, UnreadImage } from './image-facts';
 import {
   asArray,
   describeRaw,
@@ -80,6 +80,8 @@ export interface EffectiveSecurityContext {
   readonly imageFacts?: ImageFacts;
   /** Why the runtime cannot start the container with its image (image facts), if so. */
   readonly imageStartFailure?: string;
+  /** The container's image when its facts matter but were not read: verdicts that depend on it are `unknown`. */
+  readonly unreadImage?: UnreadImage;
   /** Fields with a type the API server rejects; any of them makes a privileged-port verdict `unknown`. */
   readonly invalidFields: readonly InvalidField[];
 }
@@ -101,8 +103,10 @@ export function effectiveSecurityContext(
   container: ContainerEntry,
   pod: PodSecurityDefaults,
   capabilityNames: CapabilityNameReading,
-  imageFacts?: ImageFacts,
+  imageAnswer?: ImageFacts | UnreadImage,
 ): EffectiveSecurityContext {
+  const unreadImage = isUnreadImage(imageAnswer) ? imageAnswer : undefined;
+  const imageFacts = isUnreadImage(imageAnswer) ? undefined : imageAnswer;
   const invalidFields: InvalidField[] = [];
   const containerContext = objectField(container.spec, 'securityContext');
   const note = <T>(reading: FieldReading<T>, field: string, expected: string, inPod: boolean): T | undefined => {
@@ -165,6 +169,7 @@ export function effectiveSecurityContext(
     ...(declaredFileCapabilities === undefined ? {} : { declaredFileCapabilities }),
     ...(imageFacts === undefined ? {} : { imageFacts }),
     ...imageStartFailureOf(imageFacts, runAsUser),
+    ...(unreadImage === undefined ? {} : { unreadImage }),
     invalidFields,
   };
 }

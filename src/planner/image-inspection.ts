@@ -31,7 +31,8 @@ export function imageLabelOf(inspection: ImageInspection): string {
  * The binary whose file capabilities decide: `binary` when given (it must be the image's
  * capability target, its executable, or one of the inspection's `binaries`), else the image's
  * capability target (what Entrypoint + Cmd execute, through a wrapper script to the program
- * it runs). `undefined` when the image does not tell which binary runs.
+ * it runs). `undefined` when the image does not tell which binary runs (for a script without
+ * arguments to follow, only its interpreter is known: never a binary to setcap).
  *
  * @throws RangeError when `binary` is not covered by the inspection, or is not in the image
  */
@@ -41,7 +42,8 @@ export function checkImageBinary(inspection: ImageInspection, binary: string | u
   let capability: CapabilityReport | null;
   const target = inspection.capabilityTarget;
   if (binary === undefined || (target !== null && target.path === binary)) {
-    if (target === null) return undefined;
+    // A script's interpreter is a guess, and a capability on a shell would reach every script: name the binary.
+    if (target === null || target.via === 'interpreter') return undefined;
     path = target.path;
     capability = target.fileCapabilities;
   } else {

@@ -1,4 +1,5 @@
 import { CheckReport, ResourceReport } from '../check/report';
+import { escapeControlCharacters } from '../input/untrusted-text';
 import { describeContainerPort } from '../model/ports';
 
 const BIND_MARK = { allowed: 'binds', denied: 'DENIED', unknown: 'unknown' } as const;
@@ -32,8 +33,26 @@ export function formatHuman(report: CheckReport): string {
     lines.push(`${where}${document}  input error  ${error.message}`);
   }
   if (report.errors.length > 0) lines.push('');
+  lines.push(...imageLines(report));
   lines.push(summaryLine(report));
-  return `${lines.join('\n')}\n`;
+  // Names, reasons and messages come from input: shown, never obeyed by the terminal.
+  return `${lines.map(escapeControlCharacters).join('\n')}\n`;
+}
+
+/** Images that could not be read, and what decides the verdicts that wait for an image. */
+function imageLines(report: CheckReport): string[] {
+  const failed = (report.images ?? []).filter((image) => image.status === 'failed');
+  const lines = failed.map((image) => `warning  image ${image.message}`);
+  const waiting = report.summary.portsAwaitingImages;
+  if (waiting > 0) {
+    const read = failed.length > 0 ? 'let the pulls above succeed (credentials, a mirror in --config registry.mirrors)' : 'run with --image-facts registry';
+    lines.push(
+      `${waiting} port verdict${waiting === 1 ? ' is' : 's are'} unknown until the image is read: ${read}, ` +
+        'give the images with --images MAP, or declare each binary\'s file capability with the ' +
+        'file-capabilities.k8s-least-privilege.dev/<container> annotation.',
+    );
+  }
+  return lines.length === 0 ? [] : [...lines, ''];
 }
 
 function describeResource(resource: ResourceReport): string {

@@ -8,10 +8,12 @@ const MIXED = join(FIXTURES, 'mixed.yaml');
 const CLEAN = join(FIXTURES, 'clean.yaml');
 const BIN = join(__dirname, '..', '..', 'bin', 'k8s-least-privilege');
 
+/** Runs the CLI; a check in the closed world (no image read): test/registry covers the image-facts modes. */
 function run(...argv: string[]): { status: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const status = runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  const args = argv[0] === 'check' ? ['check', '--image-facts', 'assume-none', ...argv.slice(1)] : argv;
+  const status = runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
   return { status, stdout, stderr };
 }
 
@@ -121,13 +123,13 @@ describe('check: exit status and formats', () => {
 
 describe('the installed binary', () => {
   test('reads standard input with -, and an empty stdin is a clean empty report', () => {
-    const report = JSON.parse(execFileSync(BIN, ['check', '-f', 'json', '-'], { input: '' }).toString()) as CheckReport;
+    const report = JSON.parse(execFileSync(BIN, ['check', '--image-facts', 'assume-none', '-f', 'json', '-'], { input: '' }).toString()) as CheckReport;
     expect(report.resources).toEqual([]);
     expect(report.errors).toEqual([]);
   });
 
   test('bad input never prints a stack trace', () => {
-    const result = spawnSync(BIN, ['check', '-'], { input: Buffer.from([0xff, 0xfe, 0x00, 0x41]) });
+    const result = spawnSync(BIN, ['check', '--image-facts', 'assume-none', '-'], { input: Buffer.from([0xff, 0xfe, 0x00, 0x41]) });
     expect(result.status).toBe(2);
     expect(result.stdout.toString()).toMatch(/not UTF-8/);
     expect(result.stderr.toString()).not.toMatch(/\n\s+at /);

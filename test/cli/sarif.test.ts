@@ -11,7 +11,7 @@ const SCHEMA = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/li
 
 function sarifOf(...paths: string[]): { status: number; log: Sarif.Log } {
   let stdout = '';
-  const status = runCli(['check', '--format', 'sarif', ...paths], { stdout: (t) => (stdout += t), stderr: () => undefined });
+  const status = runCli(['check', '--image-facts', 'assume-none', '--format', 'sarif', ...paths], { stdout: (t) => (stdout += t), stderr: () => undefined });
   return { status, log: JSON.parse(stdout) as Sarif.Log };
 }
 

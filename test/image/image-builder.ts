@@ -129,11 +129,17 @@ function setFileCapability(path: string, capability: string, namespaceRoot: numb
   execFileSync('python3', [join(__dirname, 'nssetcap.py'), String(namespaceRoot), capability, path], { timeout: 10_000 });
 }
 
-/** An image config blob. */
-export function configBlob(config: ConfigSpec, layers: readonly BuiltLayer[]): Buffer {
+/** The platform an image is for, as an image config and an index's descriptor state it. */
+export interface Platform {
+  readonly os: string;
+  readonly architecture: string;
+}
+
+/** An image config blob (for linux/amd64 unless `platform` says otherwise). */
+export function configBlob(config: ConfigSpec, layers: readonly BuiltLayer[], platform: Platform = { os: 'linux', architecture: 'amd64' }): Buffer {
   return Buffer.from(JSON.stringify({
-    architecture: 'amd64',
-    os: 'linux',
+    architecture: platform.architecture,
+    os: platform.os,
     config,
     rootfs: { type: 'layers', diff_ids: layers.map((layer) => layer.diffId) },
   }));
@@ -144,6 +150,8 @@ export interface LayoutImage {
   readonly config: ConfigSpec;
   readonly layers: readonly BuiltLayer[];
   readonly tag?: string;
+  /** Written into the config and, for an image index, onto the manifest's descriptor. */
+  readonly platform?: Platform;
 }
 
 /** Writes an OCI image layout directory; returns its path. */
@@ -153,7 +161,7 @@ export function writeOciLayout(name: string, images: readonly LayoutImage[]): st
   mkdirSync(join(layout, 'blobs', 'sha256'), { recursive: true });
   const manifests = images.map((image) => {
     for (const layer of image.layers) writeBlob(layout, layer.blob);
-    const config = configBlob(image.config, image.layers);
+    const config = configBlob(image.config, image.layers, image.platform);
     const manifest = Buffer.from(JSON.stringify({
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -164,6 +172,7 @@ export function writeOciLayout(name: string, images: readonly LayoutImage[]): st
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       digest: writeBlob(layout, manifest),
       size: manifest.length,
+      ...(image.platform === undefined ? {} : { platform: image.platform }),
       ...(image.tag === undefined ? {} : { annotations: { 'org.opencontainers.image.ref.name': image.tag } }),
     };
   });
@@ -232,7 +241,8 @@ export function zstdCommandDecoder(): Transform {
   });
 }
 
-function writeBlob(layout: string, content: Buffer): string {
+/** Writes a blob into an OCI layout's blobs/sha256; returns its digest. */
+export function writeBlob(layout: string, content: Buffer): string {
   const digest = sha256(content);
   writeFileSync(join(layout, 'blobs', 'sha256', digest.slice('sha256:'.length)), content);
   return digest;

@@ -211,10 +211,14 @@ function request(resource: ResourceUnderTest): AnalyzeRequest {
   return request;
 }
 
-/** Every policy at its default level: what the engine sends when no --policy-pack-config is given. */
+/**
+ * Every policy at its default level, in the closed world (`imageFacts: assume-none`, as the
+ * shared enforcement table is): what the engine sends for `--policy-pack-config` with that key.
+ * test/registry covers reading images.
+ */
 export const DEFAULT_PACK_CONFIG: PackConfig = Object.fromEntries([
-  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity] }] as const),
-  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory' }] as const,
+  ...RULES.map((rule) => [rule.name, { enforcementLevel: ENFORCEMENT_LEVELS[rule.severity], imageFacts: 'assume-none' }] as const),
+  [HARDEN_POLICY_NAME, { enforcementLevel: 'advisory', imageFacts: 'assume-none' }] as const,
 ]);
 
 /**

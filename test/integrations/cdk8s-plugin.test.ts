@@ -68,6 +68,7 @@ async function synth(chartId: string, fixtures: readonly EnforcementFixture[], e
       '    properties:',
       '      runtimeProfile: strict',
       '      podSecurityVersion: latest',
+      '      imageFacts: assume-none',
       '',
     ].join('\n'),
   );
@@ -162,7 +163,7 @@ describe('cdk8s synth with the plugin, on an app that keeps them', () => {
 
 describe('LeastPrivilegeValidation', () => {
   test("is a cdk8s-cli Validation (checked by the compiler) and refuses properties that do not exist", () => {
-    const plugin: Validation = new LeastPrivilegeValidation({ runtimeProfile: 'kind', podSecurityVersion: 'v1.25' });
+    const plugin: Validation = new LeastPrivilegeValidation({ runtimeProfile: 'kind', podSecurityVersion: 'v1.25', imageFacts: 'assume-none' });
     expect(typeof plugin.validate).toBe('function');
     expect(() => new LeastPrivilegeValidation({ runtimeProfile: 'gvisor' })).toThrow(/runtimeProfile "gvisor" is not one of strict/);
     expect(() => new LeastPrivilegeValidation({ podSecurityVersion: '1.25' })).toThrow(/podSecurityVersion: invalid Pod Security Standards policy version "1.25"/);

@@ -6,10 +6,10 @@ import { ENFORCEMENT_FIXTURES } from './enforcement-table';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'k8s-least-privilege');
 
-/** The third enforcement point: the same fixtures, as one YAML stream, through the installed CLI. */
+/** The third enforcement point: the same fixtures, as one YAML stream, through the installed CLI (closed world, as the table is). */
 describe('the CLI reports the shared enforcement table', () => {
   const stream = ENFORCEMENT_FIXTURES.map((fixture) => dump(fixture.object)).join('---\n');
-  const result = spawnSync(BIN, ['check', '--format', 'json', '-'], { input: stream });
+  const result = spawnSync(BIN, ['check', '--image-facts', 'assume-none', '--format', 'json', '-'], { input: stream });
   const report = JSON.parse(result.stdout.toString()) as CheckReport;
 
   test('exit status 1: some fixtures fail, none is an input error', () => {

@@ -68,7 +68,7 @@ describe('GetAnalyzerInfo', () => {
       expect(policy.description).toBe(`${rule.id}: ${rule.title}`);
       expect(policy.enforcementLevel).toBe({ error: 'mandatory', warning: 'advisory', info: 'disabled' }[rule.severity]);
       expect(policy.remediationSteps).toBe(rule.remediation);
-      expect(Object.keys(policy.configSchema ?? {}).sort()).toEqual(['images', 'podSecurityVersion', 'runtimeProfile', 'suppressions']);
+      expect(Object.keys(policy.configSchema ?? {}).sort()).toEqual(['imageFacts', 'images', 'podSecurityVersion', 'registry', 'runtimeProfile', 'suppressions']);
     }
   });
 });

@@ -20,17 +20,17 @@ export interface CheckerRun {
   readonly stderr: string;
 }
 
-/** `k8s-least-privilege check --format json …` in this process. */
+/** `k8s-least-privilege check --format json …` in this process, in the closed world (no image read). */
 export function checkInProcess(...paths: string[]): CheckerRun {
   let stdout = '';
   let stderr = '';
-  const status = runCli(['check', '--format', 'json', ...paths], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  const status = runCli(['check', '--image-facts', 'assume-none', '--format', 'json', ...paths], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
   return { status, stdout, stderr };
 }
 
-/** The installed binary (compiled lib/: `npm test` compiles first), optionally fed `input` on stdin. */
+/** The installed binary (compiled lib/: `npm test` compiles first) in the closed world, optionally fed `input` on stdin. */
 export function checkWithBinary(args: readonly string[], input?: string | Buffer): CheckerRun {
-  const result = spawnSync(BIN, ['check', ...args], { input, maxBuffer: 512 * 1024 * 1024, timeout: 60_000 });
+  const result = spawnSync(BIN, ['check', '--image-facts', 'assume-none', ...args], { input, maxBuffer: 512 * 1024 * 1024, timeout: 60_000 });
   if (result.error !== undefined) throw result.error;
   return { status: result.status ?? -1, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
 }

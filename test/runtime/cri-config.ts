@@ -38,7 +38,10 @@
  * environment, masked/readonly /proc paths (containerd applies its defaults), SELinux and
  * AppArmor (neither is enabled on the test machine). The workload's command is replaced by
  * the probe — unless it names one of the probe's two copies (`/bindprobe`, `/bindprobe-setcap`),
- * which then runs as named — and its image by the probe image (see image.ts).
+ * which then runs as named — and its image by the probe image (see image.ts). An image named
+ * in `runAsIs` (one the harness imported for a test, whose program is bindprobe under another
+ * name) is kept, with the container's `command` and `args` sent as kubelet sends them: unset,
+ * containerd runs the image's Entrypoint and Cmd.
  */
 import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig, SecurityProfile } from './cri';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_CAPABILITY, SETCAP_PROBE_PATH } from './image';
@@ -99,7 +102,7 @@ export type ImageUserLookup = (image: string) => ImageUser | undefined;
  * file-capabilities annotation for it says `cap_net_bind_service=+ep`) with every declared
  * port as an argument.
  */
-export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: ImageUserLookup): PodPlan {
+export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: ImageUserLookup, runAsIs: ReadonlySet<string> = new Set()): PodPlan {
   if (pod.spec.ephemeralContainers?.length) {
     // Ephemeral containers are added to a running pod through its ephemeralcontainers
     // subresource (kubectl debug); no workload template carries them.
@@ -136,7 +139,8 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
   const containers = allContainers.map((container, index): ContainerPlan => {
     const type: ContainerType = index < initContainers.length ? 'initContainer' : 'container';
     const ports = container.ports ?? [];
-    const image = probeImageFor(container);
+    const asIs = container.image !== undefined && runAsIs.has(container.image);
+    const image = asIs ? container.image! : probeImageFor(container);
     const effective = effectiveSecurityContext(pod, container);
     const user = imageUser(image);
     const refusal = podRefusal ?? runAsNonRootRefusal(effective, user);
@@ -160,8 +164,8 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
     const config: ContainerConfig = {
       metadata: { name: container.name, attempt: 0 },
       image: { image },
-      command: [probeCommandOf(pod, container)],
-      args: ports.map((p) => `${(p.protocol ?? 'TCP').toLowerCase()}:${p.containerPort}`),
+      command: asIs ? [...(container.command ?? [])] : [probeCommandOf(pod, container)],
+      args: asIs ? [...(container.args ?? [])] : ports.map((p) => `${(p.protocol ?? 'TCP').toLowerCase()}:${p.containerPort}`),
       log_path: `${container.name}/0.log`,
       labels: { 'io.kubernetes.container.name': container.name },
       annotations: {},

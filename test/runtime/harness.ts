@@ -13,13 +13,14 @@
  * runs the probe (refused, exec failure) keeps every later container from starting, as on a
  * node, and their ports are observed as `refused`.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Containerd, containerdInstalled, RuntimeProfile } from './containerd';
 import { ContainerConfig, ContainerStatus, CriError, criProtoPath, ImageUser } from './cri';
 import { ContainerPlan, ContainerType, planPod, PodPlan } from './cri-config';
-import { imageArchivePath, PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from './image';
+import { imageArchivePath, importImage, PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from './image';
 import type { KubePod } from './kube-types';
 import { ContainerOutcome, ObservedPort, observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from './observe';
 
@@ -59,6 +60,8 @@ const CONTAINER_REPORT_TIMEOUT_MS = 10_000;
 
 const daemons = new Map<RuntimeProfile, Promise<Containerd>>();
 const imageUsers = new Map<RuntimeProfile, Map<string, ImageUser | undefined>>();
+/** Per profile, the images {@link importImageArchive} imported: pods run them as is. */
+const importedImages = new Map<RuntimeProfile, Set<string>>();
 let podCounter = 0;
 
 /**
@@ -82,8 +85,9 @@ export function runtimeAvailability(): true | string {
 
 /**
  * Runs `pod` under `profile` and observes every declared port of every container.
- * The pod's image and command are replaced by the probe's; everything else kubelet
- * sends to the runtime for a bind is translated as kubelet does (see cri-config.ts).
+ * The pod's image and command are replaced by the probe's (except for an image imported with
+ * {@link importImageArchive}, which runs as is); everything else kubelet sends to the runtime
+ * for a bind is translated as kubelet does (see cri-config.ts).
  */
 export async function runPod(pod: { metadata?: object; spec: object }, profile: RuntimeProfile): Promise<ObservedPod> {
   const started = Date.now();
@@ -100,6 +104,7 @@ export async function runPod(pod: { metadata?: object; spec: object }, profile: 
       logDirectory: join(daemon.podLogRoot, uid),
     },
     (image) => users.get(image),
+    importedImages.get(profile),
   );
   try {
     const containers = plan.podRefusal === undefined ? await runSandbox(daemon, plan) : refuseAll(plan, plan.podRefusal);
@@ -109,13 +114,81 @@ export async function runPod(pod: { metadata?: object; spec: object }, profile: 
   }
 }
 
+/** An image {@link importImageArchive} imported, as containerd records it. */
+export interface ImportedImage {
+  /** Its name (the archive's `io.containerd.image.name` annotation). */
+  readonly name: string;
+  /** The digest of the manifest containerd's image record points to (`ctr images ls`). */
+  readonly manifestDigest: string;
+  /** Its user as CRI ImageStatus reports it (what kubelet's runAsNonRoot check reads). */
+  readonly user: ImageUser | undefined;
+}
+
+/**
+ * Imports the images of an OCI archive — each named by its `io.containerd.image.name`
+ * annotation — into the containerd of `profile` (`ctr images import`, as for the probe image).
+ * A container whose image is one of them then runs that image as is: its Entrypoint and Cmd,
+ * or the container's own command and args, as kubelet sends them (cri-config.ts), instead of
+ * the probe image. Such an image must run bindprobe (under any name) with `tcp:PORT` arguments.
+ */
+export async function importImageArchive(profile: RuntimeProfile, archive: string): Promise<ImportedImage[]> {
+  const daemon = await daemonFor(profile);
+  const users = await imageUsersFor(daemon);
+  importImage(daemon.socket, archive);
+  const listing = execFileSync('ctr', ['--address', daemon.socket, '--namespace', 'k8s.io', 'images', 'ls'], { encoding: 'utf8' });
+  const names = namesInArchive(archive);
+  const imported: ImportedImage[] = [];
+  for (const name of names) {
+    const row = listing.split('\n').map((line) => line.trim().split(/\s+/)).find((fields) => fields[0] === name);
+    const manifestDigest = row?.find((field) => /^sha256:[0-9a-f]{64}$/.test(field));
+    if (manifestDigest === undefined) throw new Error(`runtime harness: ${name} from ${archive} is not in containerd's image list:\n${listing}`);
+    const user = await visibleImageUser(daemon, name);
+    users.set(name, user);
+    let set = importedImages.get(profile);
+    if (!set) importedImages.set(profile, (set = new Set()));
+    set.add(name);
+    imported.push({ name, manifestDigest, user });
+  }
+  return imported;
+}
+
+/** The `io.containerd.image.name` annotations of an OCI archive's index.json. */
+function namesInArchive(archive: string): string[] {
+  const index = JSON.parse(execFileSync('tar', ['--extract', '--to-stdout', '--file', archive, './index.json'], { encoding: 'utf8' })) as {
+    manifests?: Array<{ annotations?: Record<string, string> }>;
+  };
+  const names = (index.manifests ?? []).map((m) => m.annotations?.['io.containerd.image.name']).filter((name): name is string => name !== undefined);
+  if (names.length === 0) throw new Error(`runtime harness: ${archive} names no image (io.containerd.image.name)`);
+  return names;
+}
+
+/** CRI sees an image ctr imported once it has handled containerd's image event: wait for that. */
+async function visibleImageUser(daemon: Containerd, image: string): Promise<ImageUser> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const user = await daemon.cri.imageUser(image);
+    if (user) return user;
+    if (Date.now() > deadline) throw new Error(`runtime harness: ${image} not visible to CRI after import`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Removes every pod, stops every containerd by its PID, and fails if anything was left behind. */
 export async function stopRuntimes(): Promise<void> {
   const running = [...daemons.values()];
   daemons.clear();
   imageUsers.clear();
+  const imported = new Map(importedImages);
+  importedImages.clear();
   const errors: string[] = [];
   for (const daemon of await Promise.all(running)) {
+    const names = [...(imported.get(daemon.profile) ?? [])];
+    try {
+      // The daemon's root outlives the run: remove what importImageArchive added (and, with --sync, its blobs).
+      if (names.length > 0) execFileSync('ctr', ['--address', daemon.socket, '--namespace', 'k8s.io', 'images', 'rm', '--sync', ...names], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      errors.push(`runtime harness (${daemon.profile}): ctr images rm ${names.join(' ')}: ${(error as { stderr?: Buffer }).stderr?.toString().trim() ?? (error as Error).message}`);
+    }
     try {
       await daemon.stop();
     } catch (error) {

@@ -126,9 +126,9 @@ export function buildImage(): string {
   return archive;
 }
 
-/** Loads the archive into the `k8s.io` namespace of the containerd at `address`. */
-export function importImage(address: string): void {
-  execFileSync('ctr', ['--address', address, '--namespace', 'k8s.io', 'images', 'import', imageArchivePath()], {
+/** Loads the archive (the probe image's unless `archive` names another) into the `k8s.io` namespace of the containerd at `address`. */
+export function importImage(address: string, archive = imageArchivePath()): void {
+  execFileSync('ctr', ['--address', address, '--namespace', 'k8s.io', 'images', 'import', archive], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

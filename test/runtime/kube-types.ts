@@ -57,8 +57,10 @@ export interface KubeContainerPort {
 export interface KubeContainer {
   readonly name: string;
   readonly image?: string;
-  /** Replaces the image's Entrypoint; the harness honours only the probe's own paths (cri-config.ts). */
+  /** Replaces the image's Entrypoint; the harness honours only the probe's own paths (cri-config.ts), or any for an image run as is. */
   readonly command?: readonly string[];
+  /** Replaces the image's Cmd; honoured only for an image run as is (cri-config.ts). */
+  readonly args?: readonly string[];
   readonly ports?: readonly KubeContainerPort[];
   readonly securityContext?: KubeSecurityContext;
 }

@@ -37,17 +37,8 @@ fi
 command -v go >/dev/null || export PATH="$PATH:/usr/local/go/bin"
 
 begin "Debian packages"
-packages=(containerd runc containernetworking-plugins busybox-static libcap2-bin iproute2 gcc libc6-dev)
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
-done
-if ((${#missing[@]} > 0)); then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >"$work/apt.log" 2>&1 ||
-    { apt-get update >>"$work/apt.log" 2>&1 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >>"$work/apt.log" 2>&1; } ||
-    { cat "$work/apt.log" >&2; exit 1; }
-fi
+source "$repo/test/ensure-packages.sh"
+ensure_packages containerd runc containernetworking-plugins busybox-static libcap2-bin iproute2 gcc libc6-dev
 done_step
 
 begin "CRI API k8s.io/cri-api@$cri_api_version"
