@@ -45,7 +45,7 @@ function imageOf(container: ContainerEntry): string | undefined {
 }
 
 /**
- * The images the verdicts of `parsed` depend on: every container start whose port verdict
+ * The images the verdicts of `objects` depend on: every container start whose port verdict
  * would be `unknown` only for want of its image, or rests on a file-capability annotation
  * that the image may contradict (and that `known` does not answer).
  */
