@@ -1,3 +1,4 @@
+import { apiServerRejects } from './api-server-rejects';
 import { capabilitiesBeyondNeed } from './capabilities-beyond-need';
 import { capabilitiesNotDropped } from './capabilities-not-dropped';
 import { capabilityNameSpelling } from './capability-name-spelling';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   unsafeSysctl,
   fileCapabilityAnnotationInvalid,
   fileCapabilityAnnotationContradicted,
+  apiServerRejects,
   podSecurityLevelMissed,
 ];
 

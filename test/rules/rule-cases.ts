@@ -135,6 +135,11 @@ export const RULE_CASES: readonly RuleCase[] = [
     }),
   },
   {
+    ruleId: 'LP018',
+    compliant: deployment({ container: { ports: [{ name: 'http', containerPort: 80 }] } }),
+    nonCompliant: deployment({ container: { ports: [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 8080 }] } }),
+  },
+  {
     ruleId: 'LP020',
     compliant: deployment({ annotations: { 'k8s-least-privilege.dev/pod-security-level': 'restricted' } }),
     nonCompliant: deployment({
