@@ -3,12 +3,12 @@ import { Culprits, containersPhrase, joinQuoted, sortedValues } from '../culprit
 import { PodView } from '../pod-view';
 import { capabilitiesPath, forbiddenAdditions } from './capabilities';
 
-// The container runtimes' default set minus NET_RAW (upstream `capabilities_allowed_1_0`).
-const ALLOWED_1_0: ReadonlySet<string> = new Set([
+/** What baseline lets a container add: the container runtimes' default set minus NET_RAW (upstream `capabilities_allowed_1_0`). */
+export const BASELINE_ADDABLE_CAPABILITIES: ReadonlySet<string> = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
-const isAllowed1_0 = (name: string): boolean => ALLOWED_1_0.has(name);
+const isAllowed1_0 = (name: string): boolean => BASELINE_ADDABLE_CAPABILITIES.has(name);
 
 function capabilitiesBaseline1_0(pod: PodView): CheckFailure | undefined {
   const culprits = new Culprits();
