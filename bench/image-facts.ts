@@ -63,6 +63,7 @@ function check(file: string, config: string, mode: string, cache: string): { wal
     env: { ...process.env, XDG_CACHE_HOME: cache },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
+    timeout: 600_000,
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (child.status !== 0 && child.status !== 1) throw new Error(`check --image-facts ${mode} exited with ${child.status}: ${child.stderr}`);
