@@ -172,6 +172,7 @@ describe('faults: a warning naming the image and the cause, the verdict unknown,
     ['a digest mismatch', (p) => (p.fault = (r) => (r.url?.includes('/blobs/') ? { corrupt: true } : undefined)), /digest sha256:[0-9a-f]{64}|corrupt|cannot be decompressed/],
     ['a layer over the size limit', () => undefined, /over the limit of 10 \(maxLayerBytes\)/, { maxLayerBytes: 10 }],
     ['a slow registry', (p) => (p.fault = (r) => (r.url?.includes('/manifests/') ? { delayMs: 5000 } : undefined)), /no answer within 1 s/, { timeoutSeconds: 1 }],
+    ['a registry that stalls in the middle of a blob', (p) => (p.fault = (r) => (r.url?.includes('/blobs/') ? { stall: 40 } : undefined)), /no answer within 1 s/, { timeoutSeconds: 1 }],
   ];
   test.each(cases)('%s', async (_name, arrange, cause, registrySettings = {}) => {
     arrange(proxy);

@@ -425,6 +425,8 @@ export type Fault =
   | { readonly status: number; readonly headers?: Readonly<Record<string, string>> }
   /** Forward, but send only this many body bytes of the registry's answer (its Content-Length unchanged), then close. */
   | { readonly truncate: number }
+  /** Forward, but send only this many body bytes, then hold the connection open and silent (a registry that stalls mid-body). */
+  | { readonly stall: number }
   /** Forward, flipping the first byte of the body (same length, another digest). */
   | { readonly corrupt: true }
   /** Wait this long before forwarding (a large value: a registry that hangs before its headers). */
@@ -526,7 +528,8 @@ function forward(request: IncomingMessage, response: ServerResponse, target: URL
 
 /** Copies the registry's body to the client, corrupting its first byte or cutting it after `truncate` bytes as the fault says. */
 function relayBody(from: IncomingMessage, to: ServerResponse, fault: Fault | undefined): void {
-  const limit = fault && 'truncate' in fault ? fault.truncate : Infinity;
+  const limit = fault && 'truncate' in fault ? fault.truncate : fault && 'stall' in fault ? fault.stall : Infinity;
+  const stall = fault !== undefined && 'stall' in fault;
   let sent = 0;
   from.on('data', (chunk: Buffer) => {
     const part = Buffer.from(chunk.subarray(0, Math.max(0, limit - sent)));
@@ -536,10 +539,11 @@ function relayBody(from: IncomingMessage, to: ServerResponse, fault: Fault | und
       to.write(part);
     } else {
       from.destroy();
-      to.write(part, () => to.destroy());
+      // A stall keeps the connection: the client must give up by itself (the proxy's stop closes it).
+      to.write(part, () => (stall ? undefined : to.destroy()));
     }
   });
-  from.on('end', () => to.end());
+  from.on('end', () => (stall ? undefined : to.end()));
 }
 
 /** An OCI layout holding a two-platform image index, and what it holds. */

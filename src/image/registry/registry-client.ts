@@ -186,8 +186,15 @@ export class RegistryClient {
   private send(url: URL, headers: Record<string, string>): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const options = { method: 'GET', headers, ...(this.options.ca === undefined ? {} : { ca: this.options.ca }) };
-      const request = url.protocol === 'http:' ? httpRequest(url, options, resolve) : httpsRequest(url, options, resolve);
-      request.setTimeout(this.timeoutMs, () => request.destroy(new RegistryError(`${url.host}: no answer within ${this.timeoutMs / 1000} s`)));
+      let response: IncomingMessage | undefined;
+      const received = (message: IncomingMessage) => resolve((response = message));
+      const request = url.protocol === 'http:' ? httpRequest(url, options, received) : httpsRequest(url, options, received);
+      // The socket's idle time, before the headers and while the body streams: the body fails with the same cause.
+      request.setTimeout(this.timeoutMs, () => {
+        const timedOut = new RegistryError(`${url.host}: no answer within ${this.timeoutMs / 1000} s`);
+        response?.destroy(timedOut);
+        request.destroy(timedOut);
+      });
       request.on('error', (error) => reject(error instanceof RegistryError ? error : new RegistryError(`${url.host}: ${networkProblem(error)}`)));
       request.end();
     });
