@@ -1,6 +1,10 @@
 import { javascript, typescript } from 'projen';
 
+// Every peer is optional: each face of the package needs only its own (see `exports` below), and
+// the main entry, the image entry and the CLI need none.
 const OPTIONAL_PEERS = [
+  'cdk8s@^2.70.0',
+  'constructs@^10.4.2',
   'cdk8s-plus-27@^2.9.5',
   'cdk8s-plus-28@^2.5.6',
   'cdk8s-plus-29@^2.6.0',
@@ -10,6 +14,7 @@ const OPTIONAL_PEERS = [
   'cdk8s-plus-33@^2.5.57',
   '@pulumi/pulumi@^3.200.0',
   '@pulumi/kubernetes@^4.18.0',
+  '@pulumi/policy@^1.21.0',
 ];
 
 /**
@@ -41,13 +46,9 @@ const project = new typescript.TypeScriptProject({
   // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
   // fzstd decodes zstd image layers on Node.js < 22.15, whose zlib has no zstd (pure JavaScript).
   deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1'],
-  // cdk8s and constructs are required (the main entry exports the constructs); each cdk8s-plus
-  // version and the Pulumi packages are optional peers: a user installs the ones they use.
-  peerDeps: [
-    'cdk8s@^2.70.0',
-    'constructs@^10.4.2',
-    ...OPTIONAL_PEERS,
-  ],
+  // cdk8s, constructs, each cdk8s-plus version and the Pulumi packages are optional peers: a
+  // user installs the ones of the faces they use (k8s-least-privilege/cdk8s, /pulumi, /policy-pack).
+  peerDeps: OPTIONAL_PEERS,
   // The exact versions tested are the devDependencies below.
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
@@ -79,8 +80,13 @@ const project = new typescript.TypeScriptProject({
     'ajv@^8.17.1',
     'ajv-draft-04@^1.0.0',
     'ajv-formats@^3.0.1',
+    // The consumer test lints the packed package as npm and TypeScript's resolvers see it.
+    'publint@^0.3.25',
+    '@arethetypeswrong/cli@^0.18.5',
   ],
   bin: { 'k8s-least-privilege': 'bin/k8s-least-privilege' },
+  // The package's contents are the `files` list below, not an .npmignore.
+  npmignoreEnabled: false,
 
   tsconfig: {
     compilerOptions: {
@@ -92,6 +98,9 @@ const project = new typescript.TypeScriptProject({
       noUnusedParameters: true,
       noImplicitReturns: true,
       skipLibCheck: true,
+      // No source maps: inline ones doubled every file of the package with its own source.
+      inlineSourceMap: false,
+      inlineSources: false,
     },
   },
   typescriptVersion: '~5.9.3',
@@ -113,18 +122,62 @@ project.package.addField(
   'peerDependenciesMeta',
   Object.fromEntries(OPTIONAL_PEERS.map((peer) => [peer.slice(0, peer.lastIndexOf('@')), { optional: true }])),
 );
-// The Pulumi component is a subpath of its own, so the main entry never loads @pulumi/*.
+/**
+ * One entry per face of the package, each with its own types, so that a face's typings import
+ * only that face's peers: the main entry (model, rules, checker, reports, planner, images, the
+ * cdk8s validation plugin) needs none; `./cdk8s` needs cdk8s, constructs and cdk8s-plus; `./pulumi`
+ * @pulumi/pulumi and @pulumi/kubernetes; `./policy-pack` @pulumi/policy. No wildcard into lib/.
+ * The policy pack itself is a directory (`--policy-pack node_modules/k8s-least-privilege/policies`),
+ * run by path, not imported.
+ */
+const ENTRY_POINTS: Record<string, string> = {
+  '.': 'lib/index',
+  './cdk8s': 'lib/constructs/index',
+  './pulumi': 'lib/pulumi/index',
+  './policy-pack': 'lib/integrations/pulumi-policy',
+  './cdk8s-validation': 'lib/integrations/cdk8s-validation',
+  './image': 'lib/image/index',
+};
+// CommonJS, said outright, so that Node.js does not detect it for each file.
+project.package.addField('type', 'commonjs');
 project.package.addField('exports', {
-  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
-  './pulumi': { types: './lib/pulumi/index.d.ts', default: './lib/pulumi/index.js' },
-  './lib/*': './lib/*',
-  './policies/*': './policies/*',
+  ...Object.fromEntries(
+    Object.entries(ENTRY_POINTS).map(([entry, file]) => [entry, { types: `./${file}.d.ts`, default: `./${file}.js` }]),
+  ),
   './package.json': './package.json',
 });
-project.package.addField('typesVersions', { '*': { pulumi: ['lib/pulumi/index.d.ts'] } });
+// TypeScript's node10 resolution (moduleResolution node) ignores `exports`: the same subpaths for it.
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(
+    Object.entries(ENTRY_POINTS)
+      .filter(([entry]) => entry !== '.')
+      .map(([entry, file]) => [entry.slice(2), [`${file}.d.ts`]]),
+  ),
+});
+// What the tarball holds (README.md, LICENSE and package.json always go): the compiled library
+// (.js and .d.ts only), the CLI, the policy pack and the docs; not .ci, bench, scripts, src, test
+// or examples. test/consumer installs the tarball and checks it.
+project.package.addField('files', [
+  'lib/**/*.js',
+  'lib/**/*.d.ts',
+  'bin/',
+  'policies/index.js',
+  'policies/package.json',
+  'policies/PulumiPolicy.yaml',
+  'policies/README.md',
+  'docs/',
+]);
 
 // The CLI tests run the compiled binary, as users do.
 project.testTask.prependSpawn(project.compileTask);
+
+// The package as npm and TypeScript's resolvers see it (test/consumer runs both on its tarball too).
+const lintPackage = project.addTask('lint:package', {
+  description: 'Lint the packed package: publint (package.json, files) and arethetypeswrong (types of every export under node10, node16 and bundler resolution)',
+});
+lintPackage.spawn(project.compileTask);
+lintPackage.exec('publint run --strict');
+lintPackage.exec('attw --pack .');
 
 // The main job (README's first command): synthesize the example app with the real cdk8s CLI and check it.
 const example = project.addTask('example', {

@@ -1,6 +1,12 @@
 /**
  * k8s-least-privilege: whether every container port binds with the least privilege,
  * and which Pod Security Standards level each pod meets.
+ *
+ * The main entry point needs no peer dependency, in its code or its types. The faces that do
+ * are entry points of their own (package.json `exports`):
+ * - `k8s-least-privilege/cdk8s`: the constructs (cdk8s, constructs, a cdk8s-plus);
+ * - `k8s-least-privilege/pulumi`: the Pulumi component (@pulumi/pulumi, @pulumi/kubernetes);
+ * - `k8s-least-privilege/policy-pack`: `leastPrivilegePolicies` (@pulumi/policy).
  */
 export * from './model';
 export * from './rules';
@@ -14,7 +20,5 @@ export { formatJson } from './report/json-format';
 export { formatSarif } from './report/sarif-format';
 export * from './planner';
 export * from './image';
-// The constructs need cdk8s (a peer dependency); the CLI never loads this entry point.
-export * from './constructs';
-export { LeastPrivilegeValidation } from './integrations/cdk8s-validation';
-export { leastPrivilegePolicies } from './integrations/pulumi-policy';
+// The cdk8s validation plugin needs nothing from cdk8s-cli (it spells out the interface it implements).
+export { LeastPrivilegeValidation, LeastPrivilegeValidationProperties } from './integrations/cdk8s-validation';

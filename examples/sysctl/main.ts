@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-// In your project: import { PrivilegedPortService, BindStrategy } from 'k8s-least-privilege';
+// In your project: import { PrivilegedPortService, BindStrategy } from 'k8s-least-privilege/cdk8s';
 import { PrivilegedPortService } from '../../src/constructs';
 import { BindStrategy } from '../../src/planner';
 

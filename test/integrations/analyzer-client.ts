@@ -78,9 +78,13 @@ const LEVEL_NAMES = new Map<number, Diagnostic['enforcementLevel']>(Object.entri
 
 /** A running policy pack and a client connected to it. */
 export class PolicyPackProcess {
-  /** Starts the pack in `packDirectory` and waits for the port it prints. */
-  public static async start(packDirectory: string, timeoutMs = 60_000): Promise<PolicyPackProcess> {
-    const child = spawn(process.execPath, [RUN_POLICY_PACK, '127.0.0.1:0', '.'], {
+  /**
+   * Starts the pack in `packDirectory` and waits for the port it prints. `runPolicyPack` is the
+   * @pulumi/pulumi that runs it: this repository's by default; the consumer test passes the one
+   * Node resolves from the pack's directory, as the language host does.
+   */
+  public static async start(packDirectory: string, timeoutMs = 60_000, runPolicyPack = RUN_POLICY_PACK): Promise<PolicyPackProcess> {
+    const child = spawn(process.execPath, [runPolicyPack, '127.0.0.1:0', '.'], {
       cwd: packDirectory,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PULUMI_CONFIG: '{}' },
