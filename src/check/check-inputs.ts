@@ -2,12 +2,13 @@ import { InputSource } from '../input/read-sources';
 import { loadDocument } from '../input/load-document';
 import { NodeLocator } from '../input/locate-node';
 import { DocumentText, splitDocuments } from '../input/split-documents';
+import { serviceTargetsOf } from '../model/service-selection';
 import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
 import { INPUT_RULES } from '../rules';
 import { CheckedObject } from '../rules/rule';
 import { CheckOptions, checkObject, suppressionReason, suppressionsOf } from './check-object';
 import { formatFieldPath, parseFieldPath } from './node-path';
-import { CheckReport, CheckSummary, FindingReport, InputErrorReport, ResourceReport } from './report';
+import { CheckReport, CheckSummary, FindingReport, InputErrorReport, podSecurityLevelReport, ResourceReport } from './report';
 
 /** An object the input rules see, with where its report is and how to locate its fields. */
 interface CollectedObject extends CheckedObject {
@@ -60,8 +61,13 @@ export function parseInputs(sources: Iterable<InputSource>): ParsedInputs {
   return { files, objects, errors };
 }
 
-/** Checks parsed inputs: the model and every rule over each object, then the rules over the whole input. */
-export function checkParsed(parsed: ParsedInputs, options: CheckOptions): CheckReport {
+/**
+ * Checks parsed inputs: first the Services are matched to the workloads they select (so that a
+ * port only a Service names is judged on its workload), then the model and every rule run over
+ * each object, then the rules over the whole input.
+ */
+export function checkParsed(parsed: ParsedInputs, givenOptions: CheckOptions): CheckReport {
+  const options: CheckOptions = { ...givenOptions, serviceTargets: serviceTargetsOf(parsed.objects.map(({ object }) => object)) };
   const resources: ResourceReport[] = [];
   const collected: CollectedObject[] = [];
   for (const { object, source, lineOf } of parsed.objects) {
@@ -132,7 +138,15 @@ function resourceReport(
     kind: object.kind,
     name: object.name,
     namespace: object.namespace,
-    ...(analysis === undefined ? {} : { podSecurityLevel: analysis.podSecurity.level }),
+    ...(analysis === undefined
+      ? {}
+      : {
+          podSecurityLevel: analysis.podSecurity.level,
+          podSecurity: {
+            baseline: podSecurityLevelReport(analysis.podSecurity.levels.baseline),
+            restricted: podSecurityLevelReport(analysis.podSecurity.levels.restricted),
+          },
+        }),
     containers,
     findings: findings.map(({ path, suppressionReason: reason, ...finding }) => ({
       ...finding,

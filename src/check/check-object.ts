@@ -2,6 +2,7 @@ import { analyzePod, PodAnalysis } from '../model/analyze';
 import { ImageFactsLookup } from '../model/image-facts';
 import { asObject } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
+import { ServiceTargetLookup } from '../model/service-selection';
 import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
 import { readSuppressionAnnotation, ruleIdSet, RULES, Severity, Suppression } from '../rules';
 import { shortenLongWords } from '../input/untrusted-text';
@@ -29,6 +30,12 @@ export interface CheckOptions {
    * @default none — the image's user is unknown and file-capability annotations are trusted
    */
   readonly imageFacts?: ImageFactsLookup;
+  /**
+   * The numbers the Services of the input target on each workload's pods, so that a port only a
+   * Service names is judged. `checkParsed` sets it from the Services of its input.
+   * @default none — a lone resource (the Pulumi pack) has no Service beside it
+   */
+  readonly serviceTargets?: ServiceTargetLookup;
 }
 
 /** A suppression given outside the manifest, optionally limited to some objects. */
@@ -78,16 +85,18 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
     runtimeProfile: options.runtimeProfile,
     podSecurityVersion: options.podSecurityVersion,
     imageFacts: options.imageFacts,
+    serviceTargets: options.serviceTargets?.(object),
   });
   const containers: ContainerReport[] = analysis.containers.map((container) => ({
     name: container.name,
     type: container.type,
-    ports: container.ports.map(({ containerPort, protocol, bind, reason, awaitsImage }) => ({
+    ports: container.ports.map(({ containerPort, protocol, bind, reason, awaitsImage, source, origin }) => ({
       containerPort,
       protocol,
       bind,
       reason: shortenLongWords(reason),
       ...(awaitsImage ? { awaitsImage: true as const } : {}),
+      ...(source === 'declared' || origin === undefined ? {} : { source, origin: shortenLongWords(origin) }),
     })),
   }));
   const objectMetadata = asObject(object.object.metadata);

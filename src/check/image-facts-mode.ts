@@ -14,6 +14,7 @@ import { ContainerEntry, listContainers } from '../model/containers';
 import { executedBinaryOf, ImageFacts, ImageFactsLookup, UnreadImage } from '../model/image-facts';
 import { asObject, JsonObject, objectField } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
+import { serviceTargetsOf } from '../model/service-selection';
 import { KubernetesObject } from '../model/workload';
 
 /** How image facts are found. */
@@ -47,20 +48,23 @@ function imageOf(container: ContainerEntry): string | undefined {
 /**
  * The images the verdicts of `objects` depend on: every container start whose port verdict
  * would be `unknown` only for want of its image, or rests on a file-capability annotation
- * that the image may contradict (and that `known` does not answer).
+ * that the image may contradict (and that `known` does not answer). The ports judged are those
+ * the check judges: declared, named by a probe, or by a Service among `objects`. (An image's
+ * `ExposedPorts` are known only once it is read: they never make it read.)
  */
 export function imageRequestsOf(
-  objects: Iterable<KubernetesObject>,
+  objects: readonly KubernetesObject[],
   profile: RuntimeProfile,
   known: ImageFactsLookup | undefined,
   platform: string | undefined,
 ): FactsRequest[] {
   const requests = new Map<string, FactsRequest>();
   const asking: ImageFactsLookup = (container, podSpec) => known?.(container, podSpec) ?? unread(container, 'not read yet');
+  const serviceTargets = serviceTargetsOf(objects);
   for (const object of objects) {
     if (object.pod === undefined) continue;
     const spec = asObject(object.pod.spec);
-    const analysis = analyzeBinding(object.pod, profile, asking);
+    const analysis = analyzeBinding(object.pod, profile, asking, serviceTargets(object));
     // The analysis lists the containers as listContainers does, in the same order.
     listContainers(spec).forEach((entry, index) => {
       const reference = imageOf(entry);
@@ -116,7 +120,7 @@ export interface ReadImageFacts {
  * lookup: the one way the CLI, the cdk8s plugin and the Pulumi pack learn image facts.
  */
 export async function readImageFacts(
-  objects: Iterable<KubernetesObject>,
+  objects: readonly KubernetesObject[],
   mode: ImageFactsMode,
   profile: RuntimeProfile,
   known: ImageFactsLookup | undefined,

@@ -1,6 +1,7 @@
 import { BindVerdict } from '../model/bind-verdict';
 import { ContainerType } from '../model/containers';
-import { PodSecurityLevel } from '../model/pod-security-types';
+import { PodSecurityLevel, PodSecurityLevelVerdict } from '../model/pod-security-types';
+import { PortSource } from '../model/undeclared-ports';
 import { Severity } from '../rules/rule';
 import type { ImagePullReport } from '../image/registry/registry-facts';
 
@@ -14,7 +15,7 @@ export interface SourceLocation {
   readonly line: number;
 }
 
-/** A declared port and its bind verdict. */
+/** A port, declared or named by other evidence, and its bind verdict. */
 export interface PortReport {
   /** `containerPort` as written. */
   readonly containerPort: unknown;
@@ -26,6 +27,10 @@ export interface PortReport {
   readonly reason: string;
   /** Present (`true`) when the verdict is `unknown` only because the container's image was not read. */
   readonly awaitsImage?: true;
+  /** Present when the container does not declare the port: what names it, a probe, a Service or the image. */
+  readonly source?: Exclude<PortSource, 'declared'>;
+  /** Present with `source`: what names the port, e.g. `the Service web's targetPort`. */
+  readonly origin?: string;
 }
 
 /** One container and its ports. */
@@ -34,7 +39,7 @@ export interface ContainerReport {
   readonly name: string;
   /** Its kind of container. */
   readonly type: ContainerType;
-  /** Its declared ports. */
+  /** Its declared ports, then those it listens on without declaring them. */
   readonly ports: readonly PortReport[];
 }
 
@@ -58,6 +63,23 @@ export interface FindingReport {
   readonly suppressionReason?: string;
 }
 
+/** One Pod Security level's verdict on a pod. */
+export interface PodSecurityLevelReport {
+  /** Whether a namespace enforcing the level admits the pod: none of `checks` fails. */
+  readonly allowed: boolean;
+  /**
+   * The checks of the level that fail, in the admission library's order: `id` the upstream check
+   * id (e.g. `seccompProfile_baseline`), `reason` its short reason as the admission controller
+   * words it (e.g. `seccompProfile`). Empty when allowed; the details are in the findings.
+   */
+  readonly checks: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/** A level's verdict from the model (`PodSecurityEvaluation.levels`) as the report gives it. */
+export function podSecurityLevelReport(verdict: PodSecurityLevelVerdict): PodSecurityLevelReport {
+  return { allowed: verdict.allowed, checks: verdict.violations.map((violation) => ({ id: violation.checkId, reason: violation.reason })) };
+}
+
 /** One Kubernetes object of the input and what the checker found. */
 export interface ResourceReport {
   /** Where the object starts. */
@@ -70,8 +92,23 @@ export interface ResourceReport {
   readonly name: string | null;
   /** `metadata.namespace`, or `null`. */
   readonly namespace: string | null;
-  /** The most restrictive Pod Security Standards level met; pods and pod templates only. */
+  /**
+   * The most restrictive Pod Security Standards level that admits the pod: `restricted` when
+   * `podSecurity.restricted.allowed`, else `baseline` when `podSecurity.baseline.allowed`, else
+   * `privileged`; pods and pod templates only.
+   */
   readonly podSecurityLevel?: PodSecurityLevel;
+  /**
+   * Whether a namespace enforcing each level admits the pod, at the policy version checked;
+   * pods and pod templates only. Each level is judged as the admission library judges it, with
+   * its own checks, so `restricted.allowed` does not imply `baseline.allowed` (from v1.25 a
+   * Windows pod with `seccompProfile: Unconfined` fails `seccompProfile_baseline`, which
+   * `seccompProfile_restricted`, exempting Windows pods, replaces at restricted).
+   */
+  readonly podSecurity?: {
+    readonly baseline: PodSecurityLevelReport;
+    readonly restricted: PodSecurityLevelReport;
+  };
   /** The containers, for pods and pod templates; empty otherwise. */
   readonly containers: readonly ContainerReport[];
   /** The findings of every rule. */
@@ -104,7 +141,7 @@ export interface CheckSummary {
   readonly findings: Readonly<Record<Severity, number>>;
   /** Suppressed findings. */
   readonly suppressed: number;
-  /** Declared ports by bind verdict. */
+  /** Judged ports (declared or not) by bind verdict. */
   readonly ports: Readonly<Record<BindVerdict, number>>;
   /** Of the unknown ports, those that reading their image would decide. */
   readonly portsAwaitingImages: number;

@@ -55,6 +55,7 @@ export function imageFactsOf(image: Pick<Image, 'config' | 'filesystem'>, label:
     userFailure: user.problem === undefined ? undefined : `the runtime cannot start it: ${user.problem} in ${label}; set runAsUser or fix USER`,
     startFailure,
     binary,
+    exposedPorts: image.config.exposedPorts,
   };
 }
 

@@ -4,6 +4,8 @@
  * config. Each parser takes `fail`, which throws the reader's own error naming the image.
  */
 import { createHash } from 'node:crypto';
+import { ImagePort } from '../model/image-facts';
+import { PortProtocol } from '../model/ports';
 import { algorithmOf } from './layer-stream';
 
 /** Throws the reader's error for `problem`. */
@@ -23,6 +25,8 @@ export interface ImageConfig {
   readonly workingDir: string;
   /** `os/architecture[/variant]`. */
   readonly platform: string;
+  /** `config.ExposedPorts`, each port once. */
+  readonly exposedPorts: readonly ImagePort[];
 }
 
 /** A content descriptor (OCI image-spec descriptor.md). */
@@ -122,7 +126,24 @@ export function imageConfigOf(raw: unknown, fail: Fail): ImageConfig {
     env: strings(config.Env),
     workingDir: typeof config.WorkingDir === 'string' && config.WorkingDir !== '' ? config.WorkingDir : '/',
     platform,
+    exposedPorts: exposedPortsOf(config.ExposedPorts),
   };
+}
+
+const EXPOSED_PORT = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i;
+
+/** `config.ExposedPorts` (`{"80/tcp": {}}`, as `EXPOSE` writes it), each port once; keys that are not `PORT[/PROTOCOL]` are skipped. */
+function exposedPortsOf(raw: unknown): ImagePort[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  const ports = new Map<string, ImagePort>();
+  for (const key of Object.keys(raw)) {
+    const match = EXPOSED_PORT.exec(key);
+    const port = match === null ? 0 : Number(match[1]);
+    if (match === null || port < 1 || port > 65535) continue;
+    const protocol = (match[2] ?? 'tcp').toUpperCase() as PortProtocol;
+    ports.set(`${port}/${protocol}`, { port, protocol });
+  }
+  return [...ports.values()];
 }
 
 /** The config's `rootfs.diff_ids`, one per layer. */

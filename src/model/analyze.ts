@@ -3,6 +3,7 @@ import { ImageFactsLookup } from './image-facts';
 import { PodInput, PodSecurityEvaluation } from './pod-security-types';
 import { evaluatePodSecurity } from './pss';
 import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile, findRuntimeProfile, RuntimeProfileName } from './runtime-profile';
+import { ServiceTarget } from './undeclared-ports';
 
 /** Options of {@link analyzePod}. */
 export interface AnalyzeOptions {
@@ -23,6 +24,12 @@ export interface AnalyzeOptions {
    * @default none — the image's user is unknown and the annotation is trusted
    */
   readonly imageFacts?: ImageFactsLookup;
+  /**
+   * The numbers the Services that select the pod send traffic to (`serviceTargetsOf`): a port
+   * the pod does not declare is judged too, when the pod has one container to give it to.
+   * @default none
+   */
+  readonly serviceTargets?: readonly ServiceTarget[];
 }
 
 /** Everything the model says about one pod. */
@@ -43,7 +50,7 @@ export function analyzePod(pod: PodInput, options: AnalyzeOptions = {}): PodAnal
   const runtimeProfile = resolveProfile(options.runtimeProfile);
   return {
     runtimeProfile,
-    ...analyzeBinding(pod, runtimeProfile, options.imageFacts),
+    ...analyzeBinding(pod, runtimeProfile, options.imageFacts, options.serviceTargets),
     podSecurity: evaluatePodSecurity(pod, { version: options.podSecurityVersion }),
   };
 }

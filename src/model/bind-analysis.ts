@@ -7,10 +7,15 @@ import { listPorts, PortDeclaration } from './ports';
 import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile } from './runtime-profile';
 import { ImageFactsLookup } from './image-facts';
 import { effectiveSecurityContext, EffectiveSecurityContext, PodSecurityDefaults } from './security-context';
+import { PortSource, ServiceTarget, undeclaredPorts } from './undeclared-ports';
 
-/** The verdict for one declared container port. */
+/** The verdict for one container port, declared or named by other evidence (see {@link PortSource}). */
 export interface PortAnalysis {
-  /** The field path relative to the pod spec, e.g. `containers[0].ports[0]`. */
+  /**
+   * The field path relative to the pod spec, e.g. `containers[0].ports[0]`; for a port the
+   * container does not declare, the field that names it (`containers[0].livenessProbe.httpGet.port`)
+   * or the container itself.
+   */
   readonly path: string;
   /** The port's name, when it has one. */
   readonly name: string | undefined;
@@ -29,6 +34,10 @@ export interface PortAnalysis {
   readonly bindsOnlyOnLoweringRuntimes: boolean;
   /** `true` when the verdict is `unknown` only because the container's image was not read. */
   readonly awaitsImage: boolean;
+  /** Where the port comes from: `declared` in the container's `ports`, else the evidence that names it. */
+  readonly source: PortSource;
+  /** For a port not declared, what names it: `the Service web's targetPort`; `undefined` for a declared one. */
+  readonly origin: string | undefined;
 }
 
 /** The model's view of one container. */
@@ -41,7 +50,7 @@ export interface ContainerAnalysis {
   readonly path: string;
   /** The merged security context and bounding set. */
   readonly securityContext: EffectiveSecurityContext;
-  /** A verdict for every declared port. */
+  /** A verdict for every declared port, then for every port it listens on without declaring it. */
   readonly ports: readonly PortAnalysis[];
 }
 
@@ -54,10 +63,18 @@ export interface BindingAnalysis {
 }
 
 /**
- * For every container and declared port of a pod: can its process bind it, and why.
- * Never throws: fields of the wrong type give `unknown` with the field named.
+ * For every container and port of a pod: can its process bind it, and why. The ports are the
+ * declared ones, then those its probes, `serviceTargets` (the numbers the Services selecting the
+ * pod target) and its image's `ExposedPorts` name without a declaration ({@link undeclaredPorts}),
+ * each judged the same way. Never throws: fields of the wrong type give `unknown` with the field
+ * named.
  */
-export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_RUNTIME_PROFILE, imageFacts?: ImageFactsLookup): BindingAnalysis {
+export function analyzeBinding(
+  pod: PodInput,
+  profile: RuntimeProfile = DEFAULT_RUNTIME_PROFILE,
+  imageFacts?: ImageFactsLookup,
+  serviceTargets: readonly ServiceTarget[] = [],
+): BindingAnalysis {
   const spec = asObject(pod.spec);
   const defaults: PodSecurityDefaults = {
     podSecurityContext: objectField(spec, 'securityContext'),
@@ -65,31 +82,45 @@ export function analyzeBinding(pod: PodInput, profile: RuntimeProfile = DEFAULT_
   };
   const network = podNetwork(spec, profile);
   const strictNetwork = profile === DEFAULT_RUNTIME_PROFILE ? network : podNetwork(spec, DEFAULT_RUNTIME_PROFILE);
-  const containers = listContainers(spec).map((container): ContainerAnalysis => {
-    const facts = imageFacts?.(container, spec);
-    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts);
+  const entries = listContainers(spec);
+  const facts = entries.map((container) => imageFacts?.(container, spec));
+  const declared = entries.map(listPorts);
+  const undeclared = undeclaredPorts(entries, declared, facts, serviceTargets);
+  const containers = entries.map((container, index): ContainerAnalysis => {
+    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts[index]);
     const strictContext =
-      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts);
-    const ports = listPorts(container).map((port): PortAnalysis => {
+      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts[index]);
+    const judge = (port: JudgedPort, name: string | undefined, source: PortSource, origin: string | undefined): PortAnalysis => {
       const assessment = assessPort(port, context, network, profile);
       const strict = profile === DEFAULT_RUNTIME_PROFILE ? assessment : assessPort(port, strictContext, strictNetwork, DEFAULT_RUNTIME_PROFILE);
       return {
         path: port.path,
-        name: port.name,
+        name,
         containerPort: port.containerPort.state === 'valid' ? port.containerPort.value : port.containerPort.state === 'invalid' ? port.containerPort.raw : undefined,
         protocol: port.protocol,
         bind: assessment.bind,
         reason: assessment.reason,
         bindsOnlyOnLoweringRuntimes: assessment.bind === 'allowed' && strict.bind !== 'allowed',
         awaitsImage: assessment.awaitsImage === true,
+        source,
+        origin,
       };
-    });
+    };
+    const ports = [
+      ...declared[index].map((port) => judge(port, port.name, 'declared', undefined)),
+      ...undeclared[index].map((port) =>
+        judge({ path: port.path, containerPort: { state: 'valid', value: port.containerPort }, protocol: port.protocol, invalid: undefined }, undefined, port.source, port.origin),
+      ),
+    ];
     return { name: container.name, type: container.type, path: container.path, securityContext: context, ports };
   });
   return { network, containers };
 }
 
-function assessPort(port: PortDeclaration, context: EffectiveSecurityContext, network: PodNetwork, profile: RuntimeProfile): BindAssessment {
+/** What a verdict is made from: a declaration, or an undeclared port read as a valid one. */
+type JudgedPort = Pick<PortDeclaration, 'path' | 'containerPort' | 'protocol' | 'invalid'>;
+
+function assessPort(port: JudgedPort, context: EffectiveSecurityContext, network: PodNetwork, profile: RuntimeProfile): BindAssessment {
   if (port.invalid !== undefined || port.containerPort.state !== 'valid') {
     return { bind: 'unknown', reason: `The API server rejects this port: ${port.invalid ?? 'containerPort is not valid'}.` };
   }

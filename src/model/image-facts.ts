@@ -1,6 +1,7 @@
 import { ContainerEntry } from './containers';
 import { JsonObject } from './json-value';
 import { FileCapabilities } from './file-capabilities';
+import { PortProtocol } from './ports';
 
 /**
  * What a container's image says about the two facts a manifest cannot: the user it runs
@@ -24,6 +25,16 @@ export interface ImageFacts {
   readonly startFailure: string | undefined;
   /** The binary whose file capabilities decide, or `undefined` when the image does not tell which. */
   readonly binary: ImageBinary | undefined;
+  /** The image config's `ExposedPorts`: the ports the image says its program listens on; empty when none. */
+  readonly exposedPorts: readonly ImagePort[];
+}
+
+/** One entry of an image config's `ExposedPorts` (`80/tcp`). */
+export interface ImagePort {
+  /** The port number. */
+  readonly port: number;
+  /** Its protocol, `TCP` when the entry names none. */
+  readonly protocol: PortProtocol;
 }
 
 /** The user the image runs as. */

@@ -10,5 +10,7 @@ export * from './pod-security-types';
 export * from './ports';
 export * from './runtime-profile';
 export * from './security-context';
+export * from './service-selection';
+export * from './undeclared-ports';
 export * from './workload';
 export { evaluatePodSecurity, resolvePolicyVersion, LATEST_POLICY_VERSION, POD_SECURITY_CHECKS } from './pss';

@@ -6,6 +6,11 @@ export type PortProtocol = 'TCP' | 'UDP' | 'SCTP';
 
 const PROTOCOLS: ReadonlySet<string> = new Set(['TCP', 'UDP', 'SCTP']);
 
+/** Whether a value is a protocol the API server accepts for a port (case matters: `tcp` is refused). */
+export function isPortProtocol(value: unknown): value is PortProtocol {
+  return typeof value === 'string' && PROTOCOLS.has(value);
+}
+
 /** One entry of a container's `ports`, read without trusting it. */
 export interface PortDeclaration {
   /** The field path relative to the pod spec, e.g. `containers[0].ports[1]`. */
@@ -50,7 +55,20 @@ function invalidReason(notAMap: unknown, containerPort: FieldReading<number>, pr
   return undefined;
 }
 
+/** Whether a value is a port number the API server accepts: an integer from 1 to 65535. */
+export function isPortNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
 /** A `containerPort` as written, for messages: `80`, or the wrong value quoted (`"80"`, `null`). */
 export function describeContainerPort(containerPort: unknown): string {
   return typeof containerPort === 'number' ? String(containerPort) : JSON.stringify(containerPort ?? null);
+}
+
+/**
+ * A judged port for messages: `80/TCP`, and for one the container does not declare, what names
+ * it: `80/TCP (from the Service web's targetPort)`.
+ */
+export function describePort(port: { readonly containerPort: unknown; readonly protocol: string; readonly origin?: string | undefined }): string {
+  return `${describeContainerPort(port.containerPort)}/${port.protocol}${port.origin === undefined ? '' : ` (from ${port.origin})`}`;
 }

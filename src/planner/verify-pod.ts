@@ -1,9 +1,11 @@
 import { analyzePod, PodAnalysis } from '../model/analyze';
-import { POD_SECURITY_LEVELS, PodInput, PodSecurityLevel } from '../model/pod-security-types';
+import { POD_SECURITY_LEVELS, PodInput, PodSecurityEvaluation, PodSecurityLevel } from '../model/pod-security-types';
+import { describePort } from '../model/ports';
+import { levelVerdict, missedLevelPhrase } from '../model/pss';
 
 /** What a pod (template) must satisfy. */
 export interface PodExpectation {
-  /** The least restrictive Pod Security level the pod may meet. */
+  /** The Pod Security level that must admit the pod (judged with that level's own checks). */
   readonly level: PodSecurityLevel;
   /**
    * The Pod Security Standards policy version to evaluate at.
@@ -28,9 +30,9 @@ export function levelRank(level: PodSecurityLevel): number {
 }
 
 /**
- * Checks a pod with the capability model: every declared port of every container must be
- * `allowed` under the `strict` runtime profile (no runtime help, so the verdict holds on
- * every runtime), and the pod must meet `expectation.level` at the policy version.
+ * Checks a pod with the capability model: every port of every container (declared, or named by
+ * a probe) must be `allowed` under the `strict` runtime profile (no runtime help, so the verdict
+ * holds on every runtime), and the pod must meet `expectation.level` at the policy version.
  */
 export function verifyPod(pod: PodInput, expectation: PodExpectation): PodVerification {
   const analysis = analyzePod(pod, { runtimeProfile: 'strict', podSecurityVersion: expectation.podSecurityVersion ?? 'latest' });
@@ -38,17 +40,22 @@ export function verifyPod(pod: PodInput, expectation: PodExpectation): PodVerifi
   for (const container of analysis.containers) {
     for (const port of container.ports) {
       if (port.bind === 'allowed') continue;
-      problems.push(`container "${container.name}" port ${String(port.containerPort)}/${port.protocol} is ${port.bind} under the strict runtime profile: ${port.reason}`);
+      problems.push(`container "${container.name}" port ${describePort(port)} is ${port.bind} under the strict runtime profile: ${port.reason}`);
     }
   }
-  const podSecurity = analysis.podSecurity;
-  if (levelRank(podSecurity.level) < levelRank(expectation.level)) {
-    const failed = podSecurity.violations
-      .filter((violation) => levelRank(violation.level) <= levelRank(expectation.level))
-      .map((violation) => `${violation.checkId} (${violation.reason}: ${violation.detail})`);
-    problems.push(
-      `the pod meets Pod Security "${podSecurity.level}" at ${podSecurity.version}, not the declared "${expectation.level}": ${failed.join('; ')}`,
-    );
-  }
+  const levelProblem = podSecurityProblem(analysis.podSecurity, expectation.level);
+  if (levelProblem !== undefined) problems.push(levelProblem);
   return { ok: problems.length === 0, problems, analysis };
+}
+
+/**
+ * The problem, in one sentence with the failing checks, when a namespace enforcing the declared
+ * `level` would refuse the evaluated pod (each level judged with its own checks, see
+ * `levelVerdict`); `undefined` when it admits it.
+ */
+export function podSecurityProblem(podSecurity: PodSecurityEvaluation, level: PodSecurityLevel): string | undefined {
+  const verdict = levelVerdict(podSecurity, level);
+  if (verdict.allowed) return undefined;
+  const failed = verdict.violations.map((violation) => `${violation.checkId} (${violation.reason}: ${violation.detail})`);
+  return `Pod Security "${level}" at ${podSecurity.version} (the declared level) refuses the pod, which ${missedLevelPhrase(podSecurity, level)}: ${failed.join('; ')}`;
 }

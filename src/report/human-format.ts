@@ -1,6 +1,6 @@
 import { CheckReport, ResourceReport } from '../check/report';
 import { escapeControlCharacters } from '../input/untrusted-text';
-import { describeContainerPort } from '../model/ports';
+import { describePort } from '../model/ports';
 
 const BIND_MARK = { allowed: 'binds', denied: 'DENIED', unknown: 'unknown' } as const;
 
@@ -18,7 +18,7 @@ export function formatHuman(report: CheckReport): string {
       for (const port of container.ports) {
         // A port that does not bind has a finding that carries the reason.
         const reason = port.bind === 'allowed' ? port.reason : 'see the finding below';
-        lines.push(`    ${container.name} ${describeContainerPort(port.containerPort)}/${port.protocol}  ${BIND_MARK[port.bind]}  ${reason}`);
+        lines.push(`    ${container.name} ${describePort(port)}  ${BIND_MARK[port.bind]}  ${reason}`);
       }
     }
     for (const finding of resource.findings) {
@@ -57,8 +57,18 @@ function imageLines(report: CheckReport): string[] {
 
 function describeResource(resource: ResourceReport): string {
   const name = resource.namespace === null ? (resource.name ?? '<unnamed>') : `${resource.namespace}/${resource.name ?? '<unnamed>'}`;
-  const level = resource.podSecurityLevel === undefined ? '' : `  (Pod Security: ${resource.podSecurityLevel})`;
+  const level = resource.podSecurityLevel === undefined ? '' : `  (Pod Security: ${resource.podSecurityLevel}${levelReasons(resource)})`;
   return `${resource.kind} ${name}${level}`;
+}
+
+/** The checks that keep the pod from each stricter level, always: `; not restricted: allowPrivilegeEscalation, …`. */
+function levelReasons(resource: ResourceReport): string {
+  const levels = resource.podSecurity;
+  if (levels === undefined) return '';
+  return (['baseline', 'restricted'] as const)
+    .filter((level) => !levels[level].allowed)
+    .map((level) => `; not ${level}: ${[...new Set(levels[level].checks.map((check) => check.id))].join(', ')}`)
+    .join('');
 }
 
 function summaryLine(report: CheckReport): string {

@@ -22,7 +22,10 @@ export function containerFindings(
   return findings;
 }
 
-/** Whether the container declares a port below 1024, the kernel's default start of the unprivileged range. */
+/**
+ * Whether the container has a port below 1024, the kernel's default start of the unprivileged
+ * range: declared, or named by one of its probes, a Service or its image.
+ */
 export function declaresPrivilegedPort(container: ContainerAnalysis): boolean {
   return container.ports.some((port) => typeof port.containerPort === 'number' && port.containerPort < 1024);
 }

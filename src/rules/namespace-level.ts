@@ -1,6 +1,6 @@
 import { asObject, objectField } from '../model/json-value';
 import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
-import { evaluatePodSecurity, resolvePolicyVersion } from '../model/pss';
+import { evaluatePodSecurity, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
 import { CheckedObject, InputRule, InputRuleFinding, RuleMetadata } from './rule';
 
 /** The Pod Security Admission modes a namespace label sets. */
@@ -50,17 +50,16 @@ function namespaceLevelRule(modes: readonly AdmissionMode[], consequence: string
           if (target === undefined) continue;
           const evaluation =
             target.version === entry.podSecurity.version ? entry.podSecurity : evaluatePodSecurity(pod, { version: target.version });
-          if (POD_SECURITY_LEVELS.indexOf(evaluation.level) >= POD_SECURITY_LEVELS.indexOf(target.level)) continue;
-          const failing = evaluation.violations
-            .filter((violation) => target.level === 'restricted' || violation.level === 'baseline')
-            .map((violation) => `${violation.checkId} (${violation.detail})`);
+          const verdict = levelVerdict(evaluation, target.level);
+          if (verdict.allowed) continue;
+          const failing = verdict.violations.map((violation) => `${violation.checkId} (${violation.detail})`);
           findings.push({
             objectIndex,
             container: null,
             path: 'metadata.namespace',
             message:
-              `namespace "${namespace}" sets pod-security.kubernetes.io/${mode}=${target.level} (${target.version}) and the pod meets only ` +
-              `${evaluation.level}: ${consequence}; failing: ${failing.join('; ')}`,
+              `namespace "${namespace}" sets pod-security.kubernetes.io/${mode}=${target.level} (${target.version}) and the pod ` +
+              `${missedLevelPhrase(evaluation, target.level)}: ${consequence}; failing: ${failing.join('; ')}`,
           });
         }
       });

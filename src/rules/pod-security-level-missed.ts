@@ -1,6 +1,6 @@
 import { asObject, JsonObject, objectField } from '../model/json-value';
 import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
-import { evaluatePodSecurity, resolvePolicyVersion } from '../model/pss';
+import { evaluatePodSecurity, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
 import { Rule, RuleFinding } from './rule';
 
 /** The annotation (on the workload or its pod template) that names the level the pod must meet. */
@@ -39,9 +39,9 @@ export const podSecurityLevelMissed: Rule = {
       return [{ container: null, path, message: `${TARGET_VERSION_ANNOTATION}: ${(error as Error).message}` }];
     }
     const evaluation = resolved === analysis.podSecurity.version ? analysis.podSecurity : evaluatePodSecurity(pod, { version: resolved });
-    if (POD_SECURITY_LEVELS.indexOf(evaluation.level) >= POD_SECURITY_LEVELS.indexOf(level as PodSecurityLevel)) return [];
-    const failing = evaluation.violations.filter((violation) => level === 'restricted' || violation.level === 'baseline');
-    const checks = failing.map((violation) => `${violation.checkId} (${violation.detail})`).join('; ');
-    return [{ container: null, path, message: `labelled ${level} (${resolved}) but meets only ${evaluation.level}: ${checks}` }];
+    const verdict = levelVerdict(evaluation, level as PodSecurityLevel);
+    if (verdict.allowed) return [];
+    const checks = verdict.violations.map((violation) => `${violation.checkId} (${violation.detail})`).join('; ');
+    return [{ container: null, path, message: `labelled ${level} (${resolved}), and the pod ${missedLevelPhrase(evaluation, level as PodSecurityLevel)}: ${checks}` }];
   },
 };

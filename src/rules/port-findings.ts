@@ -1,8 +1,8 @@
 import { PortAnalysis } from '../model/bind-analysis';
-import { describeContainerPort } from '../model/ports';
+import { describePort } from '../model/ports';
 import { RuleFinding, RuleInput } from './rule';
 
-/** One finding per declared port that matches, naming container, port and the model's reason. */
+/** One finding per judged port that matches, naming container, port (and what names it, when undeclared) and the model's reason. */
 export function portFindings(input: RuleInput, matches: (port: PortAnalysis) => boolean, verb: string): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const container of input.analysis.containers) {
@@ -16,8 +16,4 @@ export function portFindings(input: RuleInput, matches: (port: PortAnalysis) => 
     }
   }
   return findings;
-}
-
-function describePort(port: PortAnalysis): string {
-  return `${describeContainerPort(port.containerPort)}/${port.protocol}`;
 }

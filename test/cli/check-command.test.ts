@@ -82,6 +82,8 @@ describe('check: exit status and formats', () => {
     expect(status).toBe(1);
     expect(stdout).toContain(`${trap}:13  error  LP001  container "web" port 80/TCP cannot bind`);
     expect(stdout).toMatch(/Checked 2 resources/);
+    // The level comes with the checks that keep it from the stricter one, always.
+    expect(stdout).toContain('Deployment shop/trap  (Pod Security: baseline; not restricted: allowPrivilegeEscalation, runAsNonRoot, seccompProfile_restricted)');
   });
 
   test('a lowering runtime profile turns the trap into a runtime-dependence warning', () => {

@@ -7,6 +7,9 @@
  * that checkers get wrong: capability names in odd case or with `CAP_`, `null` where a field is
  * optional, empty objects and lists, sysctl names with `/` separators, a volume with no source
  * (the API server makes it an `emptyDir`), versions of allowed lists that changed over time.
+ * Some pods are ones API validation refuses but the library still judges, because that is where
+ * the two levels disagree: Windows pods (`spec.os.name: windows`) with Linux-only securityContext
+ * fields, and a volume naming two sources (see {@link OverrideFault}).
  */
 import fc from 'fast-check';
 
@@ -189,10 +192,13 @@ const podSecurityContext = (p: number): fc.Arbitrary<Json> => sparseRecord(
  * - `sparse`: the same fields, rarely set, so many pods meet baseline and fail restricted;
  * - `hardened`: a restricted-compliant pod (runAsNonRoot, RuntimeDefault seccomp, no privilege
  *   escalation, drop ALL) with a few random changes, so the pass side of every restricted check
- *   and the pod-versus-container precedence are exercised too.
+ *   and the pod-versus-container precedence are exercised too;
+ * - `override`: a hardened pod, often a Windows one, with an {@link OverrideFault}: where the
+ *   two levels, each judged with its own checks, can disagree.
  */
-type Profile = 'random' | 'sparse' | 'hardened';
-const FIELD_CHANCE: Record<Profile, number> = { random: 0.3, sparse: 0.08, hardened: 0.04 };
+type Profile = 'random' | 'sparse' | 'hardened' | 'override';
+const FIELD_CHANCE: Record<Profile, number> = { random: 0.3, sparse: 0.08, hardened: 0.04, override: 0.02 };
+const isHardened = (profile: Profile): boolean => profile === 'hardened' || profile === 'override';
 const HARDENED_CONTAINER: Json = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
 const HARDENED_POD: Json = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
 
@@ -221,7 +227,7 @@ const containerPort = (p: number): fc.Arbitrary<Json> =>
 function container(name: string, kind: 'container' | 'initContainer' | 'ephemeralContainer', profile: Profile): fc.Arbitrary<Json> {
   const p = FIELD_CHANCE[profile];
   const securityContext =
-    profile === 'hardened'
+    isHardened(profile)
       ? containerSecurityContext(p).map((changes) => ({ ...HARDENED_CONTAINER, ...changes }))
       : fc.oneof({ arbitrary: containerSecurityContext(p), weight: 12 }, { arbitrary: fc.constant({}), weight: 1 }, { arbitrary: fc.constant(null), weight: 1 });
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
@@ -234,7 +240,7 @@ function container(name: string, kind: 'container' | 'initContainer' | 'ephemera
     fields.lifecycle = lifecycle(p);
   }
   // securityContext is drawn for (nearly) every container; the rest less often.
-  return fc.tuple(maybe(securityContext, profile === 'hardened' ? 0.97 : 0.9), sparseRecord(fields, 0.25)).map(([sc, rest]) =>
+  return fc.tuple(maybe(securityContext, isHardened(profile) ? 0.97 : 0.9), sparseRecord(fields, 0.25)).map(([sc, rest]) =>
     compact({
       name,
       image: 'registry.example/app:1.0',
@@ -290,6 +296,67 @@ const volumeSource: fc.Arbitrary<Json> = fc.oneof(
   { arbitrary: fc.constant({}), weight: 1 },
 );
 
+// ---- override faults ---------------------------------------------------------------------------
+
+/**
+ * A fault failing the baseline check of one override pair: a restricted check that replaces a
+ * baseline check at restricted (`OverrideCheckIDs`, k8s.io/pod-security-admission policy/check_*.go).
+ * There are four pairs; what the restricted check makes of the fault:
+ * - `seccompProfile`: `seccompProfile_restricted` replaces `seccompProfile_baseline` from v1.19
+ *   (check_seccompProfile_restricted.go) and exempts Windows pods from v1.25: a Windows pod with
+ *   `Unconfined` is admitted at restricted and refused at baseline;
+ * - `capabilities`: `capabilities_restricted` replaces `capabilities_baseline` from v1.22
+ *   (check_capabilities_restricted.go), Windows pods exempt from v1.25 likewise;
+ * - `hostPathVolume`: `restrictedVolumes` replaces `hostPathVolumes` from v1.0
+ *   (check_restrictedVolumes.go), which a volume that also names an allowed source passes (API
+ *   validation refuses a volume with two sources; the library judges it all the same);
+ * - `procMount`: `procMount_restricted` replaces `procMount` from v1.35
+ *   (check_procMount_restricted.go), the other way round: in a user namespace (`hostUsers: false`)
+ *   baseline admits `Unmasked`, restricted does not.
+ * API validation also refuses these securityContext fields on Windows pods ("cannot be set when
+ * spec.os.name is windows"), which is why the restricted checks exempt them; the library judges
+ * such pods all the same, and so must our evaluator.
+ */
+type OverrideFault =
+  | { readonly kind: 'seccompProfile'; readonly where: 'pod' | 'container' }
+  | { readonly kind: 'capabilities'; readonly add: string }
+  | { readonly kind: 'hostPathVolume'; readonly alongside: string }
+  | { readonly kind: 'procMount' };
+
+const overrideFault: fc.Arbitrary<OverrideFault> = fc.oneof(
+  fc.constantFrom<'pod' | 'container'>('pod', 'container').map((where): OverrideFault => ({ kind: 'seccompProfile', where })),
+  fc.constantFrom(...OTHER_CAPABILITIES).map((add): OverrideFault => ({ kind: 'capabilities', add })),
+  fc.constantFrom(...ALLOWED_VOLUME_TYPES).map((alongside): OverrideFault => ({ kind: 'hostPathVolume', alongside })),
+  fc.constant<OverrideFault>({ kind: 'procMount' }),
+);
+
+/** Mostly Windows pods, whose exemptions make the levels disagree; some Linux ones and some with no `os`. */
+const overrideOs: fc.Arbitrary<Json> = fc.constantFrom({ os: { name: 'windows' } }, { os: { name: 'windows' } }, { os: { name: 'linux' } }, {});
+
+/** `spec` with `fault` applied: to the pod's securityContext, its first container's, or as one more volume. */
+function withFault(spec: Json, fault: OverrideFault): Json {
+  const [first, ...others] = spec.containers as Json[];
+  const firstChanged = (changes: Json): Json => ({
+    ...spec,
+    containers: [{ ...first, securityContext: { ...(first.securityContext as Json | undefined), ...changes } }, ...others],
+  });
+  const unconfined = { type: 'Unconfined' };
+  switch (fault.kind) {
+    case 'seccompProfile':
+      return fault.where === 'container'
+        ? firstChanged({ seccompProfile: unconfined })
+        : { ...spec, securityContext: { ...(spec.securityContext as Json), seccompProfile: unconfined } };
+    case 'capabilities':
+      return firstChanged({ capabilities: { drop: ['ALL'], add: [fault.add] } });
+    case 'hostPathVolume': {
+      const volume = { name: 'vol-host', hostPath: VOLUME_SOURCES.hostPath, [fault.alongside]: VOLUME_SOURCES[fault.alongside] };
+      return { ...spec, volumes: [...((spec.volumes as Json[] | undefined) ?? []), volume] };
+    }
+    case 'procMount':
+      return { ...firstChanged({ procMount: 'Unmasked' }), hostUsers: false };
+  }
+}
+
 const SECCOMP_ANNOTATION_VALUES = ['runtime/default', 'docker/default', 'localhost/profile.json', 'unconfined', ''];
 const APPARMOR_ANNOTATION_VALUES = ['runtime/default', 'runtime/default', 'localhost/k8s-apparmor-example', 'unconfined', ''];
 
@@ -308,10 +375,10 @@ function annotations(containerNames: readonly string[], p: number): fc.Arbitrary
   });
 }
 
-/** Random pods reaching every Pod Security Admission check. */
+/** Random pods reaching every Pod Security Admission check and every override pair, Windows pods among them. */
 export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
   const shape = fc.record({
-    profile: fc.constantFrom<Profile>('random', 'sparse', 'hardened'),
+    profile: fc.constantFrom<Profile>('random', 'sparse', 'hardened', 'override'),
     containers: fc.integer({ min: 1, max: 3 }),
     initContainers: fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: fc.integer({ min: 1, max: 2 }), weight: 1 }),
     ephemeralContainers: fc.oneof({ arbitrary: fc.constant(0), weight: 4 }, { arbitrary: fc.constant(1), weight: 1 }),
@@ -326,10 +393,10 @@ export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
     const p = FIELD_CHANCE[n.profile];
     const spec = fc.tuple(
       // hostUsers: false relaxes runAsNonRoot, runAsUser and procMount from v1.35.
-      sparseRecord({ os: fc.constantFrom({ name: 'linux' }, { name: 'windows' }) }, 0.25),
+      n.profile === 'override' ? overrideOs : sparseRecord({ os: fc.constantFrom({ name: 'linux' }, { name: 'windows' }) }, 0.25),
       sparseRecord({ hostUsers: fc.constantFrom(false, false, true) }, 0.3),
       sparseRecord({ hostNetwork: mostlyFalse, hostPID: mostlyFalse, hostIPC: mostlyFalse }, p / 2),
-      n.profile === 'hardened'
+      isHardened(n.profile)
         ? podSecurityContext(p).map((changes) => ({ ...HARDENED_POD, ...changes }))
         : fc.oneof({ arbitrary: podSecurityContext(p), weight: 10 }, { arbitrary: fc.constant({}), weight: 1 }, { arbitrary: fc.constant(null), weight: 1 }),
     ).map(([os, users, hostNamespaces, securityContext]) => ({ ...os, ...users, ...hostNamespaces, securityContext }));
@@ -343,6 +410,7 @@ export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
         ephemeralContainers: fc.tuple(...names.ephemeralContainers.map((c) => container(c, 'ephemeralContainer', n.profile))),
         volumes,
         annotations: annotations([...names.initContainers, ...names.containers, ...names.ephemeralContainers], p),
+        fault: n.profile === 'override' ? overrideFault : fc.constant(undefined),
       })
       .map((p): GeneratedPod => {
         const podSpec: Json = { ...p.spec, containers: p.containers };
@@ -353,7 +421,7 @@ export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: { name: 'generated', ...(p.annotations ? { annotations: p.annotations } : {}) },
-          spec: podSpec,
+          spec: p.fault === undefined ? podSpec : withFault(podSpec, p.fault),
         });
       });
   });

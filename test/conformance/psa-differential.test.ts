@@ -1,40 +1,50 @@
 /**
  * Differential test: our Pod Security Standards evaluator (`src/model/pss`) against the real
  * admission library (the oracle, `test/oracle/`) on random pods, at `latest` and at every policy
- * version where a check changed.
+ * version (v1.0 … the newest).
  *
  * `PSA_FUZZ_RUNS` sets the number of pods (default 300), `PSA_FUZZ_SEED` the seed (default random;
  * it is printed, so any failure can be replayed).
  *
- * What must agree, per pod and version:
- * - baseline: the ids of the failing checks (evaluator: violations with level `baseline`);
- * - restricted: the ids of the checks upstream runs at restricted that fail. Upstream does not run
- *   a baseline check that a restricted check replaces (`OverrideCheckIDs`, e.g. `hostPathVolumes`
- *   under `restrictedVolumes`); our evaluator still reports it (it decides baseline), so those ids,
- *   taken from the oracle's own registry for that version, are left out of our restricted set;
- * - the level the pod meets and the resolved policy version.
+ * Each level is judged as admission judges it, with its own checks: the oracle runs upstream's
+ * check set of each level (restricted: the restricted checks and the baseline checks no restricted
+ * check overrides, `OverrideCheckIDs`), our evaluator answers `levels.baseline` and
+ * `levels.restricted`. What must agree, per pod and version:
+ * - per level: whether it admits the pod, and the ids of its failing checks;
+ * - the level the pod meets (restricted if admitted there, else baseline if admitted there, else
+ *   privileged) and the resolved policy version.
  */
 import * as yaml from 'js-yaml';
-import { evaluatePodSecurity } from '../../src/model/pss';
+import { evaluatePodSecurity, LATEST_POLICY_VERSION } from '../../src/model/pss';
 import { OracleVerdict, PolicyRegistry, PsaOracle, describeWithOracle, oracleRegistry } from '../oracle/oracle';
 import { GeneratedPod, generatePods } from './pod-generator';
 import { integerFromEnv } from '../env-integer';
 
-/** `latest` and each version at which some check changed (plus a few the brief names). */
-const VERSIONS = ['latest', 'v1.0', 'v1.8', 'v1.19', 'v1.22', 'v1.23', 'v1.24', 'v1.25', 'v1.27', 'v1.29', 'v1.30', 'v1.31', 'v1.32', 'v1.34', 'v1.35', 'v1.37'];
+/** `latest` and every policy version. */
+const VERSIONS = ['latest', ...Array.from({ length: Number(LATEST_POLICY_VERSION.slice('v1.'.length)) + 1 }, (_, minor) => `v1.${minor}`)];
 const RUNS = integerFromEnv('PSA_FUZZ_RUNS') ?? 300;
 const SEED = integerFromEnv('PSA_FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 31);
 
 /** How many disagreeing pods are printed in full. */
 const SHOWN = 5;
 
+/** From this policy version the restricted checks exempt Windows pods (check_seccompProfile_restricted.go, check_capabilities_restricted.go). */
+const WINDOWS_EXEMPT_FROM = 25;
+
 type Level = 'privileged' | 'baseline' | 'restricted';
+const ENFORCING_LEVELS = ['baseline', 'restricted'] as const;
+
+/** One level's verdict: whether it admits the pod, and its failing checks (sorted ids). */
+interface LevelAnswer {
+  readonly allowed: boolean;
+  readonly checks: readonly string[];
+}
 
 interface Answer {
   readonly version: string;
   readonly level: Level;
-  readonly baseline: readonly string[];
-  readonly restricted: readonly string[];
+  readonly baseline: LevelAnswer;
+  readonly restricted: LevelAnswer;
 }
 
 interface Disagreement {
@@ -48,9 +58,13 @@ interface Disagreement {
 const sorted = (ids: readonly string[]): string[] => [...ids].sort();
 const same = (a: readonly string[], b: readonly string[]): boolean => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 
-function levelOf(baseline: readonly string[], restricted: readonly string[]): Level {
-  if (baseline.length > 0) return 'privileged';
-  return restricted.length > 0 ? 'baseline' : 'restricted';
+/** The most restrictive level that admits the pod, each level judged on its own. */
+function levelOf(baseline: LevelAnswer, restricted: LevelAnswer): Level {
+  return restricted.allowed ? 'restricted' : baseline.allowed ? 'baseline' : 'privileged';
+}
+
+function levelAnswer(failing: readonly string[]): LevelAnswer {
+  return { allowed: failing.length === 0, checks: sorted(failing) };
 }
 
 function oracleAnswer(verdict: OracleVerdict, version: string): Answer | string {
@@ -58,20 +72,19 @@ function oracleAnswer(verdict: OracleVerdict, version: string): Answer | string 
   const failing = verdict.results?.[version];
   const resolved = verdict.resolved?.[version];
   if (!failing || !resolved) return `no result for ${version}`;
-  return { version: resolved, level: levelOf(failing.baseline, failing.restricted), baseline: sorted(failing.baseline), restricted: sorted(failing.restricted) };
+  const baseline = levelAnswer(failing.baseline);
+  const restricted = levelAnswer(failing.restricted);
+  return { version: resolved, level: levelOf(baseline, restricted), baseline, restricted };
 }
 
-function ourAnswer(pod: GeneratedPod, version: string, registry: PolicyRegistry): Answer | string {
+function ourAnswer(pod: GeneratedPod, version: string): Answer | string {
   try {
     const evaluation = evaluatePodSecurity({ metadata: pod.metadata, spec: pod.spec }, { version });
-    const overridden = registry.versions[evaluation.version]?.overriddenBy ?? {};
-    const ids = evaluation.violations.map((v) => v.checkId);
-    return {
-      version: evaluation.version,
-      level: evaluation.level,
-      baseline: sorted(evaluation.violations.filter((v) => v.level === 'baseline').map((v) => v.checkId)),
-      restricted: sorted(ids.filter((id) => !(id in overridden))),
-    };
+    const [baseline, restricted] = ENFORCING_LEVELS.map((level) => {
+      const verdict = evaluation.levels[level];
+      return { allowed: verdict.allowed, checks: sorted(verdict.violations.map((v) => v.checkId)) };
+    });
+    return { version: evaluation.version, level: evaluation.level, baseline, restricted };
   } catch (e) {
     return `threw: ${(e as Error).stack ?? String(e)}`;
   }
@@ -82,8 +95,12 @@ function compare(ours: Answer | string, theirs: Answer | string): string[] {
   const what: string[] = [];
   if (ours.version !== theirs.version) what.push(`version ${ours.version} vs ${theirs.version}`);
   if (ours.level !== theirs.level) what.push(`level ${ours.level} vs ${theirs.level}`);
-  if (!same(ours.baseline, theirs.baseline)) what.push(`baseline ${JSON.stringify(ours.baseline)} vs ${JSON.stringify(theirs.baseline)}`);
-  if (!same(ours.restricted, theirs.restricted)) what.push(`restricted ${JSON.stringify(ours.restricted)} vs ${JSON.stringify(theirs.restricted)}`);
+  for (const level of ENFORCING_LEVELS) {
+    if (ours[level].allowed !== theirs[level].allowed) what.push(`${level} allowed ${ours[level].allowed} vs ${theirs[level].allowed}`);
+    if (!same(ours[level].checks, theirs[level].checks)) {
+      what.push(`${level} ${JSON.stringify(ours[level].checks)} vs ${JSON.stringify(theirs[level].checks)}`);
+    }
+  }
   return what;
 }
 
@@ -91,9 +108,10 @@ function compare(ours: Answer | string, theirs: Answer | string): string[] {
 function classes(d: Disagreement): string[] {
   if (typeof d.ours === 'string' || typeof d.theirs === 'string') return [`${d.what[0].split('\n')[0]}`];
   const out: string[] = [];
-  for (const level of ['baseline', 'restricted'] as const) {
-    for (const id of d.ours[level]) if (!d.theirs[level].includes(id)) out.push(`${level}: evaluator fails ${id}, PSA passes it`);
-    for (const id of d.theirs[level]) if (!d.ours[level].includes(id)) out.push(`${level}: PSA fails ${id}, evaluator passes it`);
+  for (const level of ENFORCING_LEVELS) {
+    for (const id of d.ours[level].checks) if (!d.theirs[level].checks.includes(id)) out.push(`${level}: evaluator fails ${id}, PSA passes it`);
+    for (const id of d.theirs[level].checks) if (!d.ours[level].checks.includes(id)) out.push(`${level}: PSA fails ${id}, evaluator passes it`);
+    if (d.ours[level].allowed !== d.theirs[level].allowed) out.push(`${level}: evaluator allowed=${d.ours[level].allowed}, PSA allowed=${d.theirs[level].allowed}`);
   }
   if (d.ours.version !== d.theirs.version) out.push(`resolved version ${d.ours.version} vs ${d.theirs.version}`);
   if (out.length === 0) out.push(`level ${d.ours.level} vs ${d.theirs.level}`);
@@ -127,6 +145,8 @@ function report(pods: readonly GeneratedPod[], disagreements: readonly Disagreem
   return lines.join('\n');
 }
 
+const isWindows = (pod: GeneratedPod): boolean => (pod.spec.os as { name?: unknown } | undefined)?.name === 'windows';
+
 describeWithOracle('Pod Security Standards: our evaluator agrees with the real admission library on random pods', () => {
   let oracle: PsaOracle;
   let registry: PolicyRegistry;
@@ -139,42 +159,66 @@ describeWithOracle('Pod Security Standards: our evaluator agrees with the real a
     await oracle?.stop();
   });
 
-  test(`${RUNS} random pods at ${VERSIONS.length} policy versions`, async () => {
+  test(`${RUNS} random pods at ${VERSIONS.length} policy versions, each level judged with its own checks`, async () => {
     console.log(`PSA differential: seed ${SEED} (PSA_FUZZ_SEED), ${RUNS} pods (PSA_FUZZ_RUNS), versions ${VERSIONS.join(' ')}`);
     const pods = generatePods(RUNS, SEED);
     const verdicts = await oracle.evaluate(pods, VERSIONS);
 
     const disagreements: Disagreement[] = [];
+    let restrictedOnly = 0;
     pods.forEach((pod, index) => {
       for (const version of VERSIONS) {
         const theirs = oracleAnswer(verdicts[index], version);
-        const ours = ourAnswer(pod, version, registry);
+        const ours = ourAnswer(pod, version);
         const what = compare(ours, theirs);
         if (what.length > 0) disagreements.push({ index, version, what, ours, theirs });
+        if (typeof theirs !== 'string' && theirs.restricted.allowed && !theirs.baseline.allowed) restrictedOnly++;
       }
     });
 
     const comparisons = pods.length * VERSIONS.length;
-    console.log(`PSA differential: ${comparisons - disagreements.length}/${comparisons} (pod, version) verdicts agree`);
+    console.log(
+      `PSA differential: ${comparisons - disagreements.length}/${comparisons} (pod, version) verdicts agree, per level; ` +
+        `${restrictedOnly} of them admitted at restricted and refused at baseline`,
+    );
     expect(disagreements.length === 0 ? 'agree' : report(pods, disagreements)).toBe('agree');
   });
 
-  test('the generator reaches both sides of every check at every version (fixed seed)', async () => {
+  test('the generator reaches both sides of every check, every override pair and Windows pods at every version (fixed seed)', async () => {
     // Proves the random pods exercise what they must: with a fixed seed, so it never flakes.
     const pods = generatePods(300, 1);
     const verdicts = await oracle.evaluate(pods, VERSIONS);
     const missing: string[] = [];
     for (const version of VERSIONS) {
-      const checks = registry.versions[verdicts[0].resolved?.[version] ?? ''];
-      for (const level of ['baseline', 'restricted'] as const) {
+      const resolved = verdicts[0].resolved?.[version] ?? '';
+      const checks = registry.versions[resolved];
+      const answers = verdicts.map((v) => oracleAnswer(v, version) as Answer);
+      for (const level of ENFORCING_LEVELS) {
         for (const id of checks[level]) {
-          const failing = verdicts.filter((v) => v.results?.[version][level].includes(id)).length;
+          const failing = answers.filter((a) => a[level].checks.includes(id)).length;
           if (failing === 0) missing.push(`${version} ${level} ${id}: never fails`);
           if (failing === pods.length) missing.push(`${version} ${level} ${id}: never passes`);
         }
       }
-      const levels = new Set(verdicts.map((v) => levelOf(v.results?.[version].baseline ?? [], v.results?.[version].restricted ?? [])));
+      // Every override pair: some pods fail both checks, and the two checks are told apart.
+      for (const [baselineId, restrictedId] of Object.entries(checks.overriddenBy)) {
+        const both = answers.filter((a) => a.baseline.checks.includes(baselineId) && a.restricted.checks.includes(restrictedId)).length;
+        const apart = answers.filter((a) => a.baseline.checks.includes(baselineId) !== a.restricted.checks.includes(restrictedId)).length;
+        if (both === 0) missing.push(`${version} ${baselineId} → ${restrictedId}: never fail together`);
+        if (apart === 0) missing.push(`${version} ${baselineId} → ${restrictedId}: never told apart`);
+      }
+      const levels = new Set(answers.map((a) => a.level));
       if (levels.size !== 3) missing.push(`${version}: pods meet only ${[...levels].join(', ')}`);
+      // The levels disagree: hostPathVolumes → restrictedVolumes at every version, and from v1.25
+      // Windows pods that seccompProfile_baseline or capabilities_baseline alone refuse.
+      const restrictedOnly = answers.filter((a) => a.restricted.allowed && !a.baseline.allowed);
+      if (restrictedOnly.length === 0) missing.push(`${version}: no pod admitted at restricted and refused at baseline`);
+      if (Number(resolved.slice('v1.'.length)) >= WINDOWS_EXEMPT_FROM) {
+        for (const id of ['seccompProfile_baseline', 'capabilities_baseline']) {
+          const windows = answers.filter((a, i) => isWindows(pods[i]) && a.restricted.allowed && a.baseline.checks.includes(id));
+          if (windows.length === 0) missing.push(`${version}: no Windows pod admitted at restricted and failing ${id}`);
+        }
+      }
     }
     expect(missing).toEqual([]);
     // Every generated pod decodes as the API server decodes it, with no unknown or duplicate field.

@@ -158,8 +158,9 @@ describe('typing per version', () => {
       image: 'x',
       port: 80,
       appPortConfigurable: true,
-      // @ts-expect-error a cdk8s-plus-27 Probe is not a cdk8s-plus-33 Probe
-      readiness: kplus27.Probe.fromHttpGet('/'),
+      // @ts-expect-error a cdk8s-plus-27 Probe is not a cdk8s-plus-33 Probe (at run time, it resolves no port
+      // of the container and defaults to 80, which the app on 8080 never binds: the pod check refuses it)
+      readiness: kplus27.Probe.fromHttpGet('/', { port: 8080 }),
     });
 
     const stateful = new kplus33.StatefulSet(chart, 'db', { containers: [], service: new kplus33.Service(chart, 'db-svc', { ports: [{ port: 5432 }] }) });

@@ -1,6 +1,6 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { HardenedContainer, hardenWorkload, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
+import { HardenedContainer, hardenWorkload, PrivilegedPortService, PrivilegedPortServiceProps, requireVerifiedPod } from '../../src/constructs';
 import { BindStrategy, BindStrategyError } from '../../src/planner';
 import { AUTO_DECISIONS } from '../planner/auto-decisions';
 import { bindVerdicts, podSecurityLevels } from './manifest';
@@ -107,7 +107,27 @@ describe('synth-time verification by the model', () => {
     new HardenedContainer(deployment, 'web', { image: 'example/app', portNumber: 8080 });
     // cdk8s-plus-27 leaves seccomp and capabilities off this one: the pod is baseline at best.
     deployment.addContainer({ name: 'plain', image: 'busybox' });
-    expect(() => Testing.synth(chart)).toThrow(/meets Pod Security "baseline" at v1\.\d+, not the declared "restricted": capabilities_restricted/);
+    expect(() => Testing.synth(chart)).toThrow(/Pod Security "restricted" at v1\.\d+ \(the declared level\) refuses the pod, which meets only baseline: capabilities_restricted/);
+  });
+
+  it('verifies every level asked for, each judged with its own checks: restricted admitting the pod does not make baseline admit it', () => {
+    // From v1.25 seccompProfile_restricted exempts Windows pods and replaces seccompProfile_baseline at restricted.
+    const chart = Testing.chart();
+    const pod = new ApiObject(chart, 'pod', {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      spec: {
+        os: { name: 'windows' },
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } },
+        containers: [{ name: 'iis', image: 'mcr.microsoft.com/windows/servercore/iis' }],
+      },
+    });
+    requireVerifiedPod(pod, 'restricted');
+    expect(() => Testing.synth(chart)).not.toThrow();
+    requireVerifiedPod(pod, 'baseline');
+    expect(() => Testing.synth(chart)).toThrow(
+      /Pod Security "baseline" at v1\.\d+ \(the declared level\) refuses the pod, which meets restricted but not baseline: seccompProfile_baseline/,
+    );
   });
 });
 

@@ -41,6 +41,8 @@ export interface ConfigSpec {
   readonly Cmd?: readonly string[];
   readonly Env?: readonly string[];
   readonly WorkingDir?: string;
+  /** `EXPOSE`'s record: `{ "80/tcp": {} }`. */
+  readonly ExposedPorts?: Readonly<Record<string, object>>;
 }
 
 /** A built layer blob. */

@@ -22,9 +22,13 @@
 //
 // The lists are the ids (policy.CheckID) of the checks that fail at that level and policy
 // version, baseline checks first, each group sorted, exactly as the upstream registry orders them.
-// "restricted" includes the baseline checks that apply at restricted (upstream lets a restricted
-// check override a baseline one, e.g. capabilities_restricted does not replace capabilities_baseline
-// but seccompProfile_restricted replaces seccompProfile_baseline).
+// Each level is judged with its own check set, as the upstream registry builds it (policy/registry.go):
+// "restricted" is the restricted checks plus the baseline checks that no restricted check in force
+// at the version overrides (OverrideCheckIDs: capabilities_restricted replaces capabilities_baseline
+// from v1.22, procMount_restricted replaces procMount from v1.35, restrictedVolumes replaces
+// hostPathVolumes, seccompProfile_restricted replaces seccompProfile_baseline from v1.19). A level
+// admits the pod when its list is empty; restricted may admit a pod baseline refuses (from v1.25 a
+// Windows pod with seccompProfile Unconfined: the restricted check exempts Windows pods).
 package main
 
 import (

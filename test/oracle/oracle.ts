@@ -26,11 +26,18 @@ export const ORACLE_BINARY = process.env.PSA_ORACLE_BIN ?? path.resolve(__dirnam
 /** A Pod Security Standards policy version as the admission controller accepts it. */
 export type PsaVersion = 'latest' | `v1.${number}`;
 
-/** The upstream check ids (`policy.CheckID`) that fail at each enforcing level. */
+/**
+ * The upstream check ids (`policy.CheckID`) that fail at each enforcing level, each level judged
+ * with its own checks: a level admits the pod when its list is empty.
+ */
 export interface FailingChecks {
   /** Checks that fail at baseline. */
   readonly baseline: readonly string[];
-  /** Checks that fail at restricted (baseline checks included, as upstream evaluates them). */
+  /**
+   * Checks that fail at restricted: the restricted checks and the baseline checks no restricted
+   * check overrides at the version, as upstream evaluates them (so restricted may admit a pod
+   * that baseline refuses).
+   */
   readonly restricted: readonly string[];
 }
 

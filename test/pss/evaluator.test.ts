@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { evaluatePodSecurity, LATEST_POLICY_VERSION, POD_SECURITY_CHECKS, resolvePolicyVersion } from '../../src/model/pss';
+import { evaluatePodSecurity, LATEST_POLICY_VERSION, levelVerdict, missedLevelPhrase, POD_SECURITY_CHECKS, resolvePolicyVersion } from '../../src/model/pss';
 import { PodSecurityEvaluation } from '../../src/model/pod-security-types';
 
 /** A pod whose containers are all restricted-compliant unless a test changes them. */
@@ -59,7 +59,12 @@ describe('policy versions', () => {
 
 describe('levels and violations', () => {
   it('meets restricted with no violation', () => {
-    expect(evaluatePodSecurity(restrictedPod())).toEqual({ version: 'v1.37', level: 'restricted', violations: [] });
+    expect(evaluatePodSecurity(restrictedPod())).toEqual({
+      version: 'v1.37',
+      level: 'restricted',
+      violations: [],
+      levels: { baseline: { allowed: true, violations: [] }, restricted: { allowed: true, violations: [] } },
+    });
   });
 
   it('reports both a baseline check and the restricted check that overrides it', () => {
@@ -68,6 +73,9 @@ describe('levels and violations', () => {
     expect(ids(e)).toEqual(['hostPathVolumes', 'restrictedVolumes']);
     expect(violation(e, 'hostPathVolumes')).toMatchObject({ level: 'baseline', detail: 'volume "host"', fieldPaths: ['spec.volumes[0].hostPath'] });
     expect(violation(e, 'restrictedVolumes')?.detail).toBe('volume "host" uses restricted volume type "hostPath"');
+    // Each level runs its own checks: restricted runs restrictedVolumes instead of hostPathVolumes.
+    expect(e.levels.baseline.violations.map((v) => v.checkId)).toEqual(['hostPathVolumes']);
+    expect(e.levels.restricted.violations.map((v) => v.checkId)).toEqual(['restrictedVolumes']);
   });
 
   it('treats a volume with no source as the emptyDir the API server defaults it to', () => {
@@ -209,6 +217,31 @@ describe('windows pods (spec.os.name)', () => {
       'capabilities_restricted',
       'seccompProfile_restricted',
     ]);
+  });
+
+  it('judges each level with its own checks: restricted may admit a Windows pod that baseline refuses (v1.25+)', () => {
+    // seccompProfile_restricted (Windows pods exempt) replaces seccompProfile_baseline at restricted;
+    // capabilities_restricted replaces capabilities_baseline likewise.
+    const pod = {
+      metadata: {},
+      spec: {
+        ...windowsPod.spec,
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } },
+        containers: [{ name: 'iis', securityContext: { capabilities: { add: ['SYS_ADMIN'] } } }],
+      },
+    };
+    const e = evaluatePodSecurity(pod, { version: 'v1.25' });
+    expect(e.levels.restricted).toEqual({ allowed: true, violations: [] });
+    expect(e.levels.baseline.allowed).toBe(false);
+    expect(e.levels.baseline.violations.map((v) => v.checkId)).toEqual(['capabilities_baseline', 'seccompProfile_baseline']);
+    expect(e.level).toBe('restricted');
+    expect(levelVerdict(e, 'privileged')).toEqual({ allowed: true, violations: [] });
+    expect(missedLevelPhrase(e, 'baseline')).toBe('meets restricted but not baseline');
+    // Before v1.25 the restricted checks do not exempt Windows pods: neither level admits it.
+    expect(evaluatePodSecurity(pod, { version: 'v1.24' })).toMatchObject({
+      level: 'privileged',
+      levels: { baseline: { allowed: false }, restricted: { allowed: false } },
+    });
   });
 
   it('still requires runAsNonRoot and the baseline checks of Windows pods', () => {

@@ -116,7 +116,7 @@ function reproducible(image: CorpusImage): boolean {
 /** A verdict as the table shows it: why it is `unknown` when it awaits its image. */
 function cell(row: Row, mode: Mode): string {
   const port = row[mode];
-  if (port === undefined) return row.expected.declaredIn === undefined ? 'missing' : `not reported (${row.expected.declaredIn})`;
+  if (port === undefined) return 'missing';
   if (!port.awaitsImage) return mode === 'registry' && row.expected.provable !== undefined && port.bind === 'unknown' ? 'unknown (starts a script)' : port.bind;
   if (mode === 'offline') return 'unknown (awaits image)';
   if (!isEstablished(row.image)) return 'unknown (no stand-in)';
@@ -125,7 +125,8 @@ function cell(row: Row, mode: Mode): string {
 
 function table(rows: readonly Row[]): string {
   const header = ['manifest', 'container', 'port', 'expected', 'offline', 'registry'];
-  const lines = rows.map((row) => [basename(row.entry.file, '.yaml'), row.expected.container, `${row.expected.port}/${row.expected.protocol}`, row.expected.bind, cell(row, 'offline'), cell(row, 'registry')]);
+  const port = (expected: ExpectedPort) => `${expected.port}/${expected.protocol}${expected.source === undefined ? '' : ` (${expected.source})`}`;
+  const lines = rows.map((row) => [basename(row.entry.file, '.yaml'), row.expected.container, port(row.expected), row.expected.bind, cell(row, 'offline'), cell(row, 'registry')]);
   return [header, header.map(() => '---'), ...lines].map((line) => `| ${line.join(' | ')} |`).join('\n');
 }
 
@@ -136,11 +137,10 @@ function verdictOf(row: Row, mode: Mode) {
   return { port: `${expected.container} ${expected.port}/${expected.protocol}`, image: image.reference, bind: port?.bind, awaitsImage: port?.awaitsImage ?? false, reason: port?.reason };
 }
 
-/** Expects every judged port of `rows` (not those only a Service names) to have the verdict `wanted` gives it, all at once. */
+/** Expects every port of `rows` to have the verdict `wanted` gives it, all at once. */
 function expectVerdicts(rows: readonly Row[], mode: Mode, wanted: (row: Row) => { bind: string; awaitsImage: boolean }): void {
-  const judged = rows.filter((row) => row.expected.declaredIn === undefined);
-  const received = judged.map((row) => verdictOf(row, mode));
-  expect(received).toEqual(received.map((verdict, index) => ({ ...verdict, ...wanted(judged[index]) })));
+  const received = rows.map((row) => verdictOf(row, mode));
+  expect(received).toEqual(received.map((verdict, index) => ({ ...verdict, ...wanted(rows[index]) })));
 }
 
 function escapeRegExp(text: string): string {
@@ -195,14 +195,14 @@ test('both runs read every manifest without an input error', () => {
   }
 });
 
-describe.each(['offline', 'registry'] as const)('%s: the checker reports exactly the declared ports of the corpus', (mode) => {
+describe.each(['offline', 'registry'] as const)('%s: the checker reports exactly the ports of the corpus, each from where the corpus says', (mode) => {
   test.each(byManifest)('%s', (_file, entry) => {
-    const declared = entry.expected.filter((expected) => expected.declaredIn === undefined);
-    const keys = declared.map((expected) => portKey(expected.kind, expected.name, expected.container, expected.port, expected.protocol));
+    const keys = entry.expected.map((expected) => portKey(expected.kind, expected.name, expected.container, expected.port, expected.protocol));
     expect([...reportedPorts(reports[mode], files.get(entry) as string).keys()].sort()).toEqual(keys.sort());
-    // A port that only a Service names (traefik-whoami: targetPort 80) is not judged: the
-    // checker does not see undeclared ports yet. It must at least not be reported at all.
-    for (const row of rowsOf(entry).filter(({ expected }) => expected.declaredIn !== undefined)) expect(row[mode]).toBeUndefined();
+    // A port the container does not declare (traefik-whoami's 80, only its Service names it; the
+    // health ports only probes name) is judged all the same, marked with its source.
+    const sources = rowsOf(entry).map((row) => ({ port: verdictOf(row, mode).port, source: row[mode]?.source }));
+    expect(sources).toEqual(rowsOf(entry).map((row) => ({ port: verdictOf(row, mode).port, source: row.expected.source })));
   });
 });
 
@@ -217,7 +217,7 @@ describe('offline: never a false denied; unknown only while the image is awaited
     expect(template.map((entry) => entry.file)).toEqual(['manifests/microk8s-coredns.yaml']);
     const published = join(CORPUS_DIR, template[0].file);
     const ports = [...reportedPorts(await check(['--image-facts', 'offline', published]), published).values()];
-    expect(ports.map((port) => port.containerPort)).toEqual([53, 53, 9153]);
+    expect(ports.map((port) => port.containerPort)).toEqual([53, 53, 9153, 8080, 8181]);
     for (const port of ports) {
       expect(port).toMatchObject({ bind: 'unknown' });
       expect(port.reason).toMatch(/API server rejects .*allowPrivilegeEscalation is "\$ALLOWESCALATION"/);

@@ -51,8 +51,8 @@ export interface ExpectedPort {
   readonly protocol: string;
   readonly bind: 'allowed' | 'denied';
   readonly reason: string;
-  /** The object that names the port when the container does not declare it (`Service/whoami`). */
-  readonly declaredIn?: string;
+  /** What names the port when the container does not declare it, as the report's `source` says. */
+  readonly source?: 'probe' | 'service' | 'image';
   /**
    * What the checker can prove with the image read, when that is less than the truth: the image
    * starts a script, whose program is not read, so the honest verdict is `unknown`, and why.

@@ -118,3 +118,45 @@ describe('LP021/LP022: the level a Namespace in the same input sets', () => {
     expect(findingsOf(check(namespace({ 'pod-security.kubernetes.io/enforce': 'strict' }), deployment(8080, { namespace: 'shop', securityContext: KEEPS_CAPABILITIES }))[1], 'LP021')).toEqual([]);
   });
 });
+
+describe('each Pod Security level judged with its own checks, as admission judges it', () => {
+  // From v1.25 seccompProfile_restricted exempts Windows pods and replaces seccompProfile_baseline
+  // at restricted: restricted admits this pod, baseline refuses it.
+  const windowsPod = (annotations: Record<string, string> = {}) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'iis', namespace: 'shop', annotations },
+    spec: {
+      os: { name: 'windows' },
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } },
+      containers: [{ name: 'iis', image: 'mcr.microsoft.com/windows/servercore/iis' }],
+    },
+  });
+
+  test('the JSON report gives each level its verdict and failing checks', () => {
+    const [pod] = check(windowsPod());
+    expect(pod.podSecurityLevel).toBe('restricted');
+    expect(pod.podSecurity).toEqual({
+      baseline: { allowed: false, checks: [{ id: 'seccompProfile_baseline', reason: 'seccompProfile' }] },
+      restricted: { allowed: true, checks: [] },
+    });
+  });
+
+  test('LP021 judges an enforced baseline by baseline\'s checks, not by the level the pod meets', () => {
+    const [, baseline] = check(namespace({ 'pod-security.kubernetes.io/enforce': 'baseline' }), windowsPod());
+    expect(findingsOf(baseline, 'LP021').map((f) => f.message)).toEqual([
+      expect.stringMatching(/enforce=baseline \(v1.37\) and the pod meets restricted but not baseline: .*failing: seccompProfile_baseline/),
+    ]);
+    const [, restricted] = check(namespace({ 'pod-security.kubernetes.io/enforce': 'restricted' }), windowsPod());
+    expect(findingsOf(restricted, 'LP021')).toEqual([]);
+  });
+
+  test('LP020 likewise, for the level the workload is labelled for', () => {
+    const [labelledBaseline] = check(windowsPod({ 'k8s-least-privilege.dev/pod-security-level': 'baseline' }));
+    expect(findingsOf(labelledBaseline, 'LP020').map((f) => f.message)).toEqual([
+      expect.stringMatching(/labelled baseline \(v1.37\), and the pod meets restricted but not baseline: seccompProfile_baseline/),
+    ]);
+    const [labelledRestricted] = check(windowsPod({ 'k8s-least-privilege.dev/pod-security-level': 'restricted' }));
+    expect(findingsOf(labelledRestricted, 'LP020')).toEqual([]);
+  });
+});

@@ -132,6 +132,7 @@ export const RULE_CASES: readonly RuleCase[] = [
         fileCapabilities: { permitted: new Set(['CHOWN']), inheritable: new Set(), effective: true, text: 'cap_chown=ep' },
         note: undefined,
       },
+      exposedPorts: [],
     }),
   },
   {

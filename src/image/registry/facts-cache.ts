@@ -67,10 +67,13 @@ export class FactsCache {
     this.write(['tags', reference, platform], { ...digest, savedAt: Date.now() });
   }
 
-  /** The facts of a start in an image, when an earlier pull found them. */
+  /**
+   * The facts of a start in an image, when an earlier pull found them. Facts stored without
+   * `exposedPorts` (by a version that did not read them) are a miss: the image is read again.
+   */
   facts(manifestDigest: string, startKey: string): ImageFacts | undefined {
     const stored = this.read(['facts', manifestDigest, startKey]) as StoredFacts | undefined;
-    return stored === undefined || typeof stored.image !== 'string' ? undefined : revive(stored);
+    return stored === undefined || typeof stored.image !== 'string' || !Array.isArray(stored.exposedPorts) ? undefined : revive(stored);
   }
 
   /** Remembers the facts of a start in an image. */
@@ -129,5 +132,6 @@ function revive(stored: StoredFacts): ImageFacts {
     userFailure: stored.userFailure ?? undefined,
     startFailure: stored.startFailure ?? undefined,
     binary: stored.binary === undefined ? undefined : { path: stored.binary.path, note: stored.binary.note, fileCapabilities, ...(stored.binary.assumed === true ? { assumed: true } : {}) },
+    exposedPorts: stored.exposedPorts,
   };
 }
