@@ -11,6 +11,11 @@ export type InputSource =
 export const STDIN_NAME = '<stdin>';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
+/**
+ * What `cdk8s synth` writes beside the manifests when validations are configured: its construct
+ * metadata, not a Kubernetes object. Skipped in a directory (named on its own, it is read).
+ */
+const CDK8S_CONSTRUCT_METADATA = 'construct-metadata.json';
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -68,7 +73,7 @@ function* walk(directory: string, walkRoot: WalkRoot): Generator<InputSource> {
   for (const entry of entries) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) yield* walk(path, walkRoot);
-    else if (!MANIFEST_FILE.test(entry.name)) continue;
+    else if (!MANIFEST_FILE.test(entry.name) || entry.name === CDK8S_CONSTRUCT_METADATA) continue;
     else if (entry.isSymbolicLink()) yield followLink(path, walkRoot);
     // Not followed even if it became a link since the listing; a FIFO or a device is refused unopened.
     else yield decode(path, () => readRegularFile(path, { noFollow: true }));

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckReport } from '../../src/check/report';
 import { runCli } from '../../src/cli/main';
@@ -100,6 +101,16 @@ describe('check: exit status and formats', () => {
     expect(status).toBe(2);
     expect(report.summary.files).toBe(4);
     expect(report.errors).toContainEqual({ file: join(FIXTURES, 'missing.yaml'), document: null, line: null, message: 'cannot read: no such file or directory' });
+  });
+
+  test('a cdk8s synth output folder: construct-metadata.json beside the manifests is not a manifest', () => {
+    const dist = join(__dirname, '..', '.work', 'cli-synth-dist');
+    mkdirSync(dist, { recursive: true });
+    writeFileSync(join(dist, 'app.k8s.yaml'), readFileSync(CLEAN));
+    writeFileSync(join(dist, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources: {} }));
+    const { status, stdout } = run('check', '-f', 'json', dist);
+    const report = JSON.parse(stdout) as CheckReport;
+    expect({ status, files: report.summary.files, errors: report.errors }).toEqual({ status: 0, files: 1, errors: [] });
   });
 
   test.each([
