@@ -63,11 +63,12 @@ export function parseInputs(sources: Iterable<InputSource>): ParsedInputs {
 
 /**
  * Checks parsed inputs: first the Services are matched to the workloads they select (so that a
- * port only a Service names is judged on its workload), then the model and every rule run over
- * each object, then the rules over the whole input.
+ * port only a Service names is judged on its workload; `serviceTargets` of the options when a
+ * caller already matched them), then the model and every rule run over each object, then the
+ * rules over the whole input.
  */
 export function checkParsed(parsed: ParsedInputs, givenOptions: CheckOptions): CheckReport {
-  const options: CheckOptions = { ...givenOptions, serviceTargets: serviceTargetsOf(parsed.objects.map(({ object }) => object)) };
+  const options: CheckOptions = { ...givenOptions, serviceTargets: givenOptions.serviceTargets ?? serviceTargetsOf(parsed.objects.map(({ object }) => object)) };
   const resources: ResourceReport[] = [];
   const collected: CollectedObject[] = [];
   for (const { object, source, lineOf } of parsed.objects) {

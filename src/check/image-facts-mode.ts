@@ -14,7 +14,7 @@ import { ContainerEntry, listContainers } from '../model/containers';
 import { executedBinaryOf, ImageFacts, ImageFactsLookup, UnreadImage } from '../model/image-facts';
 import { asObject, JsonObject, objectField } from '../model/json-value';
 import { RuntimeProfile } from '../model/runtime-profile';
-import { serviceTargetsOf } from '../model/service-selection';
+import { ServiceTargetLookup, serviceTargetsOf } from '../model/service-selection';
 import { KubernetesObject } from '../model/workload';
 
 /** How image facts are found. */
@@ -57,10 +57,10 @@ export function imageRequestsOf(
   profile: RuntimeProfile,
   known: ImageFactsLookup | undefined,
   platform: string | undefined,
+  serviceTargets: ServiceTargetLookup = serviceTargetsOf(objects),
 ): FactsRequest[] {
   const requests = new Map<string, FactsRequest>();
   const asking: ImageFactsLookup = (container, podSpec) => known?.(container, podSpec) ?? unread(container, 'not read yet');
-  const serviceTargets = serviceTargetsOf(objects);
   for (const object of objects) {
     if (object.pod === undefined) continue;
     const spec = asObject(object.pod.spec);
@@ -124,10 +124,10 @@ export async function readImageFacts(
   mode: ImageFactsMode,
   profile: RuntimeProfile,
   known: ImageFactsLookup | undefined,
-  options: RegistryFactsOptions & { readonly platform?: string } = {},
+  options: RegistryFactsOptions & { readonly platform?: string; readonly serviceTargets?: ServiceTargetLookup } = {},
 ): Promise<ReadImageFacts> {
   if (mode !== 'registry') return { lookup: imageFactsLookup(mode, known, new Map(), options.platform), images: [] };
-  const requests = imageRequestsOf(objects, profile, known, options.platform);
+  const requests = imageRequestsOf(objects, profile, known, options.platform, options.serviceTargets);
   if (requests.length === 0) return { lookup: imageFactsLookup(mode, known, new Map(), options.platform), images: [] };
   const fetched = await fetchRegistryFacts(requests, options);
   return { lookup: imageFactsLookup(mode, known, fetched.answers, options.platform), images: fetched.images };

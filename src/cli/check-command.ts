@@ -9,6 +9,7 @@ import { ImagePullReport } from '../image/registry/registry-facts';
 import { readSources } from '../input/read-sources';
 import { escapeControlCharacters } from '../input/untrusted-text';
 import { ImageFactsLookup } from '../model/image-facts';
+import { serviceTargetsOf } from '../model/service-selection';
 import { formatHuman } from '../report/human-format';
 import { formatJson } from '../report/json-format';
 import { formatSarif } from '../report/sarif-format';
@@ -62,15 +63,17 @@ export async function runCheckAsync(command: CheckCommand, output: CliOutput): P
       const file = settings.imageMap.file;
       mapErrors.push(...loaded.errors.map((error) => ({ file, document: null, line: null, message: error.message })));
     }
-    const { lookup, images } = await readImageFacts(
-      parsed.objects.map((parsedObject) => parsedObject.object),
-      settings.imageFacts.mode,
-      settings.options.runtimeProfile,
-      known,
-      { ...settings.imageFacts.registry, platform: command.platform, onImage: (done, total, pull) => progress.imageRead(done, total, pull.image) },
-    );
+    const objects = parsed.objects.map((parsedObject) => parsedObject.object);
+    // Matched once: the image requests and the check both judge the ports Services name.
+    const serviceTargets = serviceTargetsOf(objects);
+    const { lookup, images } = await readImageFacts(objects, settings.imageFacts.mode, settings.options.runtimeProfile, known, {
+      ...settings.imageFacts.registry,
+      platform: command.platform,
+      serviceTargets,
+      onImage: (done, total, pull) => progress.imageRead(done, total, pull.image),
+    });
     progress.finish();
-    const checked = checkParsed(parsed, lookup === undefined ? settings.options : { ...settings.options, imageFacts: lookup });
+    const checked = checkParsed(parsed, { ...settings.options, serviceTargets, ...(lookup === undefined ? {} : { imageFacts: lookup }) });
     // An image of the map that cannot be read is an input error (exit 2); every container is still checked.
     const withMapErrors = mapErrors.length === 0 ? checked : { ...checked, errors: [...mapErrors, ...checked.errors], summary: { ...checked.summary, errors: checked.summary.errors + mapErrors.length } };
     return report(command, output, withMapErrors, images);

@@ -5,6 +5,7 @@ import { readSources } from '../input/read-sources';
 import { ALL_RULES } from '../rules';
 import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
 import { readImageFacts } from '../check/image-facts-mode';
+import { serviceTargetsOf } from '../model/service-selection';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
@@ -75,14 +76,11 @@ export class LeastPrivilegeValidation {
     // Images are read here, not in the constructor: reading streams their layers.
     const { options, imageErrors } = await checkOptionsWithImages(this.properties ?? {});
     const parsed = parseInputs(readSources(context.manifests));
-    const { lookup, images } = await readImageFacts(
-      parsed.objects.map(({ object }) => object),
-      this.imageFacts.mode,
-      options.runtimeProfile,
-      options.imageFacts,
-      this.imageFacts.registry,
-    );
-    const report = checkParsed(parsed, lookup === undefined ? options : { ...options, imageFacts: lookup });
+    const objects = parsed.objects.map(({ object }) => object);
+    // Matched once: the image requests and the check both judge the ports Services name.
+    const serviceTargets = serviceTargetsOf(objects);
+    const { lookup, images } = await readImageFacts(objects, this.imageFacts.mode, options.runtimeProfile, options.imageFacts, { ...this.imageFacts.registry, serviceTargets });
+    const report = checkParsed(parsed, { ...options, serviceTargets, ...(lookup === undefined ? {} : { imageFacts: lookup }) });
     for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
     const failedPulls = images.filter((image) => image.status === 'failed');
     if (failedPulls.length > 0) {
