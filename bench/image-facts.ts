@@ -10,9 +10,10 @@
  * Run as a child of bench/run.ts: `node -r ts-node/register/transpile-only bench/image-facts.ts <runs>`;
  * prints one JSON line. Needs test:prepare's registry packages (test/registry/setup.sh).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
 import { baseFiles, buildLayer, elfBinary, writeOciLayout } from '../test/image/image-builder';
 import { startRegistry } from '../test/registry/registry';
@@ -22,6 +23,7 @@ const IMAGES = 50;
 const WORKLOADS = 10_000;
 const CLI = join(__dirname, '..', 'bin', 'k8s-least-privilege');
 const runs = Math.max(1, Number(process.argv[2] ?? 5));
+const execFileAsync = promisify(execFile);
 
 function corpus(host: string): string {
   const documents: string[] = [];
@@ -57,17 +59,20 @@ function corpus(host: string): string {
   return file;
 }
 
-function check(file: string, config: string, mode: string, cache: string): { wallMs: number; images: { status: string; layersRead: number | null }[] } {
+/**
+ * One CLI run, asynchronous: the registry's log is a pipe this process reads, and a blocked
+ * event loop (spawnSync) would leave it full until the registry stops answering.
+ */
+async function check(file: string, config: string, mode: string, cache: string): Promise<{ wallMs: number; images: { status: string; layersRead: number | null }[] }> {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--config', config, '--image-facts', mode, file], {
-    env: { ...process.env, XDG_CACHE_HOME: cache },
-    encoding: 'utf8',
-    maxBuffer: 1 << 30,
-    timeout: 600_000,
+  const args = [CLI, 'check', '--format', 'json', '--config', config, '--image-facts', mode, file];
+  const options = { env: { ...process.env, XDG_CACHE_HOME: cache }, encoding: 'utf8' as const, maxBuffer: 1 << 30, timeout: 600_000 };
+  const result = await execFileAsync(process.execPath, args, options).catch((error: { code?: number; stdout: string; stderr: string }) => {
+    if (error.code !== 1) throw new Error(`check --image-facts ${mode} exited with ${error.code}: ${error.stderr}`);
+    return error;
   });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0 && child.status !== 1) throw new Error(`check --image-facts ${mode} exited with ${child.status}: ${child.stderr}`);
-  return { wallMs, images: (JSON.parse(child.stdout) as { images?: { status: string; layersRead: number | null }[] }).images ?? [] };
+  return { wallMs, images: (JSON.parse(result.stdout) as { images?: { status: string; layersRead: number | null }[] }).images ?? [] };
 }
 
 function directoryBytes(directory: string): number {
@@ -101,11 +106,11 @@ async function main(): Promise<void> {
     let layersRead = 0;
     for (let run = 0; run < runs; run++) {
       const cache = mkdtempSync(join(CORPUS_DIRECTORY, 'facts-cache-'));
-      offline.push(check(file, config, 'offline', cache).wallMs);
-      const pulled = check(file, config, 'registry', cache);
+      offline.push((await check(file, config, 'offline', cache)).wallMs);
+      const pulled = await check(file, config, 'registry', cache);
       cold.push(pulled.wallMs);
       layersRead = pulled.images.reduce((sum, image) => sum + (image.layersRead ?? 0), 0);
-      const again = check(file, config, 'registry', cache);
+      const again = await check(file, config, 'registry', cache);
       if (again.images.some((image) => image.status !== 'cached')) throw new Error('the second registry run pulled again: the cache did not answer');
       cached.push(again.wallMs);
       cacheBytes = directoryBytes(join(cache, 'k8s-least-privilege'));
