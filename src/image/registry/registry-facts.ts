@@ -85,12 +85,17 @@ function startKey(start: ContainerStart): string {
 
 /** Pulls what `requests` need. Never throws for an image's failure: that becomes its answer. */
 export async function fetchRegistryFacts(requests: readonly FactsRequest[], options: RegistryFactsOptions = {}): Promise<RegistryFacts> {
+  // One group per image and platform, each container start once in it.
   const groups = new Map<string, FactsRequest[]>();
+  const seen = new Set<string>();
   for (const request of requests) {
-    const key = JSON.stringify([request.reference, request.platform]);
-    const group = groups.get(key) ?? [];
-    if (!group.some((other) => requestKey(other.reference, other.platform, other.start) === requestKey(request.reference, request.platform, request.start))) group.push(request);
-    groups.set(key, group);
+    const key = requestKey(request.reference, request.platform, request.start);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const image = JSON.stringify([request.reference, request.platform]);
+    const group = groups.get(image);
+    if (group === undefined) groups.set(image, [request]);
+    else group.push(request);
   }
   const client = new RegistryClient(options);
   const cache = options.cache === false ? undefined : (options.cache ?? new FactsCache());
