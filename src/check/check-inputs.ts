@@ -4,7 +4,7 @@ import { NodeLocator } from '../input/locate-node';
 import { DocumentText, splitDocuments } from '../input/split-documents';
 import { serviceTargetsOf } from '../model/service-selection';
 import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
-import { INPUT_RULES } from '../rules';
+import { DEFAULT_REQUIRED_LEVEL, INPUT_RULES } from '../rules';
 import { CheckedObject } from '../rules/rule';
 import { CheckOptions, checkObject, suppressionReason, suppressionsOf } from './check-object';
 import { formatFieldPath, parseFieldPath } from './node-path';
@@ -83,6 +83,7 @@ export function checkParsed(parsed: ParsedInputs, givenOptions: CheckOptions): C
   return {
     schemaVersion: 1,
     runtimeProfile: options.runtimeProfile.name,
+    requiredLevel: options.level ?? DEFAULT_REQUIRED_LEVEL,
     resources,
     errors: parsed.errors,
     summary: summarize(parsed.files, resources, parsed.errors),

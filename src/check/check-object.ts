@@ -1,6 +1,7 @@
 import { analyzePod, PodAnalysis } from '../model/analyze';
 import { ImageFactsLookup } from '../model/image-facts';
 import { asObject } from '../model/json-value';
+import { PodSecurityLevel } from '../model/pod-security-types';
 import { RuntimeProfile } from '../model/runtime-profile';
 import { ServiceTargetLookup } from '../model/service-selection';
 import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
@@ -36,6 +37,12 @@ export interface CheckOptions {
    * @default none — a lone resource (the Pulumi pack) has no Service beside it
    */
   readonly serviceTargets?: ServiceTargetLookup;
+  /**
+   * The Pod Security level every workload must meet: missing it is an error (LP020); a
+   * workload's `k8s-least-privilege.dev/pod-security-level` annotation can only raise it.
+   * @default 'baseline'
+   */
+  readonly level?: PodSecurityLevel;
 }
 
 /** A suppression given outside the manifest, optionally limited to some objects. */
@@ -103,7 +110,7 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
   const suppressions = suppressionsOf(object, options);
   const findings: ObjectFinding[] = [];
   for (const rule of RULES) {
-    for (const finding of rule.check({ pod, analysis, objectMetadata })) {
+    for (const finding of rule.check({ pod, analysis, objectMetadata, requiredLevel: options.level })) {
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,

@@ -1,6 +1,7 @@
-import { asArray, asObject } from '../model/json-value';
+import { asArray, asObject, describeRaw } from '../model/json-value';
+import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
 import { resolvePolicyVersion } from '../model/pss';
-import { ruleIdSet } from '../rules';
+import { DEFAULT_REQUIRED_LEVEL, ruleIdSet } from '../rules';
 import { CheckOptions, ConfiguredSuppression } from './check-object';
 import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
 import { ImageLoadError, imageMapOf, ImageMapError, loadImages } from '../image/image-map';
@@ -50,6 +51,13 @@ export interface EnforcementConfig {
    * @default {} — registries themselves, over HTTPS, with the defaults of each setting
    */
   readonly registry?: unknown;
+  /**
+   * The Pod Security level every workload must meet (`privileged`, `baseline`, `restricted`):
+   * missing it is an error (LP020), missing a stricter one stays a warning. A workload's
+   * `k8s-least-privilege.dev/pod-security-level` annotation can only raise it.
+   * @default 'baseline'
+   */
+  readonly level?: unknown;
 }
 
 /** How the settings are called where they were given, for messages (`--runtime-profile` on the command line). */
@@ -66,6 +74,8 @@ export interface SettingNames {
   readonly imageFacts?: string;
   /** @default 'registry' */
   readonly registry?: string;
+  /** @default 'level' */
+  readonly level?: string;
 }
 
 /** How image facts are found and registries reached, as configured. */
@@ -134,6 +144,14 @@ function hostsOf(value: unknown, where: string): string[] {
   return list as string[];
 }
 
+function requiredLevelOf(raw: unknown, name: string): PodSecurityLevel {
+  if (raw === undefined || raw === null) return DEFAULT_REQUIRED_LEVEL;
+  if (typeof raw !== 'string' || !(POD_SECURITY_LEVELS as readonly string[]).includes(raw)) {
+    throw new Error(`k8s-least-privilege: ${name} ${describeRaw(raw)} is not one of ${POD_SECURITY_LEVELS.join(', ')}`);
+  }
+  return raw as PodSecurityLevel;
+}
+
 const SUPPRESSION_KEYS = new Set(['rule', 'reason', 'kind', 'name', 'namespace', 'container']);
 
 /**
@@ -157,7 +175,7 @@ export function checkOptionsOf(config: EnforcementConfig, names: SettingNames = 
   const suppressions = configuredSuppressions(config.suppressions, names.suppressions ?? 'suppressions');
   imageMapEntries(config, names, process.cwd());
   imageFactsSettingsOf(config, names);
-  return { runtimeProfile, podSecurityVersion, suppressions };
+  return { runtimeProfile, podSecurityVersion, suppressions, level: requiredLevelOf(config.level, names.level ?? 'level') };
 }
 
 /**

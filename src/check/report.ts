@@ -153,6 +153,8 @@ export interface CheckReport {
   readonly schemaVersion: 1;
   /** The runtime profile the bind verdicts hold for. */
   readonly runtimeProfile: string;
+  /** The Pod Security level every workload must meet (`--level`): missing it is an error (LP020). */
+  readonly requiredLevel: PodSecurityLevel;
   /** Every Kubernetes object read, in input order. */
   readonly resources: readonly ResourceReport[];
   /** Every input error, in input order. */

@@ -23,6 +23,8 @@ export type Command =
       readonly platform?: string;
       /** `--image-facts`, when given: `registry`, `offline` or `assume-none`. */
       readonly imageFacts?: string;
+      /** `--level`, when given: the Pod Security level every workload must meet. */
+      readonly level?: string;
     }
   | {
       readonly name: 'image-inspect';
@@ -58,6 +60,7 @@ export function parseArguments(argv: readonly string[]): Command {
   let imagesFile: string | undefined;
   let platform: string | undefined;
   let imageFacts: string | undefined;
+  let level: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i];
     if (word === '--') {
@@ -83,6 +86,7 @@ export function parseArguments(argv: readonly string[]): Command {
     else if (flag === '--images') imagesFile = value();
     else if (flag === '--platform') platform = value();
     else if (flag === '--image-facts') imageFacts = value();
+    else if (flag === '--level') level = value();
     else throw new UsageError(`unknown option "${flag}"`);
   }
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -97,6 +101,7 @@ export function parseArguments(argv: readonly string[]): Command {
     ...(imagesFile === undefined ? {} : { imagesFile }),
     ...(platform === undefined ? {} : { platform }),
     ...(imageFacts === undefined ? {} : { imageFacts }),
+    ...(level === undefined ? {} : { level }),
   };
 }
 

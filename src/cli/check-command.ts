@@ -107,6 +107,7 @@ function settingsOf(command: CheckCommand, output: CliOutput): CheckSettings | n
       suppressions: config.suppressions,
       imageFacts: command.imageFacts ?? config.imageFacts,
       registry: config.registry,
+      level: command.level ?? config.level,
     };
     const names = {
       runtimeProfile: command.runtimeProfile === undefined ? `${command.configFile}: runtimeProfile` : '--runtime-profile',
@@ -114,6 +115,7 @@ function settingsOf(command: CheckCommand, output: CliOutput): CheckSettings | n
       suppressions: `${command.configFile}: suppressions`,
       imageFacts: command.imageFacts === undefined ? `${command.configFile}: imageFacts` : '--image-facts',
       registry: `${command.configFile}: registry`,
+      level: command.level === undefined ? `${command.configFile}: level` : '--level',
     };
     return { options: checkOptionsOf(given, names), imageFacts: imageFactsSettingsOf(given, names), imageMap: imageMapFor(command, config) };
   } catch (error) {

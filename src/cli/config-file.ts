@@ -10,11 +10,11 @@ export class ConfigFileError extends Error {
   }
 }
 
-const KEYS = new Set(['runtimeProfile', 'podSecurityVersion', 'suppressions', 'images', 'imageFacts', 'registry']);
+const KEYS = new Set(['runtimeProfile', 'podSecurityVersion', 'level', 'suppressions', 'images', 'imageFacts', 'registry']);
 
 /**
  * Reads a `--config` file (YAML or JSON): the same settings as the Pulumi policy config and
- * the cdk8s plugin's properties: `{ runtimeProfile, podSecurityVersion, suppressions, images, imageFacts, registry }`.
+ * the cdk8s plugin's properties: `{ runtimeProfile, podSecurityVersion, level, suppressions, images, imageFacts, registry }`.
  * Values are checked where every enforcement point checks them (`checkOptionsOf`); this only
  * refuses what is not a settings map, so that a misspelt key does not pass unnoticed.
  */

@@ -54,7 +54,10 @@ Options:
                              strict, which assumes no runtime help and so holds on all.
                              One of: ${runtimeProfiles.join(', ')}
   --pss-version VERSION      Pod Security Standards policy version: latest (default) or v1.N
-  -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion,
+  --level LEVEL              the Pod Security level every workload must meet: baseline
+                             (default), restricted or privileged (no gate). Missing it is an
+                             error (LP020); missing a stricter one stays a warning
+  -c, --config FILE          a YAML/JSON config: runtimeProfile, podSecurityVersion, level,
                              suppressions [{rule, reason, kind?, name?, namespace?, container?}],
                              images, imageFacts and registry {mirrors, plainHttp, timeoutSeconds,
                              maxLayerBytes, concurrency, cacheDirectory, tagTtlSeconds};

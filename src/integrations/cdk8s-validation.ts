@@ -2,7 +2,7 @@ import { checkParsed, parseInputs } from '../check/check-inputs';
 import { CheckOptions } from '../check/check-object';
 import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
 import { readSources } from '../input/read-sources';
-import { ALL_RULES } from '../rules';
+import { ALL_RULES, DEFAULT_REQUIRED_LEVEL } from '../rules';
 import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
 import { readImageFacts } from '../check/image-facts-mode';
 import { serviceTargetsOf } from '../model/service-selection';
@@ -116,6 +116,7 @@ export class LeastPrivilegeValidation {
     context.report.submit(exitStatusOf(report) === 0 && imageErrors.length === 0 ? 'success' : 'failure', {
       runtimeProfile: this.options.runtimeProfile.name,
       podSecurityVersion: this.options.podSecurityVersion ?? 'latest',
+      requiredLevel: this.options.level ?? DEFAULT_REQUIRED_LEVEL,
       resources: String(report.summary.resources),
       errors: String(findings.error),
       warnings: String(findings.warning),

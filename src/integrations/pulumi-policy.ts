@@ -11,7 +11,8 @@ import { formatFieldPath } from '../check/node-path';
 import { asObject } from '../model/json-value';
 import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
 import { KubernetesObject, NodePath, objectsInDocument, WORKLOAD_KINDS } from '../model/workload';
-import { Rule, RULES, Severity } from '../rules';
+import { DEFAULT_REQUIRED_LEVEL, Rule, RULES, Severity } from '../rules';
+import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
 import { checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
 import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES, readImageFacts } from '../check/image-facts-mode';
 import { ImagePullReport } from '../image/registry/registry-facts';
@@ -51,6 +52,14 @@ export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
       pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
       default: 'latest',
       description: 'The Pod Security Standards policy version the pod is evaluated at.',
+    },
+    level: {
+      type: 'string',
+      enum: [...POD_SECURITY_LEVELS],
+      default: DEFAULT_REQUIRED_LEVEL,
+      description:
+        'The Pod Security level every workload must meet: missing it is a mandatory violation (LP020), missing a stricter one ' +
+        'stays advisory; a workload\'s k8s-least-privilege.dev/pod-security-level annotation can only raise it. privileged: no gate.',
     },
     images: {
       type: 'object',

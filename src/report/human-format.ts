@@ -76,7 +76,7 @@ function summaryLine(report: CheckReport): string {
   const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
   return (
     `Checked ${count(summary.resources, 'resource')} (${summary.workloads} with pods) in ${count(summary.files, 'file')} ` +
-    `under runtime profile ${report.runtimeProfile}: ${count(summary.findings.error, 'error')}, ` +
+    `under runtime profile ${report.runtimeProfile}, required level ${report.requiredLevel}: ${count(summary.findings.error, 'error')}, ` +
     `${count(summary.findings.warning, 'warning')}, ${summary.findings.info} info` +
     `${summary.suppressed > 0 ? `, ${summary.suppressed} suppressed` : ''}; ` +
     `ports: ${summary.ports.allowed} bind, ${summary.ports.denied} denied, ${summary.ports.unknown} unknown` +

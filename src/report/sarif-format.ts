@@ -62,7 +62,7 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
             })),
           },
         ],
-        properties: { runtimeProfile: report.runtimeProfile },
+        properties: { runtimeProfile: report.runtimeProfile, requiredLevel: report.requiredLevel },
         results,
       },
     ],

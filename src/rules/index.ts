@@ -17,7 +17,7 @@ import { runsAsRoot } from './runs-as-root';
 import { suppressionWithoutReason } from './suppression-annotation';
 
 export * from './rule';
-export { TARGET_LEVEL_ANNOTATION, TARGET_VERSION_ANNOTATION } from './pod-security-level-missed';
+export { DEFAULT_REQUIRED_LEVEL, TARGET_LEVEL_ANNOTATION, TARGET_VERSION_ANNOTATION } from './pod-security-level-missed';
 export { readSuppressionAnnotation, Suppression, SUPPRESS_ANNOTATION } from './suppression-annotation';
 
 let ruleIds: ReadonlySet<string> | undefined;

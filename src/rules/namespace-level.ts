@@ -1,6 +1,6 @@
 import { asObject, objectField } from '../model/json-value';
 import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
-import { evaluatePodSecurity, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
+import { evaluatePodSecurity, failingChecksPhrase, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
 import { CheckedObject, InputRule, InputRuleFinding, RuleMetadata } from './rule';
 
 /** The Pod Security Admission modes a namespace label sets. */
@@ -52,14 +52,13 @@ function namespaceLevelRule(modes: readonly AdmissionMode[], consequence: string
             target.version === entry.podSecurity.version ? entry.podSecurity : evaluatePodSecurity(pod, { version: target.version });
           const verdict = levelVerdict(evaluation, target.level);
           if (verdict.allowed) continue;
-          const failing = verdict.violations.map((violation) => `${violation.checkId} (${violation.detail})`);
           findings.push({
             objectIndex,
             container: null,
             path: 'metadata.namespace',
             message:
               `namespace "${namespace}" sets pod-security.kubernetes.io/${mode}=${target.level} (${target.version}) and the pod ` +
-              `${missedLevelPhrase(evaluation, target.level)}: ${consequence}; failing: ${failing.join('; ')}`,
+              `${missedLevelPhrase(evaluation, target.level)}: ${consequence}; failing: ${failingChecksPhrase(verdict)}`,
           });
         }
       });

@@ -1,5 +1,5 @@
 import { PodAnalysis } from '../model/analyze';
-import { PodSecurityEvaluation } from '../model/pod-security-types';
+import { PodSecurityEvaluation, PodSecurityLevel } from '../model/pod-security-types';
 import { JsonObject } from '../model/json-value';
 import { KubernetesObject, PodTemplate } from '../model/workload';
 
@@ -14,6 +14,12 @@ export interface RuleInput {
   readonly objectMetadata: JsonObject | undefined;
   /** The capability model's analysis of it. */
   readonly analysis: PodAnalysis;
+  /**
+   * The Pod Security level every workload must meet (the `level` setting, `--level`): missing it
+   * is an error (LP020). A workload's `pod-security-level` annotation can only raise it.
+   * @default 'baseline'
+   */
+  readonly requiredLevel?: PodSecurityLevel;
 }
 
 /** One problem a rule found in a pod. */

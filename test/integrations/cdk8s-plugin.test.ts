@@ -147,7 +147,7 @@ describe('cdk8s synth with the plugin, on an app that breaks the rules', () => {
   });
 
   test('the report carries the options and counts', () => {
-    expect(bad.report?.reports[0].summary.metadata).toMatchObject({ runtimeProfile: 'strict', podSecurityVersion: 'latest' });
+    expect(bad.report?.reports[0].summary.metadata).toMatchObject({ runtimeProfile: 'strict', podSecurityVersion: 'latest', requiredLevel: 'baseline' });
     expect(Number(bad.report?.reports[0].summary.metadata?.errors)).toBeGreaterThanOrEqual(4);
   });
 });
@@ -167,5 +167,6 @@ describe('LeastPrivilegeValidation', () => {
     expect(typeof plugin.validate).toBe('function');
     expect(() => new LeastPrivilegeValidation({ runtimeProfile: 'gvisor' })).toThrow(/runtimeProfile "gvisor" is not one of strict/);
     expect(() => new LeastPrivilegeValidation({ podSecurityVersion: '1.25' })).toThrow(/podSecurityVersion: invalid Pod Security Standards policy version "1.25"/);
+    expect(() => new LeastPrivilegeValidation({ level: 'strict' })).toThrow(/level "strict" is not one of privileged, baseline, restricted/);
   });
 });

@@ -145,7 +145,7 @@ export const ENFORCEMENT_FIXTURES: readonly EnforcementFixture[] = [
         },
       ],
     }),
-    expectedRuleIds: ['LP001', 'LP006', 'LP007'],
+    expectedRuleIds: ['LP001', 'LP006', 'LP007', 'LP020'],
     fails: true,
   },
   {
@@ -163,7 +163,25 @@ export const ENFORCEMENT_FIXTURES: readonly EnforcementFixture[] = [
     object: cronJob('privileged', {
       containers: [{ name: 'agent', image: 'registry.example/agent:1.0', securityContext: { privileged: true } }],
     }),
-    expectedRuleIds: ['LP009', 'LP010', 'LP011'],
+    expectedRuleIds: ['LP009', 'LP010', 'LP011', 'LP020'],
+    fails: true,
+  },
+  {
+    id: 'escalations',
+    description: 'SYS_ADMIN, hostPort 80 and seccomp Unconfined: each misses baseline, the level required by default, so it fails',
+    pulumiType: 'kubernetes:apps/v1:Deployment',
+    object: deployment('escalations', {
+      securityContext: { seccompProfile: { type: 'Unconfined' } },
+      containers: [
+        {
+          name: 'web',
+          image: 'registry.example/web:1.0',
+          ports: [{ containerPort: 8080, hostPort: 80 }],
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } },
+        },
+      ],
+    }),
+    expectedRuleIds: ['LP005', 'LP011', 'LP013', 'LP020'],
     fails: true,
   },
 ];

@@ -68,7 +68,7 @@ describe('GetAnalyzerInfo', () => {
       expect(policy.description).toBe(`${rule.id}: ${rule.title}`);
       expect(policy.enforcementLevel).toBe({ error: 'mandatory', warning: 'advisory', info: 'disabled' }[rule.severity]);
       expect(policy.remediationSteps).toBe(rule.remediation);
-      expect(Object.keys(policy.configSchema ?? {}).sort()).toEqual(['imageFacts', 'images', 'podSecurityVersion', 'registry', 'runtimeProfile', 'suppressions']);
+      expect(Object.keys(policy.configSchema ?? {}).sort()).toEqual(['imageFacts', 'images', 'level', 'podSecurityVersion', 'registry', 'runtimeProfile', 'suppressions']);
     }
   });
 });
@@ -197,6 +197,17 @@ describe('configuration', () => {
     const answer = await pack().analyze(resourceOf(fixture('non-root-net-bind')));
     expect(ruleIds(answer)).toEqual(['LP003']);
     expect(answer.diagnostics.every((diagnostic) => diagnostic.enforcementLevel === 'advisory')).toBe(true);
+  });
+
+  test('level: the default gate (baseline) is mandatory; level privileged lifts it, level restricted raises it', async () => {
+    const escalations = resourceOf(fixture('escalations'));
+    expect(ruleIds(await pack().analyze(escalations), 'mandatory')).toEqual(['LP020']);
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'pod-security-level-missed': { enforcementLevel: 'mandatory', imageFacts: 'assume-none', level: 'privileged' } });
+    expect(ruleIds(await pack().analyze(escalations), 'mandatory')).toEqual([]);
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'pod-security-level-missed': { enforcementLevel: 'mandatory', imageFacts: 'assume-none', level: 'restricted' } });
+    const defaults = await pack().analyze(resourceOf(fixture('defaults')));
+    expect(ruleIds(defaults, 'mandatory')).toEqual(['LP020']);
+    expect(defaults.diagnostics.find((diagnostic) => diagnostic.policyName === 'pod-security-level-missed')!.message).toMatch(/restricted is the level required/);
   });
 
   test('a policy can be disabled', async () => {

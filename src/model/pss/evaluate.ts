@@ -70,3 +70,8 @@ export function missedLevelPhrase(evaluation: PodSecurityEvaluation, level: PodS
 }
 
 const PRIVILEGED_VERDICT: PodSecurityLevelVerdict = { allowed: true, violations: [] };
+
+/** The checks a level refuses a pod for, for messages: `hostPorts (hostPort=80); privileged (container "web" must not set …)`. */
+export function failingChecksPhrase(verdict: PodSecurityLevelVerdict): string {
+  return verdict.violations.map((violation) => `${violation.checkId} (${violation.detail})`).join('; ');
+}

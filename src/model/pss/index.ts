@@ -2,7 +2,7 @@
  * The Pod Security Standards evaluator: the upstream Pod Security Admission checks
  * (`k8s.io/pod-security-admission` v0.37, policy versions v1.0 … v1.37) in pure TypeScript.
  */
-export { evaluatePodSecurity, EvaluatePodSecurityOptions, levelVerdict, missedLevelPhrase } from './evaluate';
+export { evaluatePodSecurity, EvaluatePodSecurityOptions, failingChecksPhrase, levelVerdict, missedLevelPhrase } from './evaluate';
 export { LATEST_POLICY_VERSION, resolvePolicyVersion } from './policy-version';
 export { PodSecurityCheck, PodSecurityCheckVersion } from './check';
 import { PodSecurityCheck } from './check';

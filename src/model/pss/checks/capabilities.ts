@@ -11,7 +11,8 @@ const NONE: readonly string[] = Object.freeze([]);
 export function forbiddenAdditions(container: ContainerView, isAllowed: (name: string) => boolean): readonly string[] {
   const add = fieldsOf(container.securityContext.capabilities).add;
   if (!isSet(add)) return NONE;
-  if (!Array.isArray(add)) return [displayValue(add)];
+  // Not a list: the API server refuses the pod; say so rather than blame the value as a capability.
+  if (!Array.isArray(add)) return [`${displayValue(add)} (${typeof add === 'object' ? 'an object' : `a ${typeof add}`}, not a list)`];
   const forbidden = add.filter((name) => typeof name !== 'string' || !isAllowed(name));
   return forbidden.length === 0 ? NONE : forbidden.map(displayValue);
 }
