@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_RULES } from '../src/rules';
-import { renderRuleDoc, renderRuleIndex } from '../src/rules/rule-doc';
+import { renderRuleDoc, renderRuleIndex } from '../src/rules/support/rule-doc';
 
 const directory = join(__dirname, '..', 'docs', 'rules');
 mkdirSync(directory, { recursive: true });

@@ -5,7 +5,7 @@ import { DocumentText, splitDocuments } from '../input/split-documents';
 import { serviceTargetsOf } from '../model/service-selection';
 import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
 import { DEFAULT_REQUIRED_LEVEL, INPUT_RULES } from '../rules';
-import { CheckedObject } from '../rules/rule';
+import { CheckedObject } from '../rules';
 import { CheckOptions, checkObject, suppressionReason, suppressionsOf } from './check-object';
 import { formatFieldPath, parseFieldPath } from './node-path';
 import { CheckReport, CheckSummary, FindingReport, InputErrorReport, podSecurityLevelReport, ResourceReport } from './report';

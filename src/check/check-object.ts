@@ -110,7 +110,7 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
   const suppressions = suppressionsOf(object, options);
   const findings: ObjectFinding[] = [];
   for (const rule of RULES) {
-    for (const finding of rule.check({ pod, analysis, objectMetadata, requiredLevel: options.level })) {
+    for (const finding of rule.check({ pod, analysis, objectMetadata, requiredLevel: options.level, knownRuleIds: ruleIdSet() })) {
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,

@@ -2,7 +2,7 @@ import { BindVerdict } from '../model/bind-verdict';
 import { ContainerType } from '../model/containers';
 import { PodSecurityLevel, PodSecurityLevelVerdict } from '../model/pod-security-types';
 import { PortSource } from '../model/undeclared-ports';
-import { Severity } from '../rules/rule';
+import { Severity } from '../rules';
 import type { ImagePullReport } from '../image/registry/registry-facts';
 
 /** Where something is in the input. */

@@ -1,6 +1,6 @@
 import { listContainers } from '../model/containers';
 import { asArray, asObject } from '../model/json-value';
-import { Rule, RuleFinding } from './rule';
+import { defineRule, RuleFinding } from './support/rule';
 
 /**
  * A port name as the API server accepts it (pkg/apis/core/validation validateContainerPorts:
@@ -14,7 +14,7 @@ const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
  * container names missing or used twice across containers, initContainers and
  * ephemeralContainers, and container port names used twice in one container or not valid.
  */
-export const apiServerRejects: Rule = {
+export const apiServerRejects = defineRule({
   id: 'LP018',
   name: 'api-server-rejects',
   title: 'The API server rejects the pod: a container or port name is missing, repeated or invalid',
@@ -57,4 +57,4 @@ export const apiServerRejects: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,11 +1,11 @@
 import { ContainerAnalysis } from '../model/bind-analysis';
 import { canonicalCapabilityName, isAllCapabilities, NET_BIND_SERVICE } from '../model/capabilities';
 import { BASELINE_ADDABLE_CAPABILITIES } from '../model/pss/checks/capabilities-baseline';
-import { containerFindings, declaresPrivilegedPort } from './container-findings';
-import { Rule } from './rule';
+import { containerFindings, declaresPrivilegedPort } from './support/container-findings';
+import { defineRule } from './support/rule';
 
 /** LP005: capabilities added that binding a port does not need. */
-export const capabilitiesBeyondNeed: Rule = {
+export const capabilitiesBeyondNeed = defineRule({
   id: 'LP005',
   name: 'capabilities-beyond-need',
   title: 'A container adds capabilities beyond NET_BIND_SERVICE, or NET_BIND_SERVICE without a privileged port',
@@ -27,7 +27,7 @@ export const capabilitiesBeyondNeed: Rule = {
       const addsNetBindService = container.securityContext.add.some((name) => canonicalCapabilityName(name) === NET_BIND_SERVICE);
       return addsNetBindService && !declaresPrivilegedPort(container) ? { message: withoutPrivilegedPort(container), field: 'capabilities.add' } : undefined;
     }),
-};
+});
 
 /** What Pod Security says of added capabilities other than NET_BIND_SERVICE (names as written, as PSA compares them). */
 function podSecurityOf(extra: readonly string[]): string {

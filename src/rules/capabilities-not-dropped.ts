@@ -1,9 +1,9 @@
 import { isAllCapabilities, RUNTIME_DEFAULT_CAPABILITIES } from '../model/capabilities';
-import { containerFindings } from './container-findings';
-import { Rule } from './rule';
+import { containerFindings } from './support/container-findings';
+import { defineRule } from './support/rule';
 
 /** LP004: a container that keeps the runtime's default capabilities. */
-export const capabilitiesNotDropped: Rule = {
+export const capabilitiesNotDropped = defineRule({
   id: 'LP004',
   name: 'capabilities-not-dropped',
   title: 'A container keeps the runtime\'s default capabilities (no drop: [ALL])',
@@ -21,4 +21,4 @@ export const capabilitiesNotDropped: Rule = {
         ? undefined
         : { message: 'does not drop ALL capabilities: it keeps the runtime defaults; set capabilities.drop: [ALL]', field: 'capabilities' },
     ),
-};
+});

@@ -1,6 +1,5 @@
 import { canonicalCapabilityName, isAllCapabilities } from '../model/capabilities';
-import { RuleFinding } from './rule';
-import { Rule } from './rule';
+import { defineRule, RuleFinding } from './support/rule';
 
 /** What is wrong with a capability name as written, or `undefined` when it is exact. */
 function spellingProblem(name: string): string | undefined {
@@ -16,7 +15,7 @@ function spellingProblem(name: string): string | undefined {
 }
 
 /** LP006: capability names that work differently at runtime than they read, or fail PSS. */
-export const capabilityNameSpelling: Rule = {
+export const capabilityNameSpelling = defineRule({
   id: 'LP006',
   name: 'capability-name-spelling',
   title: 'A capability name is not spelled as Kubernetes expects (ALL, NET_BIND_SERVICE)',
@@ -45,4 +44,4 @@ export const capabilityNameSpelling: Rule = {
     }
     return findings;
   },
-};
+});

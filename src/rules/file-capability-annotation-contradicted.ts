@@ -1,12 +1,12 @@
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities } from '../model/file-capabilities';
-import { Rule, RuleFinding } from './rule';
+import { defineRule, RuleFinding } from './support/rule';
 
 /**
  * LP017: the image was read (`check --images`), and the binary the container executes does
  * not carry the file capabilities its annotation declares. The annotation is what the
  * checker trusted until now; a wrong one is a pod called fine that crash-loops.
  */
-export const fileCapabilityAnnotationContradicted: Rule = {
+export const fileCapabilityAnnotationContradicted = defineRule({
   id: 'LP017',
   name: 'file-capability-annotation-contradicted',
   title: "A file-capability annotation contradicts the file capabilities of the image's binary",
@@ -40,7 +40,7 @@ export const fileCapabilityAnnotationContradicted: Rule = {
     }
     return findings;
   },
-};
+});
 
 function sameCapabilities(a: FileCapabilities, b: FileCapabilities): boolean {
   return a.effective === b.effective && sameSet(a.permitted, b.permitted) && sameSet(a.inheritable, b.inheritable);

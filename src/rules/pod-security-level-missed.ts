@@ -1,7 +1,7 @@
 import { asObject, JsonObject, objectField } from '../model/json-value';
 import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
 import { evaluatePodSecurity, failingChecksPhrase, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
-import { Rule, RuleFinding } from './rule';
+import { defineRule, RuleFinding } from './support/rule';
 
 /** The annotation (on the workload or its pod template) that names the level the pod must meet. */
 export const TARGET_LEVEL_ANNOTATION = 'k8s-least-privilege.dev/pod-security-level';
@@ -24,7 +24,7 @@ function stricter(a: PodSecurityLevel, b: PodSecurityLevel): boolean {
 }
 
 /** LP020: the pod misses the Pod Security level it must meet: the configured one, or the stricter one it is labelled for. */
-export const podSecurityLevelMissed: Rule = {
+export const podSecurityLevelMissed = defineRule({
   id: 'LP020',
   name: 'pod-security-level-missed',
   title: 'The pod misses the Pod Security Standards level it must meet (the configured level, or the stricter one it is labelled for)',
@@ -71,4 +71,4 @@ export const podSecurityLevelMissed: Rule = {
     if (verdict.allowed) return [];
     return [{ container: null, path, message: `labelled ${level} (${resolved}), and the pod ${missedLevelPhrase(evaluation, level)}: ${failingChecksPhrase(verdict)}` }];
   },
-};
+});

@@ -1,8 +1,8 @@
-import { portFindings } from './port-findings';
-import { Rule } from './rule';
+import { portFindings } from './support/port-findings';
+import { defineRule } from './support/rule';
 
 /** LP002: a declared port whose bind verdict the manifest does not decide. */
-export const portBindUnknown: Rule = {
+export const portBindUnknown = defineRule({
   id: 'LP002',
   name: 'port-bind-unknown',
   title: 'Whether a declared container port binds is not decided by the manifest',
@@ -15,4 +15,4 @@ export const portBindUnknown: Rule = {
     'Set runAsUser (and runAsNonRoot) explicitly, declare the binary\'s file capabilities with the annotation ' +
     'file-capabilities.k8s-least-privilege.dev/<container>, and fix fields of the wrong type.',
   check: (input) => portFindings(input, (port) => port.bind === 'unknown', 'may not bind'),
-};
+});

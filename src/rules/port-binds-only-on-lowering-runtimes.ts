@@ -1,8 +1,8 @@
-import { portFindings } from './port-findings';
-import { Rule } from './rule';
+import { portFindings } from './support/port-findings';
+import { defineRule } from './support/rule';
 
 /** LP003: a port that binds only because the runtime lowers ip_unprivileged_port_start. */
-export const portBindsOnlyOnLoweringRuntimes: Rule = {
+export const portBindsOnlyOnLoweringRuntimes = defineRule({
   id: 'LP003',
   name: 'port-binds-only-on-lowering-runtimes',
   title: 'A port binds only thanks to the runtime lowering ip_unprivileged_port_start',
@@ -15,4 +15,4 @@ export const portBindsOnlyOnLoweringRuntimes: Rule = {
   remediation:
     'Make it portable: set the pod sysctl net.ipv4.ip_unprivileged_port_start to the port, or listen on a port ≥ 1024 behind a Service.',
   check: (input) => portFindings(input, (port) => port.bindsOnlyOnLoweringRuntimes, 'binds only on runtimes that lower ip_unprivileged_port_start'),
-};
+});

@@ -1,8 +1,8 @@
-import { portFindings } from './port-findings';
-import { Rule } from './rule';
+import { portFindings } from './support/port-findings';
+import { defineRule } from './support/rule';
 
 /** LP001: a declared port that the container's process cannot bind. */
-export const portCannotBind: Rule = {
+export const portCannotBind = defineRule({
   id: 'LP001',
   name: 'port-cannot-bind',
   title: 'A declared container port cannot be bound',
@@ -18,4 +18,4 @@ export const portCannotBind: Rule = {
     'cap_net_bind_service=+ep) and keep NET_BIND_SERVICE in capabilities.add; or run as uid 0 with drop [ALL] ' +
     'and add [NET_BIND_SERVICE] (baseline only).',
   check: (input) => portFindings(input, (port) => port.bind === 'denied', 'cannot bind'),
-};
+});

@@ -1,8 +1,8 @@
-import { containerFindings } from './container-findings';
-import { Rule } from './rule';
+import { containerFindings } from './support/container-findings';
+import { defineRule } from './support/rule';
 
 /** LP008: runAsNonRoot: true with runAsUser: 0 — the kubelet refuses to start the container. */
-export const runAsNonRootContradicted: Rule = {
+export const runAsNonRootContradicted = defineRule({
   id: 'LP008',
   name: 'run-as-non-root-contradicted',
   title: 'runAsNonRoot: true is contradicted by runAsUser: 0',
@@ -16,4 +16,4 @@ export const runAsNonRootContradicted: Rule = {
         ? undefined
         : { message: `never starts: ${container.securityContext.kubeletRefusal}`, field: 'runAsUser' },
     ),
-};
+});

@@ -1,8 +1,8 @@
-import { containerFindings, declaresPrivilegedPort } from './container-findings';
-import { Rule } from './rule';
+import { containerFindings, declaresPrivilegedPort } from './support/container-findings';
+import { defineRule } from './support/rule';
 
 /** LP007: a container that runs as uid 0 where a non-root strategy would serve. */
-export const runsAsRoot: Rule = {
+export const runsAsRoot = defineRule({
   id: 'LP007',
   name: 'runs-as-root',
   title: 'A container runs as root where a non-root strategy would serve',
@@ -26,4 +26,4 @@ export const runsAsRoot: Rule = {
         field: 'runAsUser',
       };
     }),
-};
+});

@@ -120,7 +120,7 @@ describe('check with image facts', () => {
     const pod = JSON.parse(deployment('example.com/web:plain', { annotation: 'cap_net_bind_service=+ep' })).spec.template;
     const { options } = await checkOptionsWithImages({ images });
     const analysis = analyzePod(pod, { imageFacts: options.imageFacts });
-    const findings = fileCapabilityAnnotationContradicted.check({ pod: { ...pod, metadataPath: [], specPath: [] } as never, analysis, objectMetadata: undefined });
+    const findings = fileCapabilityAnnotationContradicted.check({ pod: { ...pod, metadataPath: [], specPath: [] } as never, analysis, objectMetadata: undefined, knownRuleIds: new Set() });
     expect(findings).toEqual([
       {
         container: 'web',
@@ -131,7 +131,7 @@ describe('check with image facts', () => {
       },
     ]);
     const agreeing = analyzePod(JSON.parse(deployment('example.com/web:setcap', { annotation: 'cap_net_bind_service=+ep' })).spec.template, { imageFacts: options.imageFacts });
-    expect(fileCapabilityAnnotationContradicted.check({ pod, analysis: agreeing, objectMetadata: undefined })).toEqual([]);
+    expect(fileCapabilityAnnotationContradicted.check({ pod, analysis: agreeing, objectMetadata: undefined, knownRuleIds: new Set() })).toEqual([]);
     const ruleIds = report.resources[0].findings.map((f) => f.ruleId);
     if (ruleIds.includes('LP017')) expect(report.resources[0].findings.find((f) => f.ruleId === 'LP017')?.severity).toBe('error');
   });

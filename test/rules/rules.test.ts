@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkObject } from '../../src/check/check-object';
 import { findRuntimeProfile, RuntimeProfileName } from '../../src/model/runtime-profile';
 import { objectsInDocument } from '../../src/model/workload';
-import { ALL_RULES, RULES } from '../../src/rules';
-import { renderRuleDoc, renderRuleIndex } from '../../src/rules/rule-doc';
-import { RULE_CASES } from './rule-cases';
+import { ALL_RULES, defineRule, RuleMetadata, RULES } from '../../src/rules';
+import { renderRuleDoc, renderRuleIndex } from '../../src/rules/support/rule-doc';
+import { deployment, RULE_CASES, RuleCase } from './rule-cases';
 import { ImageFactsLookup } from '../../src/model/image-facts';
 
 function ruleIds(
@@ -21,20 +21,33 @@ function ruleIds(
   };
 }
 
-describe('every rule has a compliant and a non-compliant case', () => {
-  test('the table covers every pod rule', () => {
-    expect(RULE_CASES.map((c) => c.ruleId).sort()).toEqual(RULES.map((r) => r.id).sort());
+/** The compliant and non-compliant case of a rule. */
+function caseOf(ruleId: string): RuleCase {
+  const found = RULE_CASES.find((c) => c.ruleId === ruleId);
+  if (found === undefined) throw new Error(`test/rules/rule-cases.ts has no case for ${ruleId}`);
+  return found;
+}
+
+test('every pod rule has its cases in rule-cases.ts, and no case names another', () => {
+  expect(RULE_CASES.map((c) => c.ruleId).sort()).toEqual(RULES.map((r) => r.id).sort());
+});
+
+describe.each(RULES.map((rule) => [rule.id, rule.name] as const))('%s %s', (ruleId) => {
+  const profile = ruleId === 'LP003' ? 'containerd-2' : 'strict';
+
+  test('the compliant case raises none of its findings', () => {
+    const c = caseOf(ruleId);
+    expect(ruleIds(c.compliant, profile, c.imageFacts).unsuppressed).not.toContain(ruleId);
   });
 
-  test.each(RULE_CASES.map((c) => [c.ruleId, c] as const))('%s', (ruleId, c) => {
-    const profile = ruleId === 'LP003' ? 'containerd-2' : 'strict';
-    expect(ruleIds(c.compliant, profile, c.imageFacts).unsuppressed).not.toContain(ruleId);
+  test('the non-compliant case raises it', () => {
+    const c = caseOf(ruleId);
     expect(ruleIds(c.nonCompliant, profile, c.imageFacts).unsuppressed).toContain(ruleId);
   });
+});
 
-  test('the hardened baseline case raises nothing at all', () => {
-    expect(ruleIds(RULE_CASES[1].compliant).unsuppressed).toEqual([]);
-  });
+test('the hardened restricted Deployment the cases vary raises nothing at all', () => {
+  expect(ruleIds(deployment()).unsuppressed).toEqual([]);
 });
 
 test('a Pod Security finding says what is allowed and links the upstream check', () => {
@@ -78,7 +91,7 @@ describe('suppressions', () => {
     ['LP999: because', /names no rule/],
     ['just words', /not of the form/],
   ])('"%s" is itself an error (LP000)', (annotation, message) => {
-    const manifest = JSON.parse(JSON.stringify(RULE_CASES[0].compliant));
+    const manifest = JSON.parse(JSON.stringify(deployment()));
     manifest.metadata.annotations['k8s-least-privilege.dev/suppress'] = annotation;
     const [object] = objectsInDocument(manifest).objects;
     const finding = checkObject(object, { runtimeProfile: findRuntimeProfile('strict')! }).findings.find((f) => f.ruleId === 'LP000');
@@ -91,6 +104,26 @@ describe('rule metadata and docs', () => {
     expect(rule.id).toMatch(/^LP\d{3}$/);
     expect(rule.name).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
     for (const text of [rule.title, rule.rationale, rule.remediation]) expect(text.length).toBeGreaterThan(10);
+  });
+
+  test('one file per rule in src/rules, named after the rule, declared with defineRule; helpers live in src/rules/support', () => {
+    const directory = join(__dirname, '..', '..', 'src', 'rules');
+    const files = readdirSync(directory).filter((file) => file.endsWith('.ts') && file !== 'index.ts');
+    expect(files.map((file) => file.replace(/\.ts$/, '')).sort()).toEqual(ALL_RULES.map((rule) => rule.name).sort());
+    for (const file of files) {
+      const exported = Object.values(require(join(directory, file)) as Record<string, unknown>).filter(
+        (value): value is RuleMetadata => typeof value === 'object' && value !== null && 'id' in value && 'severity' in value,
+      );
+      expect(exported.map((rule) => `${rule.name}.ts`)).toEqual([file]);
+      expect(Object.isFrozen(exported[0])).toBe(true);
+    }
+  });
+
+  test('defineRule refuses malformed metadata', () => {
+    const rule = { ...RULES[1] };
+    expect(() => defineRule({ ...rule, id: 'X1' })).toThrow(/rule id "X1" is not LP and three digits/);
+    expect(() => defineRule({ ...rule, name: 'Port Cannot Bind' })).toThrow(/is not kebab-case/);
+    expect(() => defineRule({ ...rule, rationale: '' })).toThrow(/title, rationale and remediation are required/);
   });
 
   test('ids and names are unique', () => {

@@ -1,7 +1,7 @@
-import { PodAnalysis } from '../model/analyze';
-import { PodSecurityEvaluation, PodSecurityLevel } from '../model/pod-security-types';
-import { JsonObject } from '../model/json-value';
-import { KubernetesObject, PodTemplate } from '../model/workload';
+import { PodAnalysis } from '../../model/analyze';
+import { PodSecurityEvaluation, PodSecurityLevel } from '../../model/pod-security-types';
+import { JsonObject } from '../../model/json-value';
+import { KubernetesObject, PodTemplate } from '../../model/workload';
 
 /** How much a finding matters: an `error` fails the check (exit status 1). */
 export type Severity = 'error' | 'warning' | 'info';
@@ -20,6 +20,8 @@ export interface RuleInput {
    * @default 'baseline'
    */
   readonly requiredLevel?: PodSecurityLevel;
+  /** The ids of every rule, for the rule that checks what suppressions name (LP000). */
+  readonly knownRuleIds: ReadonlySet<string>;
 }
 
 /** One problem a rule found in a pod. */
@@ -87,4 +89,20 @@ export interface InputRuleFinding {
 export interface InputRule extends RuleMetadata {
   /** The findings over every object of the input. */
   checkInput(objects: readonly CheckedObject[]): InputRuleFinding[];
+}
+
+/**
+ * Declares a rule: the one shape every rule of `src/rules` is written in, one per file named after
+ * the rule's `name`. A pod rule has `check`, a cross-resource rule `checkInput`. The metadata is
+ * checked when the module loads (a malformed id or name is a programming error, caught by every
+ * test) and frozen.
+ * @throws Error on an id that is not `LP` and three digits, or a name that is not kebab-case
+ */
+export function defineRule(rule: Rule): Rule;
+export function defineRule(rule: InputRule): InputRule;
+export function defineRule(rule: Rule | InputRule): Rule | InputRule {
+  if (!/^LP\d{3}$/.test(rule.id)) throw new Error(`rule id ${JSON.stringify(rule.id)} is not LP and three digits`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.name)) throw new Error(`rule ${rule.id}: name ${JSON.stringify(rule.name)} is not kebab-case`);
+  if (rule.title === '' || rule.rationale === '' || rule.remediation === '') throw new Error(`rule ${rule.id}: title, rationale and remediation are required`);
+  return Object.freeze(rule);
 }

@@ -1,5 +1,5 @@
-import { PortAnalysis } from '../model/bind-analysis';
-import { describePort } from '../model/ports';
+import { PortAnalysis } from '../../model/bind-analysis';
+import { describePort } from '../../model/ports';
 import { RuleFinding, RuleInput } from './rule';
 
 /** One finding per judged port that matches, naming container, port (and what names it, when undeclared) and the model's reason. */

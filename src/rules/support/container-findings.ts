@@ -1,4 +1,4 @@
-import { ContainerAnalysis } from '../model/bind-analysis';
+import { ContainerAnalysis } from '../../model/bind-analysis';
 import { RuleFinding, RuleInput } from './rule';
 
 /**

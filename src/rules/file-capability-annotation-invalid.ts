@@ -1,10 +1,10 @@
 import { listContainers } from '../model/containers';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
 import { asObject, objectField } from '../model/json-value';
-import { Rule, RuleFinding } from './rule';
+import { defineRule, RuleFinding } from './support/rule';
 
 /** LP015: a file-capability annotation that cannot be read or names no container. */
-export const fileCapabilityAnnotationInvalid: Rule = {
+export const fileCapabilityAnnotationInvalid = defineRule({
   id: 'LP015',
   name: 'file-capability-annotation-invalid',
   title: 'A file-capability annotation is malformed or names a container that does not exist',
@@ -33,4 +33,4 @@ export const fileCapabilityAnnotationInvalid: Rule = {
     }
     return findings;
   },
-};
+});

@@ -1,5 +1,4 @@
-import { JsonObject, objectField } from '../model/json-value';
-import { Rule, RuleFinding } from './rule';
+import { JsonObject, objectField } from '../../model/json-value';
 
 /** The workload annotation that suppresses findings: `"<ruleId>: <reason>"` entries, one per line or `;`-separated. */
 export const SUPPRESS_ANNOTATION = 'k8s-least-privilege.dev/suppress';
@@ -37,23 +36,4 @@ export function readSuppressionAnnotation(
     }
   }
   return { suppressions, problems };
-}
-
-/** LP000: a suppression that gives no reason or names no rule. */
-export function suppressionWithoutReason(knownRuleIds: () => ReadonlySet<string>): Rule {
-  return {
-    id: 'LP000',
-    name: 'suppression-invalid',
-    title: 'A suppression gives no reason or names no rule',
-    severity: 'error',
-    podSecurityChecks: [],
-    rationale: 'A suppression is a decision someone must be able to read later: without a reason it is only a way to silence the checker.',
-    remediation: `metadata:\n  annotations:\n    ${SUPPRESS_ANNOTATION}: "LP007: dnsmasq drops root itself after binding port 53"`,
-    check: ({ objectMetadata }): RuleFinding[] =>
-      readSuppressionAnnotation(objectMetadata, knownRuleIds()).problems.map((message) => ({
-        container: null,
-        path: `metadata.annotations`,
-        message,
-      })),
-  };
 }

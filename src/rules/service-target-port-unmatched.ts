@@ -3,7 +3,7 @@ import { listContainers } from '../model/containers';
 import { listPorts } from '../model/ports';
 import { serviceSelector, WorkloadIndex } from '../model/service-selection';
 import { KubernetesObject } from '../model/workload';
-import { InputRule, InputRuleFinding } from './rule';
+import { defineRule, InputRuleFinding } from './support/rule';
 
 /** A container port a Service can target: its number, its name, its protocol. */
 interface TargetablePort {
@@ -24,7 +24,7 @@ function targetablePorts(workload: KubernetesObject): TargetablePort[] {
 }
 
 /** LP016: a Service port whose targetPort no container of the selected pods declares. */
-export const serviceTargetPortUnmatched: InputRule = {
+export const serviceTargetPortUnmatched = defineRule({
   id: 'LP016',
   name: 'service-target-port-unmatched',
   title: "A Service's targetPort names or numbers no container port of the pods it selects",
@@ -70,4 +70,4 @@ export const serviceTargetPortUnmatched: InputRule = {
     });
     return findings;
   },
-};
+});
