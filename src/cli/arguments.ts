@@ -1,3 +1,5 @@
+import { parseArgs, ParseArgsConfig } from 'node:util';
+
 /** Output formats of `check`. */
 export type OutputFormat = 'human' | 'json' | 'sarif';
 
@@ -43,6 +45,27 @@ export type Command =
 export class UsageError extends Error {}
 
 /**
+ * Node's own option parser, with its errors turned into usage errors that say what to do:
+ * options take their value as the next word or after `=`; `--` ends the options.
+ */
+function parseOptions<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'(-[^']*)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option "${option?.split(' ')[0] ?? message}"`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(`${longNameIn(message) ?? option} needs a value`);
+    throw error;
+  }
+}
+
+/** `--format` out of Node's "Option '-f, --format <value>' argument missing". */
+function longNameIn(message: string): string | undefined {
+  return /(--[a-z-]+)/.exec(message)?.[1];
+}
+
+/**
  * Reads the command line (without `node` and the script). Options take their value
  * as the next word or after `=`; `--` ends the options.
  */
@@ -52,56 +75,32 @@ export function parseArguments(argv: readonly string[]): Command {
   if (command === '--version' || command === '-V') return { name: 'version' };
   if (command === 'image') return parseImageArguments(rest);
   if (command !== 'check') throw new UsageError(`unknown command "${command}"; the commands are "check" and "image inspect"`);
-  const paths: string[] = [];
-  let format: string = 'human';
-  let runtimeProfile: string | undefined;
-  let podSecurityVersion: string | undefined;
-  let configFile: string | undefined;
-  let imagesFile: string | undefined;
-  let platform: string | undefined;
-  let imageFacts: string | undefined;
-  let level: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const word = rest[i];
-    if (word === '--') {
-      paths.push(...rest.slice(i + 1));
-      break;
-    }
-    if (word === '-' || !word.startsWith('-')) {
-      paths.push(word);
-      continue;
-    }
-    const [flag, inlineValue] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
-    if (flag === '--help' || flag === '-h') return { name: 'help', topic: 'check' };
-    const value = () => {
-      if (inlineValue !== undefined) return inlineValue;
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === '--format' || flag === '-f') format = value();
-    else if (flag === '--runtime-profile') runtimeProfile = value();
-    else if (flag === '--pss-version') podSecurityVersion = value();
-    else if (flag === '--config' || flag === '-c') configFile = value();
-    else if (flag === '--images') imagesFile = value();
-    else if (flag === '--platform') platform = value();
-    else if (flag === '--image-facts') imageFacts = value();
-    else if (flag === '--level') level = value();
-    else throw new UsageError(`unknown option "${flag}"`);
-  }
+  const { values, positionals } = parseOptions(rest, {
+    help: { type: 'boolean', short: 'h' },
+    format: { type: 'string', short: 'f', default: 'human' },
+    'runtime-profile': { type: 'string' },
+    'pss-version': { type: 'string' },
+    level: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    images: { type: 'string' },
+    platform: { type: 'string' },
+    'image-facts': { type: 'string' },
+  });
+  if (values.help === true) return { name: 'help', topic: 'check' };
+  const format = values.format;
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  if (paths.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
+  if (positionals.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
   return {
     name: 'check',
-    paths,
+    paths: positionals,
     format: format as OutputFormat,
-    runtimeProfile,
-    podSecurityVersion,
-    configFile,
-    ...(imagesFile === undefined ? {} : { imagesFile }),
-    ...(platform === undefined ? {} : { platform }),
-    ...(imageFacts === undefined ? {} : { imageFacts }),
-    ...(level === undefined ? {} : { level }),
+    runtimeProfile: values['runtime-profile'],
+    podSecurityVersion: values['pss-version'],
+    configFile: values.config,
+    ...(values.images === undefined ? {} : { imagesFile: values.images }),
+    ...(values.platform === undefined ? {} : { platform: values.platform }),
+    ...(values['image-facts'] === undefined ? {} : { imageFacts: values['image-facts'] }),
+    ...(values.level === undefined ? {} : { level: values.level }),
   };
 }
 
@@ -110,32 +109,23 @@ function parseImageArguments(argv: readonly string[]): Command {
   const [subcommand, ...rest] = argv;
   if (subcommand === undefined || subcommand === '--help' || subcommand === '-h') return { name: 'help', topic: 'image' };
   if (subcommand !== 'inspect') throw new UsageError(`unknown command "image ${subcommand}"; the command is "image inspect"`);
-  const images: string[] = [];
-  const binaries: string[] = [];
-  let format = 'human';
-  let platform: string | undefined;
-  let configFile: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const word = rest[i];
-    if (!word.startsWith('-')) {
-      images.push(word);
-      continue;
-    }
-    const [flag, inlineValue] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
-    if (flag === '--help' || flag === '-h') return { name: 'help', topic: 'image' };
-    const value = () => {
-      if (inlineValue !== undefined) return inlineValue;
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
-    if (flag === '--binary' || flag === '-b') binaries.push(value());
-    else if (flag === '--format' || flag === '-f') format = value();
-    else if (flag === '--platform') platform = value();
-    else if (flag === '--config' || flag === '-c') configFile = value();
-    else throw new UsageError(`unknown option "${flag}"`);
-  }
+  const { values, positionals } = parseOptions(rest, {
+    help: { type: 'boolean', short: 'h' },
+    binary: { type: 'string', short: 'b', multiple: true, default: [] },
+    format: { type: 'string', short: 'f', default: 'human' },
+    platform: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+  });
+  if (values.help === true) return { name: 'help', topic: 'image' };
+  const format = values.format;
   if (format !== 'human' && format !== 'json') throw new UsageError(`--format must be human or json, not "${format}"`);
-  if (images.length !== 1) throw new UsageError('name one image: oci:DIR[:tag], oci-archive:FILE[:tag] or docker-archive:FILE');
-  return { name: 'image-inspect', image: images[0], binaries, format, platform, ...(configFile === undefined ? {} : { configFile }) };
+  if (positionals.length !== 1) throw new UsageError('name one image: oci:DIR[:tag], oci-archive:FILE[:tag] or docker-archive:FILE');
+  return {
+    name: 'image-inspect',
+    image: positionals[0],
+    binaries: values.binary,
+    format,
+    platform: values.platform,
+    ...(values.config === undefined ? {} : { configFile: values.config }),
+  };
 }
