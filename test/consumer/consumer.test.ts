@@ -23,6 +23,7 @@ import { HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pul
 import { RULES } from '../../src/rules';
 import { DEFAULT_PACK_CONFIG, PolicyPackProcess } from '../integrations/analyzer-client';
 import { ENFORCEMENT_FIXTURES, EnforcementFixture } from '../integrations/enforcement-table';
+import { docSnippets, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
 
 const REPO = join(__dirname, '..', '..');
 const WORK = join(REPO, 'test', '.work', 'consumer');
@@ -89,8 +90,13 @@ async function installProject(name: string, tarball: string, dependencies: reado
  * compiles it with the project's TypeScript, checking the libraries' typings too.
  */
 function compile(project: string, directory: string, file: string, source: string, compilerOptions: Record<string, unknown> = {}): Promise<Run> {
+  return compileFiles(project, directory, { [file]: source }, compilerOptions);
+}
+
+/** {@link compile} for several files, compiled together. */
+function compileFiles(project: string, directory: string, sources: Record<string, string>, compilerOptions: Record<string, unknown> = {}): Promise<Run> {
   const options = { target: 'ES2022', module: 'commonjs', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out', ...compilerOptions };
-  writeFiles(directory, { [file]: source, 'tsconfig.json': `${JSON.stringify({ compilerOptions: options, files: [file] }, null, 2)}\n` });
+  writeFiles(directory, { ...sources, 'tsconfig.json': `${JSON.stringify({ compilerOptions: options, files: Object.keys(sources) }, null, 2)}\n` });
   return run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], directory);
 }
 
@@ -104,6 +110,9 @@ async function compiled(result: Promise<Run>): Promise<{ status: number | null; 
   const { status, stdout, stderr } = await result;
   return { status, output: `${stdout}${stderr}`.trim() };
 }
+
+/** The TypeScript snippets of README.md and docs/, each compiled as a module against the installed package. */
+const SNIPPETS = docSnippets(REPO);
 
 /** A fixture that fails (LP001, the trap) and one that passes every rule. */
 const TRAP = fixture('non-root-net-bind');
@@ -214,7 +223,7 @@ let packedFiles: string[];
 let library: string;
 let apps: string;
 /** The compiles, started together once the projects are installed (tsc is most of this test's time). */
-let compiles: Record<'node10' | 'node16' | 'cdk8s' | 'pulumi' | 'policyPack', Promise<Run>>;
+let compiles: Record<'node10' | 'node16' | 'cdk8s' | 'pulumi' | 'policyPack' | 'docs', Promise<Run>>;
 const timings: string[] = [];
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -242,6 +251,8 @@ beforeAll(async () => {
         tested('@types/node'),
         tested('cdk8s'),
         tested('cdk8s-plus-27'),
+        // docs/strategies.md shows the constructs with cdk8s-plus-32.
+        tested('cdk8s-plus-32'),
         tested('constructs'),
         tested('@pulumi/policy'),
         tested('@pulumi/pulumi'),
@@ -260,6 +271,10 @@ beforeAll(async () => {
     cdk8s: compile(apps, apps, 'main.ts', CDK8S_APP),
     pulumi: compile(apps, join(apps, 'pulumi'), 'index.ts', PULUMI_USER),
     policyPack: compile(apps, join(apps, 'policy-pack'), 'pack.ts', POLICY_PACK_USER, { noEmit: true }),
+    docs: compileFiles(apps, join(apps, 'docs'), {
+      'context.d.ts': SNIPPET_CONTEXT,
+      ...Object.fromEntries(SNIPPETS.map((snippet, index) => [`snippet-${index}.ts`, snippetModule(snippet)])),
+    }, { noEmit: true }),
   };
   // Settled before any test waits on one, so that a failing compile is a failing test, not an unhandled rejection.
   await timed('compiles', () => Promise.allSettled(Object.values(compiles)));
@@ -444,6 +459,24 @@ describe('(e) the Pulumi faces', () => {
     // as internal), so it fails without skipLibCheck whoever imports it: those lines are not ours.
     const errors = typeErrors(await compiles.policyPack);
     expect(errors.filter((line) => !line.startsWith('../node_modules/@pulumi/policy/'))).toEqual([]);
+  });
+});
+
+describe('(f) the documentation', () => {
+  test('finds the TypeScript snippets of README.md and docs/', () => {
+    expect(SNIPPETS.length).toBeGreaterThanOrEqual(10);
+    expect(SNIPPETS.map((snippet) => snippet.location.split(':')[0])).toEqual(expect.arrayContaining(['README.md', 'docs/strategies.md', 'docs/image-facts.md']));
+  });
+
+  test('every snippet type-checks against the installed package with skipLibCheck false', async () => {
+    const errors = typeErrors(await compiles.docs)
+      // @pulumi/policy's own typings fail without skipLibCheck whoever imports them (see (e)).
+      .filter((line) => !line.startsWith('../node_modules/@pulumi/policy/'))
+      .map((line) => {
+        const index = /^snippet-(\d+)\.ts/.exec(line)?.[1];
+        return index === undefined ? line : `${SNIPPETS[Number(index)].location} (${line})`;
+      });
+    expect(errors).toEqual([]);
   });
 });
 
