@@ -23,7 +23,7 @@ import { HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pul
 import { RULES } from '../../src/rules';
 import { DEFAULT_PACK_CONFIG, PolicyPackProcess } from '../integrations/analyzer-client';
 import { ENFORCEMENT_FIXTURES, EnforcementFixture } from '../integrations/enforcement-table';
-import { docSnippets, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
+import { cliSnippets, docSnippets, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
 
 const REPO = join(__dirname, '..', '..');
 const WORK = join(REPO, 'test', '.work', 'consumer');
@@ -113,6 +113,8 @@ async function compiled(result: Promise<Run>): Promise<{ status: number | null; 
 
 /** The TypeScript snippets of README.md and docs/, each compiled as a module against the installed package. */
 const SNIPPETS = docSnippets(REPO);
+/** The shell snippets that call the CLI, each run as written against the installed package. */
+const CLI_SNIPPETS = cliSnippets(REPO);
 
 /** A fixture that fails (LP001, the trap) and one that passes every rule. */
 const TRAP = fixture('non-root-net-bind');
@@ -477,6 +479,23 @@ describe('(f) the documentation', () => {
         return index === undefined ? line : `${SNIPPETS[Number(index)].location} (${line})`;
       });
     expect(errors).toEqual([]);
+  });
+
+  test('finds the shell snippets that call the CLI', () => {
+    expect(CLI_SNIPPETS.length).toBeGreaterThanOrEqual(5);
+  });
+
+  // Run in a directory with dist/ (the trap and a compliant workload) and images.yaml; registries are out of reach
+  // here, so a pull fails and says so, which the CLI reports without failing the command line.
+  test.each(CLI_SNIPPETS.map((snippet, index) => [snippet.location, snippet, index] as const))('%s runs: every command is understood, nothing crashes', async (_, snippet, index) => {
+    const directory = join(library, 'shell', String(index));
+    writeFiles(join(directory, 'dist'), { 'trap.yaml': `${JSON.stringify(TRAP.object)}\n`, 'compliant.yaml': `${JSON.stringify(COMPLIANT.object)}\n` });
+    // docs/image-facts.md's images.yaml, as README writes it (the archive itself is not here: that is reported, not fatal).
+    writeFiles(directory, { 'snippet.sh': `${snippet.code}\n`, 'images.yaml': 'nginx:1.27: oci-archive:nginx.tar\n' });
+    const { stdout, stderr } = await run('bash', ['snippet.sh'], directory);
+    const output = `${stdout}${stderr}`;
+    expect(output).not.toMatch(NOT_UNDERSTOOD);
+    expect(output).toMatch(/Checked \d+ resource|capabilit/);
   });
 });
 

@@ -9,15 +9,16 @@ export interface DocSnippet {
   readonly code: string;
 }
 
-/** Every ```ts / ```typescript block of README.md and docs/*.md, in file order. */
-export function docSnippets(repository: string): DocSnippet[] {
+/** Every code block of README.md and docs/*.md in one of `languages` (`ts`, `sh` …), in file order. */
+export function docSnippets(repository: string, languages: readonly string[] = ['ts', 'typescript']): DocSnippet[] {
+  const fence = new RegExp(`^\`\`\`(${languages.join('|')})\\s*$`);
   const files = ['README.md', ...readdirSync(join(repository, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
   const snippets: DocSnippet[] = [];
   for (const file of files) {
     const lines = readFileSync(join(repository, file), 'utf8').split('\n');
     let start: number | undefined;
     for (let index = 0; index < lines.length; index++) {
-      if (start === undefined && /^```(ts|typescript)\s*$/.test(lines[index])) start = index;
+      if (start === undefined && fence.test(lines[index])) start = index;
       else if (start !== undefined && /^```\s*$/.test(lines[index])) {
         snippets.push({ location: `${file}:${start + 1}`, code: lines.slice(start + 1, index).join('\n') });
         start = undefined;
@@ -59,3 +60,17 @@ export const SNIPPET_CONTEXT = [
   "declare const provider: import('@pulumi/kubernetes').Provider;",
   '',
 ].join('\n');
+
+/** Commands of shell snippets that need what a test cannot have: a Pulumi stack, skopeo, this repository's own scripts. */
+const NOT_RUN = /^(npm (ci|install|run)|pulumi|skopeo) /m;
+
+/**
+ * The shell snippets a user of the installed package runs as they are: those that call the CLI
+ * (`npx k8s-least-privilege …`) and need nothing else this test cannot provide.
+ */
+export function cliSnippets(repository: string): DocSnippet[] {
+  return docSnippets(repository, ['sh', 'bash', 'shell']).filter((snippet) => /npx k8s-least-privilege /.test(snippet.code) && !NOT_RUN.test(snippet.code));
+}
+
+/** What the CLI prints when it does not understand a documented command, or crashes. */
+export const NOT_UNDERSTOOD = /unknown option|unknown command|needs a value|is not one of|^Usage:|\n\s+at .+:\d+:\d+\)?$/m;
