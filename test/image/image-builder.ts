@@ -9,8 +9,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, parse } from 'node:path';
 import { Transform } from 'node:stream';
 
 /** test/.work/image: every image the tests build. */
@@ -78,10 +79,37 @@ export function baseFiles(): LayerFile[] {
 }
 
 let counter = 0;
+let layerBuildRoot: string | undefined;
+
+/**
+ * Where layers are built: a fresh directory under the system's temporary directory that every
+ * uid may traverse. Not under the checkout: `setcap` in a user namespace runs as another host
+ * uid, which gets EACCES when the checkout sits in a 0700 directory.
+ */
+function buildRoot(): string {
+  if (layerBuildRoot === undefined) {
+    layerBuildRoot = mkdtempSync(join(tmpdir(), 'k8slp-layers-'));
+    chmodSync(layerBuildRoot, 0o755);
+    const root = layerBuildRoot;
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  }
+  return layerBuildRoot;
+}
+
+/**
+ * Why a revision-3 capability cannot be set here, or `undefined` when it can: the uid of the
+ * namespace's root must traverse every directory above the layer's files.
+ */
+export function namespacedSetcapUnavailable(): string | undefined {
+  for (let directory = buildRoot(); ; directory = dirname(directory)) {
+    if ((statSync(directory).mode & 0o001) === 0) return `${directory} is not searchable by other users, so setcap in a user namespace cannot reach the layer's files`;
+    if (directory === parse(directory).root) return undefined;
+  }
+}
 
 /** Builds one layer blob from its files with the real tools. */
 export function buildLayer(spec: LayerSpec): BuiltLayer {
-  const work = join(IMAGE_WORK_DIR, 'build', `layer-${process.pid}-${counter++}`);
+  const work = join(buildRoot(), `layer-${process.pid}-${counter++}`);
   const rootfs = join(work, 'rootfs');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(rootfs, { recursive: true });
