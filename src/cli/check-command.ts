@@ -15,7 +15,7 @@ import { formatJson } from '../report/json-format';
 import { formatSarif } from '../report/sarif-format';
 import { Command } from './arguments';
 import { ConfigFileError, readConfigFile } from './config-file';
-import type { CliOutput } from './main';
+import type { CliOutput } from './cli-output';
 import { packageVersion } from './package-version';
 import { CheckProgress, startProgress } from './progress';
 

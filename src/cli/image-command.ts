@@ -5,7 +5,7 @@ import { imageFactsSettingsOf } from '../check/enforcement-config';
 import { RegistryClientOptions } from '../image/registry/registry-client';
 import { Command } from './arguments';
 import { ConfigFileError, readConfigFile } from './config-file';
-import type { CliOutput } from './main';
+import type { CliOutput } from './cli-output';
 
 /** Runs `image inspect` and returns its exit status: 0, or 2 when the image cannot be read. */
 export async function runImageInspect(command: Command & { name: 'image-inspect' }, output: CliOutput): Promise<number> {

@@ -1,17 +1,11 @@
+/* eslint-disable @typescript-eslint/no-require-imports --
+   the commands and the model are loaded on demand, so that --help and --version start at once */
 import { Command, parseArguments, UsageError } from './arguments';
+import { CliOutput } from './cli-output';
 import { packageVersion } from './package-version';
-import { ProgressStream } from './progress';
 import { checkUsage, IMAGE_USAGE, MAIN_USAGE } from './usage';
 
-/** Where the CLI writes. */
-export interface CliOutput {
-  /** Standard output. */
-  stdout(text: string): void;
-  /** Standard error. */
-  stderr(text: string): void;
-  /** Where a long check shows its progress, when it is a terminal. @default none */
-  readonly progress?: ProgressStream;
-}
+export { CliOutput } from './cli-output';
 
 const PROCESS_OUTPUT: CliOutput = {
   stdout: (text) => process.stdout.write(text),

@@ -1,5 +1,5 @@
 import { Duplex, Transform } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { formatBytes } from '../input/limits';
 
 /** How a layer blob is compressed, told by its first bytes rather than its media type. */
@@ -33,7 +33,7 @@ export function compressionOf(prefix: Buffer): LayerCompression {
 export function decompressor(compression: LayerCompression, zstd: ZstdDecoderFactory | undefined): Duplex | string | undefined {
   if (compression === 'none') return undefined;
   // 64 KiB chunks rather than zlib's 16 KiB: a quarter of the stream callbacks, about a third of the time.
-  if (compression === 'gzip') return createGunzip({ chunkSize: 64 * 1024 });
+  if (compression === 'gzip') return zlib.createGunzip({ chunkSize: 64 * 1024 });
   const factory = zstd ?? nodeZstd() ?? fzstdDecoder();
   if (factory === undefined) {
     return 'it is zstd-compressed, and this Node.js has no zstd decoder: install the fzstd package (npm install fzstd) or use Node.js ≥ 22.15';
@@ -43,8 +43,7 @@ export function decompressor(compression: LayerCompression, zstd: ZstdDecoderFac
 
 /** Node.js ≥ 22.15 has `zlib.createZstdDecompress`; found at run time so that Node.js 20 still type-checks and runs. */
 function nodeZstd(): ZstdDecoderFactory | undefined {
-  const zlib = require('node:zlib') as { createZstdDecompress?: () => Transform };
-  const create = zlib.createZstdDecompress;
+  const create = (zlib as { createZstdDecompress?: () => Transform }).createZstdDecompress;
   return typeof create === 'function' ? () => create() : undefined;
 }
 
@@ -63,6 +62,7 @@ const FZSTD_SLICE_BYTES = 512;
 function fzstdDecoder(): ZstdDecoderFactory | undefined {
   let fzstd: FzstdModule;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional dependency, found at run time
     fzstd = require('fzstd') as FzstdModule;
   } catch {
     return undefined;

@@ -79,8 +79,8 @@ interface LayerSource extends LayerBlob {
  */
 export async function readImage(location: string | ImageLocation, options: ReadImageOptions = {}): Promise<Image> {
   if (typeof location === 'string' && location.startsWith(REGISTRY_TRANSPORT)) {
-    const { pullImage, DEFAULT_PLATFORM } = require('./registry/pull-image') as typeof import('./registry/pull-image');
-    const { RegistryClient } = require('./registry/registry-client') as typeof import('./registry/registry-client');
+    // Loaded on demand: reading a file on disk needs none of the registry client.
+    const [{ pullImage, DEFAULT_PLATFORM }, { RegistryClient }] = await Promise.all([import('./registry/pull-image'), import('./registry/registry-client')]);
     const reference = location.slice(REGISTRY_TRANSPORT.length);
     return pullImage(new RegistryClient(options.registry), reference, { platform: options.platform ?? DEFAULT_PLATFORM, zstd: options.zstd });
   }

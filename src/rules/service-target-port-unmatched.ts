@@ -39,14 +39,14 @@ export const serviceTargetPortUnmatched = defineRule({
     'PrivilegedPortService writes both sides from one plan.',
   checkInput: (objects) => {
     const findings: InputRuleFinding[] = [];
-    let index: WorkloadIndex | undefined;
+    let workloads: WorkloadIndex | undefined;
     objects.forEach((entry, objectIndex) => {
       if (entry.object.kind !== 'Service') return;
       const spec = asObject(entry.object.object.spec);
       const selector = serviceSelector(entry.object);
       if (selector === undefined) return;
-      index ??= new WorkloadIndex(objects.map((other) => other.object));
-      const selected = index.selected(entry.object.namespace, selector);
+      workloads ??= new WorkloadIndex(objects.map((other) => other.object));
+      const selected = workloads.selected(entry.object.namespace, selector);
       if (selected.length === 0) return;
       const declared = selected.flatMap(targetablePorts);
       asArray(spec?.ports)?.forEach((raw, index) => {
@@ -56,7 +56,7 @@ export const serviceTargetPortUnmatched = defineRule({
         if (typeof target !== 'number' && typeof target !== 'string') return;
         const matches = declared.some((p) => p.protocol === protocol && (typeof target === 'number' ? p.number === target : p.name === target));
         if (matches) return;
-        const workloads = selected.map((other) => `${other.kind}/${other.name ?? '<unnamed>'}`).join(', ');
+        const selectedNames = selected.map((other) => `${other.kind}/${other.name ?? '<unnamed>'}`).join(', ');
         const ports = declared.map((p) => `${p.number}/${p.protocol}${p.name === undefined ? '' : ` "${p.name}"`}`).join(', ') || 'none';
         findings.push({
           objectIndex,
@@ -64,7 +64,7 @@ export const serviceTargetPortUnmatched = defineRule({
           path: port?.targetPort === undefined ? `spec.ports[${index}]` : `spec.ports[${index}].targetPort`,
           message:
             `Service port ${String(port?.port)}/${protocol} targets ${typeof target === 'number' ? target : `"${target}"`}, which no container of ` +
-            `${workloads} declares (declared: ${ports})`,
+            `${selectedNames} declares (declared: ${ports})`,
         });
       });
     });
