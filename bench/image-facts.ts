@@ -63,7 +63,12 @@ function corpus(host: string): string {
  * One CLI run, asynchronous: the registry's log is a pipe this process reads, and a blocked
  * event loop (spawnSync) would leave it full until the registry stops answering.
  */
-async function check(file: string, config: string, mode: string, cache: string): Promise<{ wallMs: number; images: { status: string; layersRead: number | null }[] }> {
+async function check(
+  file: string,
+  config: string,
+  mode: string,
+  cache: string,
+): Promise<{ wallMs: number; images: { status: string; layersRead: number | null }[] }> {
   const start = process.hrtime.bigint();
   const args = [CLI, 'check', '--format', 'json', '--config', config, '--image-facts', mode, file];
   const options = { env: { ...process.env, XDG_CACHE_HOME: cache }, encoding: 'utf8' as const, maxBuffer: 1 << 30, timeout: 600_000 };

@@ -44,7 +44,8 @@ export function imageFactsOf(image: Pick<Image, 'config' | 'filesystem'>, label:
   let binary: ImageBinary | undefined;
   if (target !== undefined && target.path !== undefined) {
     const origin = `${target.path} in ${label}`;
-    const honored = target.capability === undefined ? { capabilities: undefined, note: undefined } : honoredFileCapabilities(target.capability, origin);
+    const honored =
+      target.capability === undefined ? { capabilities: undefined, note: undefined } : honoredFileCapabilities(target.capability, origin);
     const notes = [note, honored.note].filter((text): text is string => text !== undefined);
     binary = { path: target.path, fileCapabilities: honored.capabilities, note: notes.length === 0 ? undefined : notes.join('; '), ...(assumed ? { assumed } : {}) };
   }

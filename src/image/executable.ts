@@ -164,7 +164,11 @@ function wrappedCommand(executable: Executable, argv: readonly string[]): string
  * `sh -c STRING` the first word of STRING's last command (after `&&`, `;`, `||`, `|`), skipping
  * `exec` and variable assignments. A script again, or a word that is not a program: no answer.
  */
-function commandAfterShell(filesystem: ImageFilesystem, args: readonly string[], context: ExecContext): { name: string; target: Executable } | undefined {
+function commandAfterShell(
+  filesystem: ImageFilesystem,
+  args: readonly string[],
+  context: ExecContext,
+): { name: string; target: Executable } | undefined {
   if (args.length === 0) return undefined;
   let name = args[0];
   const shell = findExecutable(filesystem, name, context);

@@ -258,7 +258,12 @@ export class ImageFilesystem {
       if (child === undefined || child.children === undefined || child.absent) {
         // Over unread layers, a path that upper layers do not name may be anything below (a symlink, say).
         const unknownBelow = child === undefined && !node.complete;
-        child = { file: { ...DIRECTORY_FILE, layer }, children: new Map(), complete: !unknownBelow, ...(unknownBelow ? { implied: true as const } : {}) };
+        child = {
+          file: { ...DIRECTORY_FILE, layer },
+          children: new Map(),
+          complete: !unknownBelow,
+          ...(unknownBelow ? { implied: true as const } : {}),
+        };
         children.set(part, child);
       }
       node = child;

@@ -129,7 +129,9 @@ export function inspectImage(image: Image, binaries: readonly string[] = []): Im
     workingDir: config.workingDir,
     executable: executableReport(executable),
     capabilityTarget:
-      target?.path === undefined ? null : { path: target.path, note: note ?? null, fileCapabilities: capabilityReport(target.capability), assumed, via },
+      target?.path === undefined
+        ? null
+        : { path: target.path, note: note ?? null, fileCapabilities: capabilityReport(target.capability), assumed, via },
     binaries: binaries.map((binary) => executableReport(findExecutable(image.filesystem, binary, context))),
   };
 }

@@ -171,7 +171,8 @@ function manifestSelection(manifest: Record<string, unknown>, descriptor: Descri
     const layer = descriptorOf(raw, `${where}: layers[${index}]`, fail);
     return { path: blobPath(layer.digest), digest: layer.digest, size: layer.size, name: `layer ${index + 1} (${layer.digest})` };
   });
-  return { reference, manifestDigest: descriptor.digest, config: { path: blobPath(config.digest), digest: config.digest, size: config.size }, layers };
+  const configBlob = { path: blobPath(config.digest), digest: config.digest, size: config.size };
+  return { reference, manifestDigest: descriptor.digest, config: configBlob, layers };
 }
 
 function selectDockerArchive(store: ImageStore, location: ImageLocation, fail: Fail): Selection {

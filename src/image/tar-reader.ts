@@ -329,7 +329,9 @@ export class TarHeaders {
 
   private xattrsFor(path: string): ReadonlyMap<string, Buffer> {
     for (const key of this.pendingPax.keys()) {
-      if (key.startsWith(SCHILY_XATTR) || key.startsWith(LIBARCHIVE_XATTR)) return xattrsOf(this.pendingPax, new Map(this.globalXattrs), describeRaw(path));
+      if (key.startsWith(SCHILY_XATTR) || key.startsWith(LIBARCHIVE_XATTR)) {
+        return xattrsOf(this.pendingPax, new Map(this.globalXattrs), describeRaw(path));
+      }
     }
     return this.globalXattrs;
   }

@@ -89,7 +89,10 @@ export function encodeVfsCapability(permitted: readonly string[], inheritable: r
  * rootid is root of the exec'ing process's user namespace or of an ancestor; in the
  * initial namespace only rootid 0 is.
  */
-export function honoredFileCapabilities(capability: VfsCapability, origin: string): { capabilities: FileCapabilities | undefined; note: string | undefined } {
+export function honoredFileCapabilities(
+  capability: VfsCapability,
+  origin: string,
+): { capabilities: FileCapabilities | undefined; note: string | undefined } {
   if (capability.rootId !== undefined && capability.rootId !== 0) {
     return {
       capabilities: undefined,

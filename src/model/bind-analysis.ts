@@ -89,7 +89,9 @@ export function analyzeBinding(
   const containers = entries.map((container, index): ContainerAnalysis => {
     const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts[index]);
     const strictContext =
-      profile === DEFAULT_RUNTIME_PROFILE ? context : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts[index]);
+      profile === DEFAULT_RUNTIME_PROFILE
+        ? context
+        : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts[index]);
     const judge = (port: JudgedPort, name: string | undefined, source: PortSource, origin: string | undefined): PortAnalysis => {
       const assessment = assessPort(port, context, network, profile);
       const strict = profile === DEFAULT_RUNTIME_PROFILE ? assessment : assessPort(port, strictContext, strictNetwork, DEFAULT_RUNTIME_PROFILE);

@@ -209,7 +209,12 @@ function handler(kind: 'probe' | 'lifecycle', p: number): fc.Arbitrary<Json> {
   const tcpSocket = fc.record({ port: fc.constantFrom(8080, 53), host }).map((t) => ({ tcpSocket: compact(t) }));
   const exec = fc.constant({ exec: { command: ['true'] } });
   const other = kind === 'probe' ? fc.constant({ grpc: { port: 9090 } }) : fc.constant({ sleep: { seconds: 1 } });
-  return fc.oneof({ arbitrary: httpGet, weight: 3 }, { arbitrary: tcpSocket, weight: 3 }, { arbitrary: exec, weight: 1 }, { arbitrary: other, weight: 1 });
+  return fc.oneof(
+    { arbitrary: httpGet, weight: 3 },
+    { arbitrary: tcpSocket, weight: 3 },
+    { arbitrary: exec, weight: 1 },
+    { arbitrary: other, weight: 1 },
+  );
 }
 
 const probe = (p: number): fc.Arbitrary<Json> => handler('probe', p).map((h) => ({ ...h, periodSeconds: 10 }));
@@ -229,7 +234,11 @@ function container(name: string, kind: 'container' | 'initContainer' | 'ephemera
   const securityContext =
     isHardened(profile)
       ? containerSecurityContext(p).map((changes) => ({ ...HARDENED_CONTAINER, ...changes }))
-      : fc.oneof({ arbitrary: containerSecurityContext(p), weight: 12 }, { arbitrary: fc.constant({}), weight: 1 }, { arbitrary: fc.constant(null), weight: 1 });
+      : fc.oneof(
+        { arbitrary: containerSecurityContext(p), weight: 12 },
+        { arbitrary: fc.constant({}), weight: 1 },
+        { arbitrary: fc.constant(null), weight: 1 },
+      );
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   if (kind !== 'ephemeralContainer') {
     // Validation forbids ports, probes and lifecycle on ephemeral containers.
@@ -369,7 +378,7 @@ function annotations(containerNames: readonly string[], p: number): fc.Arbitrary
     entries.push(maybe(fc.constantFrom(...APPARMOR_ANNOTATION_VALUES).map((v) => [`container.apparmor.security.beta.kubernetes.io/${name}`, v] as [string, string]), p / 2));
   }
   return fc.tuple(maybe(fc.constant({ 'app.kubernetes.io/name': 'web' }), 0.3), ...entries).map(([base, ...pairs]) => {
-    const present = pairs.filter((p): p is [string, string] => p !== undefined);
+    const present = pairs.filter((pair): pair is [string, string] => pair !== undefined);
     if (!base && present.length === 0) return undefined;
     return { ...(base ?? {}), ...Object.fromEntries(present) };
   });
@@ -398,7 +407,11 @@ export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
       sparseRecord({ hostNetwork: mostlyFalse, hostPID: mostlyFalse, hostIPC: mostlyFalse }, p / 2),
       isHardened(n.profile)
         ? podSecurityContext(p).map((changes) => ({ ...HARDENED_POD, ...changes }))
-        : fc.oneof({ arbitrary: podSecurityContext(p), weight: 10 }, { arbitrary: fc.constant({}), weight: 1 }, { arbitrary: fc.constant(null), weight: 1 }),
+        : fc.oneof(
+          { arbitrary: podSecurityContext(p), weight: 10 },
+          { arbitrary: fc.constant({}), weight: 1 },
+          { arbitrary: fc.constant(null), weight: 1 },
+        ),
     ).map(([os, users, hostNamespaces, securityContext]) => ({ ...os, ...users, ...hostNamespaces, securityContext }));
     const source = n.profile === 'random' ? volumeSource : fc.oneof({ arbitrary: volumeSource, weight: 1 }, { arbitrary: allowedVolumeSource, weight: 4 });
     const volumes = fc.tuple(...Array.from({ length: n.volumes }, (_, i) => source.map((s) => ({ name: `vol-${i}`, ...s }))));
@@ -412,16 +425,16 @@ export function podArbitrary(): fc.Arbitrary<GeneratedPod> {
         annotations: annotations([...names.initContainers, ...names.containers, ...names.ephemeralContainers], p),
         fault: n.profile === 'override' ? overrideFault : fc.constant(undefined),
       })
-      .map((p): GeneratedPod => {
-        const podSpec: Json = { ...p.spec, containers: p.containers };
-        if (p.initContainers.length > 0) podSpec.initContainers = p.initContainers;
-        if (p.ephemeralContainers.length > 0) podSpec.ephemeralContainers = p.ephemeralContainers;
-        if (p.volumes.length > 0) podSpec.volumes = p.volumes;
+      .map((drawn): GeneratedPod => {
+        const podSpec: Json = { ...drawn.spec, containers: drawn.containers };
+        if (drawn.initContainers.length > 0) podSpec.initContainers = drawn.initContainers;
+        if (drawn.ephemeralContainers.length > 0) podSpec.ephemeralContainers = drawn.ephemeralContainers;
+        if (drawn.volumes.length > 0) podSpec.volumes = drawn.volumes;
         return compact({
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name: 'generated', ...(p.annotations ? { annotations: p.annotations } : {}) },
-          spec: p.fault === undefined ? podSpec : withFault(podSpec, p.fault),
+          metadata: { name: 'generated', ...(drawn.annotations ? { annotations: drawn.annotations } : {}) },
+          spec: drawn.fault === undefined ? podSpec : withFault(podSpec, drawn.fault),
         });
       });
   });

@@ -173,7 +173,12 @@ function mergeValue(anchors: Anchors, inlineMap: fc.Arbitrary<Node>): fc.Arbitra
 }
 
 /** Map entries with distinct JSON keys; merge keys among them when `merges`. */
-function entries(key: fc.Arbitrary<Key>, value: fc.Arbitrary<Node>, maxLength: number, merges: fc.Arbitrary<string> | undefined): fc.Arbitrary<Entry[]> {
+function entries(
+  key: fc.Arbitrary<Key>,
+  value: fc.Arbitrary<Node>,
+  maxLength: number,
+  merges: fc.Arbitrary<string> | undefined,
+): fc.Arbitrary<Entry[]> {
   const pairs = fc.uniqueArray(fc.record({ key, value }), { maxLength, selector: (entry) => entry.key.json });
   if (merges === undefined) return pairs;
   const mergesAt = fc.array(fc.record({ at: fc.nat(maxLength), merge: merges }), { maxLength: 2 });

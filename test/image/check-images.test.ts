@@ -120,7 +120,8 @@ describe('check with image facts', () => {
     const pod = JSON.parse(deployment('example.com/web:plain', { annotation: 'cap_net_bind_service=+ep' })).spec.template;
     const { options } = await checkOptionsWithImages({ images });
     const analysis = analyzePod(pod, { imageFacts: options.imageFacts });
-    const findings = fileCapabilityAnnotationContradicted.check({ pod: { ...pod, metadataPath: [], specPath: [] } as never, analysis, objectMetadata: undefined, knownRuleIds: new Set() });
+    const input = { pod: { ...pod, metadataPath: [], specPath: [] } as never, analysis, objectMetadata: undefined, knownRuleIds: new Set<string>() };
+    const findings = fileCapabilityAnnotationContradicted.check(input);
     expect(findings).toEqual([
       {
         container: 'web',

@@ -19,7 +19,13 @@ export const IMAGE_WORK_DIR = join(__dirname, '..', '.work', 'image');
 
 /** One file of a layer. */
 export type LayerFile =
-  | { readonly path: string; readonly content: string | Buffer; readonly mode?: number; readonly capability?: string; readonly namespaceRoot?: number }
+  | {
+      readonly path: string;
+      readonly content: string | Buffer;
+      readonly mode?: number;
+      readonly capability?: string;
+      readonly namespaceRoot?: number;
+    }
   | { readonly path: string; readonly copyOf: string; readonly mode?: number; readonly capability?: string; readonly namespaceRoot?: number }
   | { readonly path: string; readonly symlink: string }
   | { readonly path: string; readonly directory: true }

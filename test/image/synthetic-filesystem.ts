@@ -13,11 +13,15 @@ function entry(spec: EntrySpec): TarEntry {
 }
 
 /** Applies `layers` (bottom first; entries with `data` receive it) as layers `first`, `first + 1`, … */
-export function filesystem(layers: readonly (EntrySpec & { data?: string | Buffer })[][], options: { baseKnown?: boolean; first?: number } = {}): ImageFilesystem {
+export function filesystem(
+  layers: readonly (EntrySpec & { data?: string | Buffer })[][],
+  options: { baseKnown?: boolean; first?: number } = {},
+): ImageFilesystem {
   const fs = new ImageFilesystem({ baseKnown: options.baseKnown });
   layers.forEach((layer, index) => {
     for (const { data, ...spec } of layer) {
-      const request = fs.apply(entry({ ...spec, size: data === undefined ? (spec.size ?? 0) : Buffer.byteLength(data) }), (options.first ?? 0) + index);
+      const size = data === undefined ? (spec.size ?? 0) : Buffer.byteLength(data);
+      const request = fs.apply(entry({ ...spec, size }), (options.first ?? 0) + index);
       if (request !== undefined && data !== undefined) request.receive(Buffer.from(data).subarray(0, request.keep));
     }
   });

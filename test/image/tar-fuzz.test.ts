@@ -155,7 +155,10 @@ function jsonLike(valid: Record<string, unknown>): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);
   return fc.oneof(
     { weight: 1, arbitrary: fc.jsonValue() },
-    { weight: 1, arbitrary: fc.record({ key: fc.constantFrom(...keys), value: fc.jsonValue() }).map(({ key, value }) => ({ ...valid, [key]: value })) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ key: fc.constantFrom(...keys), value: fc.jsonValue() }).map(({ key, value }) => ({ ...valid, [key]: value })),
+    },
     { weight: 3, arbitrary: fc.constant(valid) },
   );
 }
@@ -176,7 +179,8 @@ function writeLayout(documents: { config: unknown; manifest: unknown; index: unk
   const layerDigest = writeBlob(layout, documents.layer.blob);
   const config = Buffer.from(JSON.stringify(documents.config) ?? 'null');
   const configDigest = writeBlob(layout, config);
-  const manifest = substitute(documents.manifest, { CONFIG: configDigest, LAYER: layerDigest, CONFIG_SIZE: config.length, LAYER_SIZE: documents.layer.blob.length });
+  const sizes = { CONFIG_SIZE: config.length, LAYER_SIZE: documents.layer.blob.length };
+  const manifest = substitute(documents.manifest, { CONFIG: configDigest, LAYER: layerDigest, ...sizes });
   const manifestBytes = Buffer.from(JSON.stringify(manifest) ?? 'null');
   const manifestDigest = writeBlob(layout, manifestBytes);
   const index = substitute(documents.index, { MANIFEST: manifestDigest, MANIFEST_SIZE: manifestBytes.length });

@@ -160,12 +160,20 @@ export class PsaOracle {
    * Judges every pod (`{ metadata, spec }` or a whole Pod object) at every version; the answers
    * are in the order of `pods`.
    */
-  public async evaluate(pods: readonly unknown[], versions: readonly PsaVersion[] | readonly string[], options: EvaluateOptions = {}): Promise<OracleVerdict[]> {
+  public async evaluate(
+    pods: readonly unknown[],
+    versions: readonly PsaVersion[] | readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<OracleVerdict[]> {
     return this.send(pods.map((pod) => ({ pod, versions, details: options.details })));
   }
 
   /** Like `evaluate`, for pods given as YAML text, converted to JSON as kubectl does (`sigs.k8s.io/yaml`, YAML 1.1). */
-  public async evaluateYaml(yamlTexts: readonly string[], versions: readonly PsaVersion[] | readonly string[], options: EvaluateOptions = {}): Promise<OracleVerdict[]> {
+  public async evaluateYaml(
+    yamlTexts: readonly string[],
+    versions: readonly PsaVersion[] | readonly string[],
+    options: EvaluateOptions = {},
+  ): Promise<OracleVerdict[]> {
     return this.send(yamlTexts.map((podYaml) => ({ podYaml, versions, details: options.details })));
   }
 

@@ -157,10 +157,11 @@ beforeAll(async () => {
   mkdirSync(WORK, { recursive: true });
   files = new Map(corpus.map((entry) => [entry, checkedFile(entry)]));
   registry = await startRegistry();
-  const images = corpus.flatMap((entry) => entry.images);
-  await pushStandIns(registry, images);
+  const standIns = corpus.flatMap((entry) => entry.images);
+  await pushStandIns(registry, standIns);
   // Every registry the corpus names is mirrored by the local one, over plain HTTP.
-  const mirrors = Object.fromEntries([...new Set(images.map((image) => parseImageName(image.reference).registry))].sort().map((domain) => [domain, [registry.host]]));
+  const domains = [...new Set(standIns.map((image) => parseImageName(image.reference).registry))].sort();
+  const mirrors = Object.fromEntries(domains.map((domain) => [domain, [registry.host]]));
   const config = join(WORK, 'registry.config.json');
   writeFileSync(config, JSON.stringify({ imageFacts: 'registry', registry: { mirrors, plainHttp: [registry.host] } }));
   reports.offline = await check(['--image-facts', 'offline', ...files.values()]);

@@ -23,7 +23,11 @@ const SERVER = 'usr/local/bin/server';
 const execFileAsync = promisify(execFile);
 
 /** A workload of one container on port 80: non-root, drop ALL, add NET_BIND_SERVICE (seed 000 and 001's securityContext). */
-function workload(name: string, image: string, extra: { nodeSelector?: Record<string, string>; command?: string[]; runAsNonRoot?: boolean } = {}): Record<string, unknown> {
+function workload(
+  name: string,
+  image: string,
+  extra: { nodeSelector?: Record<string, string>; command?: string[]; runAsNonRoot?: boolean } = {},
+): Record<string, unknown> {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -304,7 +308,11 @@ test('image inspect docker://REF reads the whole image from its registry, every 
   const config = configFile('inspect', { registry: { plainHttp: [proxy.host] } });
   const status = await runCliAsync(['image', 'inspect', '--format', 'json', '--config', config, `docker://${proxy.host}/web:setcap`], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) });
   expect(status).toBe(0);
-  const inspection = JSON.parse(stdout) as { manifestDigest: string; layers: unknown[]; capabilityTarget: { path: string; fileCapabilities: { text: string } } };
+  const inspection = JSON.parse(stdout) as {
+    manifestDigest: string;
+    layers: unknown[];
+    capabilityTarget: { path: string; fileCapabilities: { text: string } };
+  };
   expect(inspection.layers).toHaveLength(3);
   expect(inspection.manifestDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
   expect(inspection.capabilityTarget).toMatchObject({ path: `/${SERVER}`, fileCapabilities: { text: 'cap_net_bind_service=ep' } });

@@ -23,7 +23,10 @@ interface Answer {
 }
 
 /** A GET (or another method) with Node's own client; `ca` trusts a registry's CA. */
-function fetchRaw(url: string, options: { method?: string; headers?: Record<string, string>; ca?: string; timeoutMs?: number } = {}): Promise<Answer> {
+function fetchRaw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; ca?: string; timeoutMs?: number } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const send = url.startsWith('https:') ? httpsRequest : httpRequest;
     const request = send(url, { method: options.method ?? 'GET', headers: options.headers, ca: options.ca, timeout: options.timeoutMs ?? 10_000 }, (response) => {

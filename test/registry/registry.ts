@@ -335,9 +335,9 @@ async function startTokenIssuer(work: string, tls: Tls | undefined, credentials:
   const signing = { key: createPrivateKey(readFileSync(keyFile)), certificate: new X509Certificate(readFileSync(bundle)) };
   const requests: TokenRequest[] = [];
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    const answer = answerTokenRequest(request, credentials, anonymousPull, signing);
-    requests.push(answer.record);
-    response.writeHead(answer.record.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify(answer.body));
+    const token = answerTokenRequest(request, credentials, anonymousPull, signing);
+    requests.push(token.record);
+    response.writeHead(token.record.status, { 'content-type': 'application/json', ...token.headers }).end(JSON.stringify(token.body));
   };
   const server = tls ? createHttpsServer({ key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) }, handler) : createServer(handler);
   const port = await listen(server);
@@ -495,17 +495,17 @@ async function handle(request: IncomingMessage, response: ServerResponse, target
   }
   if (fault && 'body' in fault) {
     const body = Buffer.from(fault.body);
-    answer(response, entry, fault.status ?? 200, { ...fault.headers, 'content-type': fault.contentType, 'content-length': String(body.length) }, body);
+    answerFault(response, entry, fault.status ?? 200, { ...fault.headers, 'content-type': fault.contentType, 'content-length': String(body.length) }, body);
   } else if (fault && 'status' in fault) {
     const code = (STATUS_CODES[fault.status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
     const body = Buffer.from(JSON.stringify({ errors: [{ code, message: `fault proxy: injected ${fault.status}` }] }));
-    answer(response, entry, fault.status, { ...fault.headers, 'content-type': 'application/json', 'content-length': String(body.length) }, body);
+    answerFault(response, entry, fault.status, { ...fault.headers, 'content-type': 'application/json', 'content-length': String(body.length) }, body);
   } else {
     forward(request, response, target, entry);
   }
 }
 
-function answer(response: ServerResponse, entry: ProxiedRequest, status: number, headers: Record<string, string>, body: Buffer): void {
+function answerFault(response: ServerResponse, entry: ProxiedRequest, status: number, headers: Record<string, string>, body: Buffer): void {
   entry.status = status;
   response.writeHead(status, headers).end(body);
 }
@@ -521,7 +521,7 @@ function forward(request: IncomingMessage, response: ServerResponse, target: URL
   );
   upstream.on('error', (error) => {
     if (response.headersSent) response.destroy();
-    else answer(response, entry, 502, { 'content-type': 'text/plain' }, Buffer.from(`fault proxy: ${error.message}`));
+    else answerFault(response, entry, 502, { 'content-type': 'text/plain' }, Buffer.from(`fault proxy: ${error.message}`));
   });
   request.pipe(upstream);
 }

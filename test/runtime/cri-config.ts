@@ -80,10 +80,17 @@ export interface SandboxPlacement {
 /** Which list of the pod spec a container comes from. */
 export type ContainerType = 'initContainer' | 'container';
 
+/** What every container plan says: the container and its declared ports. */
+interface PlannedContainerBase {
+  readonly name: string;
+  readonly type: ContainerType;
+  readonly ports: readonly KubeContainerPort[];
+}
+
 /** One container of the pod, ready to create, or refused before it could run. */
 export type ContainerPlan =
-  | { readonly name: string; readonly type: ContainerType; readonly ports: readonly KubeContainerPort[]; readonly config: ContainerConfig; readonly refusal?: undefined }
-  | { readonly name: string; readonly type: ContainerType; readonly ports: readonly KubeContainerPort[]; readonly config?: undefined; readonly refusal: string };
+  | (PlannedContainerBase & { readonly config: ContainerConfig; readonly refusal?: undefined })
+  | (PlannedContainerBase & { readonly config?: undefined; readonly refusal: string });
 
 /** The CRI requests for a pod, or the reason no sandbox is ever created. */
 export interface PodPlan {

@@ -43,7 +43,8 @@ const PODS: readonly { label: string; pod: KubePod }[] = [
 ];
 
 function verdictOf(pod: KubePod, profile: RuntimeProfile, imageFacts: ImageFactsLookup | undefined): { bind: BindVerdict; reason: string } {
-  const [port] = analyzePod({ metadata: pod.metadata, spec: pod.spec }, { runtimeProfile: profile, ...(imageFacts === undefined ? {} : { imageFacts }) }).containers[0].ports;
+  const options = { runtimeProfile: profile, ...(imageFacts === undefined ? {} : { imageFacts }) };
+  const [port] = analyzePod({ metadata: pod.metadata, spec: pod.spec }, options).containers[0].ports;
   return { bind: port.bind, reason: port.reason };
 }
 
@@ -115,7 +116,9 @@ describeRuntime('runtime image facts', 'runtime truth: the image facts of the pr
     expect(plan.podSecurityContext).toMatchObject({ runAsUser: PROBE_ACCOUNT.uid, runAsGroup: PROBE_ACCOUNT.gid });
     const planned = podOfPlan(plan, PROBE_IMAGE_USER_1000);
     // Without the annotation: the command names the setcap copy, so the image decides.
-    const annotations = Object.fromEntries(Object.entries(planned.metadata.annotations).filter(([key]) => !key.startsWith(FILE_CAPABILITIES_ANNOTATION_PREFIX)));
+    const annotations = Object.fromEntries(
+      Object.entries(planned.metadata.annotations).filter(([key]) => !key.startsWith(FILE_CAPABILITIES_ANNOTATION_PREFIX)),
+    );
     const [container] = (planned.spec as { containers: KubeContainer[] }).containers;
     const pod: KubePod = { metadata: { name: 'planned', annotations }, spec: { ...(planned.spec as object), containers: [{ ...container, command: [SETCAP_PROBE_PATH] }] } as KubePod['spec'] };
     for (const profile of RUNTIME_PROFILES) {

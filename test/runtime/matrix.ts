@@ -196,7 +196,12 @@ export interface PortComparison {
  * Compares every observed port of `observed` with `analyzePod` under the same profile (or
  * `modelProfile`); with `notComparable`, records the observation without asking the model.
  */
-export function compareWithModel(pod: KubePod, observed: ObservedPod, notComparable?: string, modelProfile: RuntimeProfileName = observed.profile): PortComparison[] {
+export function compareWithModel(
+  pod: KubePod,
+  observed: ObservedPod,
+  notComparable?: string,
+  modelProfile: RuntimeProfileName = observed.profile,
+): PortComparison[] {
   const analysis = analyzePod({ metadata: pod.metadata, spec: pod.spec }, { runtimeProfile: modelProfile });
   return observed.containers.flatMap((oc) =>
     oc.ports.map((port): PortComparison => {
@@ -215,10 +220,10 @@ export function compareWithModel(pod: KubePod, observed: ObservedPod, notCompara
 /** The disagreements of one pod run, printed with everything needed to judge them. */
 export function describeDisagreements(label: string, pod: KubePod, observed: ObservedPod, comparisons: readonly PortComparison[]): string {
   const lines = [`${label} — runtime profile ${observed.profile}`];
-  for (const container of observed.containers) {
-    const wrong = comparisons.filter((c) => !c.agrees && c.container === container.name);
+  for (const observedContainer of observed.containers) {
+    const wrong = comparisons.filter((c) => !c.agrees && c.container === observedContainer.name);
     if (wrong.length === 0) continue;
-    lines.push(`  container ${container.name}: ${container.evidence.identity ?? container.evidence.failure ?? '(no evidence)'}`);
+    lines.push(`  container ${observedContainer.name}: ${observedContainer.evidence.identity ?? observedContainer.evidence.failure ?? '(no evidence)'}`);
     for (const c of wrong) {
       lines.push(`    ${c.protocol} ${c.containerPort}: model ${c.bind} (${c.reason}); observed ${c.observation} (${c.evidence})`);
     }

@@ -24,7 +24,10 @@ const port = fc.oneof(fc.constantFrom(22, 53, 79, 80, 81, 443, 1023, 1024, 1025,
  * `ip_unprivileged_port_start`: unset half the time, else a boundary value or any value up to
  * 9000 (the kernel refuses values at or above the ephemeral range's start, 32768).
  */
-const unprivilegedPortStart = fc.option(fc.oneof(fc.constantFrom(0, 53, 79, 80, 81, 443, 1023, 1024, 1025), fc.integer({ min: 0, max: 9000 })), { freq: 2 });
+const unprivilegedPortStart = fc.option(
+  fc.oneof(fc.constantFrom(0, 53, 79, 80, 81, 443, 1023, 1024, 1025), fc.integer({ min: 0, max: 9000 })),
+  { freq: 2 },
+);
 
 const tristate = <T>(values: readonly T[]) => fc.option(fc.constantFrom(...values), { nil: undefined });
 
@@ -96,7 +99,9 @@ export function randomPod(facts: RandomPodFacts): KubePod {
     },
     spec: {
       ...(Object.keys(podSc).length > 0 ? { securityContext: podSc } : {}),
-      containers: [{ name: CONTAINER, image, ports, ...(Object.keys(containerSc).length > 0 ? { securityContext: containerSc as KubeSecurityContext } : {}) }],
+      containers: [
+        { name: CONTAINER, image, ports, ...(Object.keys(containerSc).length > 0 ? { securityContext: containerSc as KubeSecurityContext } : {}) },
+      ],
     },
   };
 }

@@ -90,7 +90,10 @@ function readAuthFile(path: string): AuthFile | undefined {
   };
 }
 
-function fromAuthEntry(entry: { auth?: unknown; username?: unknown; password?: unknown; identitytoken?: unknown }, source: string): Credentials | undefined {
+function fromAuthEntry(
+  entry: { auth?: unknown; username?: unknown; password?: unknown; identitytoken?: unknown },
+  source: string,
+): Credentials | undefined {
   if (typeof entry.auth === 'string' && entry.auth !== '') {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');

@@ -35,7 +35,12 @@ export interface CachedDigest {
 }
 
 interface StoredFacts extends Omit<ImageFacts, 'binary'> {
-  readonly binary?: { path: string; note?: string; assumed?: boolean; fileCapabilities?: { permitted: string[]; inheritable: string[]; effective: boolean; text: string; origin?: string } };
+  readonly binary?: {
+    path: string;
+    note?: string;
+    assumed?: boolean;
+    fileCapabilities?: { permitted: string[]; inheritable: string[]; effective: boolean; text: string; origin?: string };
+  };
 }
 
 /** The default cache directory for an environment. */
@@ -117,7 +122,10 @@ function store(facts: ImageFacts): StoredFacts {
             path: facts.binary.path,
             note: facts.binary.note,
             assumed: facts.binary.assumed,
-            fileCapabilities: capabilities === undefined ? undefined : { ...capabilities, permitted: [...capabilities.permitted], inheritable: [...capabilities.inheritable] },
+            fileCapabilities:
+              capabilities === undefined
+                ? undefined
+                : { ...capabilities, permitted: [...capabilities.permitted], inheritable: [...capabilities.inheritable] },
           },
   };
 }
@@ -125,13 +133,18 @@ function store(facts: ImageFacts): StoredFacts {
 function revive(stored: StoredFacts): ImageFacts {
   const capabilities = stored.binary?.fileCapabilities;
   const fileCapabilities: FileCapabilities | undefined =
-    capabilities === undefined ? undefined : { ...capabilities, permitted: new Set(capabilities.permitted), inheritable: new Set(capabilities.inheritable) };
+    capabilities === undefined
+      ? undefined
+      : { ...capabilities, permitted: new Set(capabilities.permitted), inheritable: new Set(capabilities.inheritable) };
   return {
     image: stored.image,
     user: stored.user ?? undefined,
     userFailure: stored.userFailure ?? undefined,
     startFailure: stored.startFailure ?? undefined,
-    binary: stored.binary === undefined ? undefined : { path: stored.binary.path, note: stored.binary.note, fileCapabilities, ...(stored.binary.assumed === true ? { assumed: true } : {}) },
+    binary:
+      stored.binary === undefined
+        ? undefined
+        : { path: stored.binary.path, note: stored.binary.note, fileCapabilities, ...(stored.binary.assumed === true ? { assumed: true } : {}) },
     exposedPorts: stored.exposedPorts,
   };
 }

@@ -141,7 +141,12 @@ export async function resolveImage(client: RegistryClient, reference: string, op
  * The facts of `starts` in a resolved image, reading layers from the top down and stopping as
  * soon as no lower layer can change them. @throws ImageError naming the image and the cause
  */
-export async function pullImageFacts(client: RegistryClient, image: ResolvedImage, starts: readonly ContainerStart[], options: PullOptions = {}): Promise<PulledFacts> {
+export async function pullImageFacts(
+  client: RegistryClient,
+  image: ResolvedImage,
+  starts: readonly ContainerStart[],
+  options: PullOptions = {},
+): Promise<PulledFacts> {
   const layers: RecordedEntry[][] = new Array(image.layers.length);
   for (let index = image.layers.length - 1; index >= 0; index--) {
     layers[index] = await recordLayer(client, image, index, options);
@@ -162,7 +167,8 @@ export async function pullImage(client: RegistryClient, reference: string, optio
   for (const [index, descriptor] of image.layers.entries()) {
     checkLayerSize(image, index, options, fail);
     const stream = await withRegistryErrors(fail, () => client.blob(image.host, image.name, descriptor.digest));
-    summaries.push(await readLayerStream(blobOf(descriptor, index), stream, image.diffIds[index], (entry) => filesystem.apply(entry, index), options.zstd, fail));
+    const apply = (entry: TarEntry) => filesystem.apply(entry, index);
+    summaries.push(await readLayerStream(blobOf(descriptor, index), stream, image.diffIds[index], apply, options.zstd, fail));
   }
   const location: ImageLocation = { transport: 'docker', path: image.name.normalized, reference: image.name.tag ?? image.name.digest, text: `docker://${reference}` };
   return {
