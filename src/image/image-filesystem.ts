@@ -109,6 +109,7 @@ const DIRECTORY_FILE: ImageFile = {
 export class ImageFilesystem {
   private readonly root: Node;
 
+  /** @param options whether the layers below the first one applied are known (a whole image) or not (a top-down pull) */
   constructor(options: ImageFilesystemOptions = {}) {
     this.root = { file: DIRECTORY_FILE, children: new Map(), complete: options.baseKnown ?? true };
   }

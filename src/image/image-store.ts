@@ -8,14 +8,19 @@ import { checkExtendedHeaderSize, decodeHeader, isExtendedHeader, isZeroBlock, n
 /** The files of an image layout or archive, by path relative to its root. */
 export interface ImageStore {
   /** Whether a file is there. */
+  /** {@inheritDoc ImageStore.has} */
   has(path: string): boolean;
   /** Its size in bytes. @throws Error when missing */
+  /** {@inheritDoc ImageStore.size} */
   size(path: string): number;
   /** Its first `length` bytes (fewer if shorter). */
+  /** {@inheritDoc ImageStore.prefix} */
   prefix(path: string, length: number): Buffer;
   /** All of it (for manifests and configs). */
+  /** {@inheritDoc ImageStore.read} */
   read(path: string): Buffer;
   /** A stream of it (for layers). */
+  /** {@inheritDoc ImageStore.stream} */
   stream(path: string): Readable;
 }
 
@@ -27,27 +32,33 @@ export interface ImageStore {
 export class DirectoryStore implements ImageStore {
   private readonly root: string;
 
+  /** @param root the image layout's directory (`oci:DIR`) */
   constructor(root: string) {
     // A directory that does not exist holds no file: it is then "not an OCI image layout".
     this.root = realpathOrAsGiven(root);
   }
 
+  /** {@inheritDoc ImageStore.has} */
   has(path: string): boolean {
     return this.file(path) !== undefined;
   }
 
+  /** {@inheritDoc ImageStore.size} */
   size(path: string): number {
     return statSync(this.required(path)).size;
   }
 
+  /** {@inheritDoc ImageStore.prefix} */
   prefix(path: string, length: number): Buffer {
     return readRange(this.required(path), 0, length, { noFollow: true });
   }
 
+  /** {@inheritDoc ImageStore.read} */
   read(path: string): Buffer {
     return readRegularFile(this.required(path), { noFollow: true });
   }
 
+  /** {@inheritDoc ImageStore.stream} */
   stream(path: string): Readable {
     const file = this.required(path);
     return createReadStream(file, { fd: openRegularFile(file, { noFollow: true }).fd });
@@ -94,24 +105,29 @@ export class ArchiveStore implements ImageStore {
     }
   }
 
+  /** {@inheritDoc ImageStore.has} */
   has(path: string): boolean {
     return this.member(path) !== undefined;
   }
 
+  /** {@inheritDoc ImageStore.size} */
   size(path: string): number {
     return this.required(path).size;
   }
 
+  /** {@inheritDoc ImageStore.prefix} */
   prefix(path: string, length: number): Buffer {
     const member = this.required(path);
     return readRange(this.file, member.offset, Math.min(length, member.size));
   }
 
+  /** {@inheritDoc ImageStore.read} */
   read(path: string): Buffer {
     const member = this.required(path);
     return readRange(this.file, member.offset, member.size);
   }
 
+  /** {@inheritDoc ImageStore.stream} */
   stream(path: string): Readable {
     const member = this.required(path);
     if (member.size === 0) return Readable.from([]);

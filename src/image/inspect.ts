@@ -11,9 +11,11 @@ export interface CapabilityReport {
   readonly text: string;
   /** vfs_cap_data revision. */
   readonly revision: 1 | 2 | 3;
-  /** Canonical names. */
+  /** The permitted set, canonical names (`NET_BIND_SERVICE`). */
   readonly permitted: readonly string[];
+  /** The inheritable set, canonical names. */
   readonly inheritable: readonly string[];
+  /** Whether the effective bit is set: the permitted set is raised at exec without the program asking. */
   readonly effective: boolean;
   /** Revision 3's namespace root uid. */
   readonly rootId: number | null;
@@ -45,12 +47,19 @@ export interface ExecutableReport {
 
 /** What `k8s-least-privilege image inspect` prints with `--format json`. */
 export interface ImageInspection {
+  /** The image as given (`oci-archive:nginx.tar`, `docker://nginx:1.27`). */
   readonly image: string;
+  /** The reference it carries (an OCI layout's `org.opencontainers.image.ref.name`, a registry reference), or `null`. */
   readonly reference: string | null;
+  /** The digest of its manifest, or `null` for a `docker save` archive, which has none. */
   readonly manifestDigest: string | null;
+  /** The digest of its config blob, or `null` when the archive does not name one. */
   readonly configDigest: string | null;
+  /** The platform of the image read (`linux/amd64`). */
   readonly platform: string;
+  /** Its layers, bottom first, with what reading each found. */
   readonly layers: readonly LayerSummary[];
+  /** The config's `User`, and the uid and gid it resolves to in the image's /etc/passwd and /etc/group. */
   readonly user: {
     readonly configured: string;
     readonly uid: number | null;
@@ -62,9 +71,13 @@ export interface ImageInspection {
     /** Why this reader cannot tell the uid although the runtime may, or `null`. */
     readonly undetermined: string | null;
   };
+  /** The config's `Entrypoint`. */
   readonly entrypoint: readonly string[];
+  /** The config's `Cmd`. */
   readonly cmd: readonly string[];
+  /** The directories of the config's `PATH` (from `Env`), where a bare command is looked up. */
   readonly path: readonly string[];
+  /** The config's `WorkingDir`, where a relative command is looked up. */
   readonly workingDir: string;
   /** What `Entrypoint` + `Cmd` execs. */
   readonly executable: ExecutableReport;
@@ -84,7 +97,10 @@ export interface ImageInspection {
 
 /** Options of {@link readImageInspection}. */
 export interface ReadImageInspectionOptions extends ReadImageOptions {
-  /** Binaries whose file capabilities to report beside what the image executes (`--binary`). */
+  /**
+   * Binaries whose file capabilities to report beside what the image executes (`--binary`).
+   * @default [] — only what `Entrypoint` + `Cmd` execute
+   */
   readonly binaries?: readonly string[];
 }
 

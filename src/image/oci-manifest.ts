@@ -31,10 +31,15 @@ export interface ImageConfig {
 
 /** A content descriptor (OCI image-spec descriptor.md). */
 export interface Descriptor {
+  /** What the content is (`application/vnd.oci.image.manifest.v1+json` …), when the descriptor says. */
   readonly mediaType: string | undefined;
+  /** The content's digest, `sha256:<64 hex>`: the content is refused unless it hashes to it. */
   readonly digest: string;
+  /** The content's size in bytes, when given: reading stops past it. */
   readonly size: number | undefined;
+  /** The descriptor's annotations (`org.opencontainers.image.ref.name` …). */
   readonly annotations: Record<string, string>;
+  /** The platform of an index entry. */
   readonly platform: { os?: string; architecture?: string; variant?: string } | undefined;
 }
 

@@ -88,6 +88,10 @@ export class TarParser {
   /** The byte limit for messages: the environment's, or the one given. */
   private readonly maxBytesText: string;
 
+  /**
+   * @param visit what is called for each entry, in archive order
+   * @param limits the caps on entries and bytes; the environment's defaults where absent
+   */
   constructor(
     private readonly visit: TarVisitor,
     limits: TarLimits = {},
@@ -254,6 +258,7 @@ export class TarHeaders {
   private longLink: string | undefined;
   private entries = 0;
 
+  /** @param maxEntries how many entries an archive may hold before it is refused */
   constructor(private readonly maxEntries = MAX_TAR_ENTRIES) {}
 
   /** The entries resolved so far. */
@@ -358,12 +363,19 @@ function checkPathLength(path: string, what: string, at: number): void {
 
 /** A ustar header block, decoded but not yet combined with PAX records. */
 export interface RawHeader {
+  /** The path, with ustar's prefix field joined on. */
   readonly name: string;
+  /** The permission bits. */
   readonly mode: number;
+  /** The owner's uid. */
   readonly uid: number;
+  /** The owner's gid. */
   readonly gid: number;
+  /** The size of the entry's data in bytes. */
   readonly size: number;
+  /** The entry type (`0` file, `5` directory, `2` symlink, `x` PAX …). */
   readonly typeflag: string;
+  /** A link's target. */
   readonly linkname: string;
 }
 

@@ -54,6 +54,7 @@ export class FactsCache {
   private readonly directory: string;
   private readonly tagTtlMs: number;
 
+  /** @param options where the cache lives and how long a tag's answer is trusted */
   constructor(options: FactsCacheOptions = {}) {
     this.directory = options.directory ?? defaultCacheDirectory();
     this.tagTtlMs = (options.tagTtlSeconds ?? 600) * 1000;

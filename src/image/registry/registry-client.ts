@@ -85,6 +85,7 @@ export class RegistryClient {
   private readonly authorizations = new Map<string, string>();
   private readonly timeoutMs: number;
 
+  /** @param options mirrors, plain-HTTP hosts, credentials, timeouts and limits; each with its default when absent */
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
   }

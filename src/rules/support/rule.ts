@@ -99,7 +99,9 @@ export interface InputRule extends RuleMetadata {
  * @throws Error on an id that is not `LP` and three digits, or a name that is not kebab-case
  */
 export function defineRule(rule: Rule): Rule;
+/** {@inheritDoc defineRule} */
 export function defineRule(rule: InputRule): InputRule;
+/** {@inheritDoc defineRule} */
 export function defineRule(rule: Rule | InputRule): Rule | InputRule {
   if (!/^LP\d{3}$/.test(rule.id)) throw new Error(`rule id ${JSON.stringify(rule.id)} is not LP and three digits`);
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(rule.name)) throw new Error(`rule ${rule.id}: name ${JSON.stringify(rule.name)} is not kebab-case`);
