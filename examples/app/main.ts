@@ -28,11 +28,15 @@ class ExampleChart extends Chart {
       writablePaths: ['/tmp'],
     });
 
-    // A DNS server that must bind 53/UDP itself: the planner picks the sysctl (port fixed, Kubernetes ≥ 1.22).
+    // A DNS server that must bind 53 itself, over UDP and TCP (large answers and zone transfers
+    // fall back to TCP): one process, one plan for both ports — the planner picks the sysctl
+    // (port fixed, Kubernetes ≥ 1.22); the container declares both and the Service exposes both.
     new PrivilegedPortService(this, 'dns', {
       image: 'coredns/coredns:1.11.3',
-      port: 53,
-      protocol: 'UDP',
+      ports: [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
     });
   }
 }

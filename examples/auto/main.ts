@@ -6,7 +6,7 @@ import { PrivilegedPortService } from '../../src/constructs';
 /**
  * BindStrategy.auto() (the default) for three services, each declaring only facts:
  * - a web server whose port is configurable → high port (8443 behind 443), no privilege at all;
- * - a DNS server on 53/UDP whose port is fixed, on Kubernetes ≥ 1.25 → the sysctl;
+ * - a DNS server on 53/UDP and 53/TCP whose port is fixed, on Kubernetes ≥ 1.25 → the sysctl, for both;
  * - an image whose binary already carries cap_net_bind_service=+ep → the file capability
  *   (any other restricted plan would drop NET_BIND_SERVICE and make its exec fail with EPERM).
  * Each decision and its reason is on the construct and in the pod template's annotations.
@@ -29,8 +29,10 @@ class AutoChart extends Chart {
       new PrivilegedPortService(this, 'dns', {
         image: 'coredns/coredns:1.11.3',
         args: ['-conf', '/etc/coredns/Corefile'],
-        port: 53,
-        protocol: 'UDP',
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
       }),
       new PrivilegedPortService(this, 'ldap', {
         image: 'registry.example.com/ldap-proxy:2.3',

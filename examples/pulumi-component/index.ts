@@ -33,14 +33,17 @@ const web = new PrivilegedPortService('web', {
   serviceType: 'LoadBalancer',
 });
 
-// A DNS server that must bind 53/UDP itself, on Kubernetes ≥ 1.22: auto chooses the pod sysctl
-// net.ipv4.ip_unprivileged_port_start=53 — non-root, no capability, no image change.
+// A DNS server that must bind 53 itself, over UDP and TCP, on Kubernetes ≥ 1.22: auto chooses the
+// pod sysctl net.ipv4.ip_unprivileged_port_start=53 — non-root, no capability, no image change —
+// and the container and the Service carry both ports.
 const dns = new PrivilegedPortService('dns', {
   image: 'coredns/coredns:1.11.3',
   args: ['-conf', '/etc/coredns/Corefile'],
   namespace: namespace.metadata.name,
-  port: 53,
-  protocol: 'UDP',
+  ports: [
+    { port: 53, protocol: 'UDP' },
+    { port: 53, protocol: 'TCP' },
+  ],
 });
 
 // A proxy whose binary the image marks with setcap: non-root, drop ALL, add NET_BIND_SERVICE.

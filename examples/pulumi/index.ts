@@ -25,7 +25,11 @@ class ExampleChart extends Chart {
         {
           name: 'dns',
           image: 'coredns/coredns:1.11.3',
-          ports: [{ number: 53, protocol: kplus.Protocol.UDP }],
+          // DNS answers over UDP and TCP (large answers, zone transfers): root binds both.
+          ports: [
+            { number: 53, protocol: kplus.Protocol.UDP },
+            { number: 53, protocol: kplus.Protocol.TCP },
+          ],
           securityContext: { user: 0, ensureNonRoot: false, allowPrivilegeEscalation: false },
         },
       ],

@@ -25,6 +25,7 @@
  */
 import type * as kplus27 from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { satisfying } from '../planner/input-validation';
 
 /** The cdk8s-plus packages the constructs support, the reference first. */
 export const SUPPORTED_CDK8S_PLUS_PACKAGES = [
@@ -91,6 +92,13 @@ export interface Cdk8sPlusModule {
   /** `Protocol`. */
   readonly Protocol: { readonly TCP: string; readonly UDP: string; readonly SCTP: string };
 }
+
+/** What a `plus` prop must be, checked at run time: a module with the classes the constructs use. */
+export const CDK8S_PLUS_MODULE = satisfying(
+  `a cdk8s-plus module, e.g. import * as kplus from 'cdk8s-plus-32' (supported: ${SUPPORTED_CDK8S_PLUS_PACKAGES.join(', ')})`,
+  'object',
+  (plus: Partial<Record<keyof Cdk8sPlusModule, unknown>>) => typeof plus.Deployment === 'function' && typeof plus.AbstractPod === 'function',
+);
 
 /** The container props of a module (`ContainerProps` of that version). */
 export type ContainerPropsOf<P extends Cdk8sPlusModule> = P['Container'] extends new (props: infer C) => unknown ? C : never;

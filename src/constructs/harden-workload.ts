@@ -1,9 +1,12 @@
-import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
-import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 import { PodSecurityLevel } from '../model/pod-security-types';
+import { PortProtocol } from '../model/ports';
 import { BindStrategy, ImageBase } from '../planner/bind-strategy';
-import { DEFAULT_NON_ROOT_ID, planPrivilegedPort, PrivilegedPortPlan } from '../planner/plan-privileged-port';
+import { PropRules, satisfying, validateProps } from '../planner/input-validation';
+import { intentRules, NON_ROOT_GID, NON_ROOT_UID } from '../planner/intent-rules';
+import { DEFAULT_NON_ROOT_ID, planPrivilegedPort, PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import { describePorts, isPrivilegedPort } from '../planner/port-requests';
 import { Cdk8sPlusContainer, Cdk8sPlusWorkload } from './cdk8s-plus';
+import { applyPodPlan, PodSysctlChange } from './pod-plan';
 import { requireVerifiedPod } from './pod-verification';
 import { ContainerList, patchContainerSecurityContext, patchPodSecurityContext } from './security-patch';
 
@@ -20,7 +23,8 @@ export interface HardenWorkloadOptions {
    */
   readonly podSecurityVersion?: string;
   /**
-   * The uid every container runs as, unless a privileged-port strategy needs uid 0 for one.
+   * The uid every container runs as — except the containers that bind a port below 1024 under
+   * the root strategy, which run as uid 0 (the explanation says so).
    * @default 65532
    */
   readonly user?: number;
@@ -65,19 +69,43 @@ export interface HardenedWorkload {
   readonly plan: PrivilegedPortPlan | undefined;
   /** The containers given the plan's securityContext (those with a port below 1024). */
   readonly bindingContainers: readonly string[];
+  /**
+   * What was changed, one sentence each: every container's securityContext, the pod's, and — with
+   * the sysctl strategy — the pod-wide sysctl `net.ipv4.ip_unprivileged_port_start`, which lets
+   * every container of the pod bind ports from that value up.
+   */
+  readonly explanation: string;
 }
+
+const HARDEN_WORKLOAD_RULES: PropRules = {
+  user: NON_ROOT_UID,
+  group: NON_ROOT_GID,
+  ...intentRules('level', 'podSecurityVersion', 'strategy', 'minKubernetesVersion', 'imageHasFileCapability', 'binary', 'imageBase'),
+};
+
+const WORKLOAD = satisfying(
+  'a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, Pod … of cdk8s-plus-27 to -33)',
+  'object',
+  (workload: { containers?: unknown; initContainers?: unknown }) => Array.isArray(workload.containers) && Array.isArray(workload.initContainers),
+);
 
 /**
  * Hardens the containers of an existing cdk8s-plus workload (Deployment, StatefulSet,
  * DaemonSet, Job, Pod; cdk8s-plus-27 through -33 alike) in place: every container and init container gets `drop: [ALL]`, a non-root
  * uid/gid, `runAsNonRoot`, no privilege escalation, not privileged; the pod gets
  * `seccompProfile: RuntimeDefault`. Containers that declare a port below 1024 get what the
- * planner chooses to bind it. Call it after the last container is added: containers added later
+ * planner chooses to bind it — with the sysctl strategy (the default choice for a fixed port on
+ * Kubernetes ≥ 1.22) that is the pod-wide sysctl `net.ipv4.ip_unprivileged_port_start` set to the
+ * lowest such port, which lets every container of the pod bind from there up. The result's
+ * `explanation` lists every change. Call it after the last container is added: containers added later
  * are not hardened, but the synth-time check (every port binds, the level is met) still sees them.
  *
  * @throws BindStrategyError when no strategy binds the privileged ports at the level
+ * @throws TypeError or RangeError when an option has the wrong type or value (named, with what is accepted)
  */
 export function hardenWorkload(workload: Cdk8sPlusWorkload, options: HardenWorkloadOptions = {}): HardenedWorkload {
+  validateProps('hardenWorkload', { workload }, { workload: WORKLOAD });
+  validateProps('hardenWorkload', options, HARDEN_WORKLOAD_RULES);
   const level = options.level ?? 'restricted';
   const user = options.user ?? DEFAULT_NON_ROOT_ID;
   const group = options.group ?? DEFAULT_NON_ROOT_ID;
@@ -85,39 +113,13 @@ export function hardenWorkload(workload: Cdk8sPlusWorkload, options: HardenWorkl
     ...workload.containers.map((container, index) => ({ list: 'containers' as const, index, container })),
     ...workload.initContainers.map((container, index) => ({ list: 'initContainers' as const, index, container })),
   ];
-  const privilegedPort = (container: Cdk8sPlusContainer) =>
-    container.ports.filter((port) => port.number < KERNEL_DEFAULT_UNPRIVILEGED_PORT_START).map((port) => port.number);
-  const binding = entries.filter((entry) => privilegedPort(entry.container).length > 0);
+  const privilegedPorts = (container: Cdk8sPlusContainer) => container.ports.filter((port) => isPrivilegedPort(port.number));
+  const binding = entries.filter((entry) => privilegedPorts(entry.container).length > 0);
+  const bindingNames = binding.map((entry) => entry.container.name);
 
-  let plan: PrivilegedPortPlan | undefined;
-  if (binding.length > 0) {
-    if (options.strategy?.kind === 'highPort') {
-      throw new RangeError(
-        `hardenWorkload cannot move the ports of existing containers (${binding.map((entry) => entry.container.name).join(', ')}): ` +
-          'use PrivilegedPortService, or declare the high port on the container and map the privileged port in the Service',
-      );
-    }
-    const lowest = Math.min(...binding.flatMap((entry) => privilegedPort(entry.container)));
-    plan = planPrivilegedPort({
-      port: lowest,
-      strategy: options.strategy,
-      level,
-      podSecurityVersion: options.podSecurityVersion,
-      minKubernetesVersion: options.minKubernetesVersion,
-      hostNetwork: workload.hostNetwork ?? false,
-      appPortConfigurable: false,
-      imageHasFileCapability: options.imageHasFileCapability,
-      binary: options.binary,
-      imageBase: options.imageBase,
-      containerName: binding[0].container.name,
-      runAsUser: user,
-      runAsGroup: group,
-    });
-  }
-
+  const plan = binding.length === 0 ? undefined : planWorkload(workload, options, binding.flatMap((entry) => privilegedPorts(entry.container)), bindingNames[0]);
   for (const entry of entries) {
-    const binds = plan !== undefined && binding.includes(entry);
-    const context = binds ? plan!.containerSecurityContext : undefined;
+    const context = plan !== undefined && binding.includes(entry) ? plan.containerSecurityContext : undefined;
     patchContainerSecurityContext(workload, {
       list: entry.list,
       index: entry.index,
@@ -131,25 +133,83 @@ export function hardenWorkload(workload: Cdk8sPlusWorkload, options: HardenWorkl
       },
     });
   }
+  patchPodSecurityContext(workload, { runAsNonRoot: true, runAsUser: user, runAsGroup: group, fsGroup: group, seccompProfile: { type: 'RuntimeDefault' } });
+  const sysctl = plan === undefined ? undefined : applyPodPlan(workload, plan, bindingNames);
+  requireVerifiedPod(workload, level, options.podSecurityVersion);
+  return {
+    plan,
+    bindingContainers: bindingNames,
+    explanation: explain({ entries: entries.map((entry) => entry.container.name), bindingNames, user, group, plan, sysctl }),
+  };
+}
 
-  const existingSysctls = (workload.securityContext.sysctls ?? []).map((sysctl) => ({ name: sysctl.name, value: sysctl.value }));
-  const plannedSysctls = plan?.podSecurityContext.sysctls ?? [];
-  const sysctls = [...existingSysctls.filter((sysctl) => !plannedSysctls.some((planned) => planned.name === sysctl.name)), ...plannedSysctls];
-  patchPodSecurityContext(workload, {
-    runAsNonRoot: true,
-    runAsUser: user,
-    runAsGroup: group,
-    fsGroup: group,
-    seccompProfile: { type: 'RuntimeDefault' },
-    ...(sysctls.length > 0 ? { sysctls } : {}),
-  });
+function planWorkload(
+  workload: Cdk8sPlusWorkload,
+  options: HardenWorkloadOptions,
+  declared: readonly { readonly number: number; readonly protocol?: string }[],
+  containerName: string,
+): PrivilegedPortPlan {
+  const ports: PrivilegedPortRequest[] = [];
+  for (const port of declared) {
+    const protocol = (port.protocol ?? 'TCP') as PortProtocol;
+    if (!ports.some((known) => known.port === port.number && known.protocol === protocol)) ports.push({ port: port.number, protocol });
+  }
+  return planPrivilegedPort(
+    {
+      ports,
+      strategy: options.strategy,
+      level: options.level,
+      podSecurityVersion: options.podSecurityVersion,
+      minKubernetesVersion: options.minKubernetesVersion,
+      hostNetwork: workload.hostNetwork ?? false,
+      appPortConfigurable: false,
+      imageHasFileCapability: options.imageHasFileCapability,
+      binary: options.binary,
+      imageBase: options.imageBase,
+      containerName,
+      runAsUser: options.user,
+      runAsGroup: options.group,
+    },
+    // `user` is every container's uid; a root plan changes only the binding containers' (the explanation says so).
+    { caller: 'hardenWorkload', containerPortsFixed: true, runAsUserForOtherContainers: true, propNames: { runAsUser: 'user', runAsGroup: 'group' } },
+  );
+}
+
+interface Changes {
+  readonly entries: readonly string[];
+  readonly bindingNames: readonly string[];
+  readonly user: number;
+  readonly group: number;
+  readonly plan: PrivilegedPortPlan | undefined;
+  readonly sysctl: PodSysctlChange | undefined;
+}
+
+/** The changes, one sentence each. */
+function explain(changes: Changes): string {
+  const { plan, sysctl, bindingNames } = changes;
+  const sentences = [
+    `Every container (${changes.entries.join(', ')}) drops ALL capabilities, runs as uid ${changes.user} and gid ${changes.group} with runAsNonRoot, ` +
+      'no privilege escalation and not privileged; the pod gets seccompProfile RuntimeDefault, runAsUser, runAsGroup and fsGroup.',
+  ];
   if (plan !== undefined) {
-    for (const [key, value] of Object.entries(plan.podAnnotations)) workload.podMetadata.addAnnotation(key, value);
-    const fileCapability = plan.podAnnotations[`${FILE_CAPABILITIES_ANNOTATION_PREFIX}${plan.containerName}`];
-    if (fileCapability !== undefined) {
-      for (const entry of binding) workload.podMetadata.addAnnotation(`${FILE_CAPABILITIES_ANNOTATION_PREFIX}${entry.container.name}`, fileCapability);
+    sentences.push(`${bindingNames.join(', ')} ${bindingNames.length === 1 ? 'binds' : 'bind'} ${describePorts(plan.servicePorts)} with ${plan.strategy}: ${plan.reason}`);
+    if (plan.strategy === 'rootWithNetBindService') {
+      sentences.push(`So ${bindingNames.join(', ')} ${bindingNames.length === 1 ? 'runs' : 'run'} as uid 0 with only NET_BIND_SERVICE; the other containers run as uid ${changes.user}.`);
+    }
+    if (plan.strategy === 'fileCapability') {
+      sentences.push(
+        `The pod template declares the file capability of ${bindingNames.join(', ')} (annotation file-capabilities.k8s-least-privilege.dev/<container>); ` +
+          'the image must carry it (the plan\'s dockerfileLines).',
+      );
     }
   }
-  requireVerifiedPod(workload, level, options.podSecurityVersion);
-  return { plan, bindingContainers: binding.map((entry) => entry.container.name) };
+  if (sysctl !== undefined) {
+    sentences.push(
+      sysctl.previous === sysctl.value
+        ? `The pod's sysctl net.ipv4.ip_unprivileged_port_start stays ${sysctl.value}, which already lets every container of the pod bind ports from ${sysctl.value} up.`
+        : `The pod's sysctl net.ipv4.ip_unprivileged_port_start is set to ${sysctl.value}${sysctl.previous === undefined ? '' : ` (it was ${sysctl.previous})`}: ` +
+            `pod-wide, every container of the pod may now bind ports from ${sysctl.value} up without a capability.`,
+    );
+  }
+  return sentences.join(' ');
 }

@@ -24,5 +24,14 @@ export {
 } from './cdk8s-plus';
 // The intent types and the image read before planning (`imageInspection`), so that a cdk8s app
 // needs only this entry point (`k8s-least-privilege/cdk8s`), as a Pulumi program needs only `/pulumi`.
-export { BindStrategy, BindStrategyError, BindStrategyKind, ResolvedBindStrategyKind, PrivilegedPortIntent, PrivilegedPortPlan } from '../planner';
+export {
+  BindRemedy,
+  BindStrategy,
+  BindStrategyError,
+  BindStrategyKind,
+  ResolvedBindStrategyKind,
+  PrivilegedPortIntent,
+  PrivilegedPortPlan,
+  PrivilegedPortRequest,
+} from '../planner';
 export { readImageInspection, ReadImageInspectionOptions, ImageInspection } from '../image';

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { ResolvedBindStrategyKind } from '../planner/bind-strategy';
 import { requireBinaryWithCommand } from '../planner/image-inspection';
+import { integer, listOf, mapOf, NON_EMPTY_TEXT, objectWith, PropRules, required, text, validateProps } from '../planner/input-validation';
+import { WRITABLE_PATH } from '../planner/intent-rules';
 import {
   BIND_STRATEGY_ANNOTATION,
   BIND_STRATEGY_REASON_ANNOTATION,
@@ -10,6 +12,7 @@ import {
 } from '../planner/plan-privileged-port';
 import {
   asReferenceApi,
+  CDK8S_PLUS_MODULE,
   Cdk8sPlus27,
   Cdk8sPlusModule,
   ContainerPropOf,
@@ -17,7 +20,10 @@ import {
   defaultCdk8sPlus,
   ServicePropOf,
 } from './cdk8s-plus';
+import { addHardenedContainer } from './container-hardening';
 import { HardenedContainer, HardenedContainerProps } from './hardened-container';
+import { applyPodPlan } from './pod-plan';
+import { requireVerifiedPod } from './pod-verification';
 import { patchPodSecurityContext } from './security-patch';
 
 /**
@@ -60,8 +66,8 @@ export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlu
    */
   readonly args?: string[];
   /**
-   * An HTTP path for readiness and liveness probes, sent to the *container* port (8080 for a
-   * high-port plan), never to the Service port.
+   * An HTTP path for readiness and liveness probes, sent to the first TCP *container* port (8080
+   * for a high-port plan), never to the Service port.
    * @default - no readiness or liveness probe (only the startup probe below)
    */
   readonly healthCheckPath?: string;
@@ -107,6 +113,20 @@ export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlu
   readonly serviceType?: ServicePropOf<P, 'type'>;
 }
 
+/** The workload props checked at run time (the planner checks the intent's). */
+const PRIVILEGED_PORT_SERVICE_RULES: PropRules = {
+  image: required(NON_EMPTY_TEXT),
+  plus: CDK8S_PLUS_MODULE,
+  replicas: integer(0, 2147483647, 'an integer ≥ 0'),
+  command: listOf(text()),
+  args: listOf(text()),
+  healthCheckPath: text('an HTTP path starting with "/"', /^\//),
+  writablePaths: listOf(WRITABLE_PATH),
+  initContainers: listOf(objectWith({ image: required(NON_EMPTY_TEXT) }, 'HardenedContainer props { image, … }')),
+  namespace: NON_EMPTY_TEXT,
+  labels: mapOf(text()),
+};
+
 /**
  * A Deployment and a Service (cdk8s-plus 27 through 33: `plus`) that expose a privileged port (80, 443, 53 …) with
  * the least privilege that still binds, chosen by the planner ({@link planPrivilegedPort}) for
@@ -124,10 +144,17 @@ export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlu
  * profile, the level must be met) and `cdk8s synth` fails with its reason if anything added
  * later — a sidecar, an init container — breaks that.
  *
+ * Several ports and protocols are one service: a DNS server serves 53/UDP and 53/TCP with
+ * `ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]` — one strategy binds
+ * them all, the container declares each and the Service exposes each.
+ *
  * ```ts
  * const web = new PrivilegedPortService(chart, 'web', { image: 'nginxinc/nginx-unprivileged:1.27', port: 80, appPortConfigurable: true });
  * web.strategy; // 'highPort'
  * ```
+ *
+ * @throws BindStrategyError when no strategy meets the declared level with the declared facts
+ * @throws TypeError or RangeError when a prop has the wrong type or value (named, with what is accepted)
  */
 export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> extends Construct {
   /** The strategy the planner chose. */
@@ -147,12 +174,15 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
 
   constructor(scope: Construct, id: string, props: PrivilegedPortServiceProps<P>) {
     super(scope, id);
-    requireBinaryWithCommand(`PrivilegedPortService ${id}`, props, props.command !== undefined);
-    const plan = planPrivilegedPort(props);
+    const caller = `PrivilegedPortService ${id}`;
+    validateProps(caller, props, PRIVILEGED_PORT_SERVICE_RULES);
+    requireBinaryWithCommand(caller, props, props.command !== undefined);
+    const plan = planPrivilegedPort(props, { caller });
     // The module through the reference API: what is called here means the same in 27–33 (cdk8s-plus.ts).
-    const kplus = asReferenceApi(props.plus ?? defaultCdk8sPlus(`PrivilegedPortService ${id}`));
+    const kplus = asReferenceApi(props.plus ?? defaultCdk8sPlus(caller));
     // The version-typed props, read as the reference's: the same fields in every version.
     const given = props as unknown as PrivilegedPortServiceProps<Cdk8sPlus27>;
+    const level = props.level ?? 'restricted';
     this.plan = plan;
     this.strategy = plan.strategy;
     this.reason = plan.reason;
@@ -163,53 +193,58 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
 
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { namespace: props.namespace, labels, annotations: decision },
-      podMetadata: { labels, annotations: { ...plan.podAnnotations } },
+      podMetadata: { labels },
       replicas: props.replicas,
       hostNetwork: plan.hostNetwork || undefined,
-      securityContext: {
-        ensureNonRoot: true,
-        user: podSecurity.runAsUser,
-        group: podSecurity.runAsGroup,
-        fsGroup: podSecurity.fsGroup,
-        sysctls: podSecurity.sysctls?.map((sysctl) => ({ name: sysctl.name, value: sysctl.value })),
-      },
+      securityContext: { ensureNonRoot: true, user: podSecurity.runAsUser, group: podSecurity.runAsGroup, fsGroup: podSecurity.fsGroup },
     });
     this.deployment = deployment as unknown as InstanceType<P['Deployment']>;
     patchPodSecurityContext(deployment, { seccompProfile: podSecurity.seccompProfile });
 
     const containerSecurity = plan.containerSecurityContext;
-    const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: plan.containerPort });
-    const hardened = new HardenedContainer(deployment, 'container', {
-      name: plan.containerName,
-      image: props.image,
-      ports: plan.containerPorts.map((port) => ({ name: port.name, number: port.containerPort, protocol: kplus.Protocol[port.protocol] })),
-      user: containerSecurity.runAsUser,
-      group: containerSecurity.runAsGroup,
-      addCapabilities: containerSecurity.capabilities.add ?? [],
-      readOnlyRootFilesystem: containerSecurity.readOnlyRootFilesystem,
-      writablePaths: props.writablePaths,
-      resources: given.resources,
-      envVariables: given.env === undefined ? undefined : { ...given.env },
-      command: props.command,
-      args: props.args,
-      readiness: given.readiness ?? httpProbe,
-      liveness: given.liveness ?? httpProbe,
-      startup: given.startup ?? (plan.protocol === 'TCP' ? kplus.Probe.fromTcpSocket({ port: plan.containerPort }) : undefined),
-      level: props.level ?? 'restricted',
-      podSecurityVersion: props.podSecurityVersion,
-      plus: kplus,
-    });
-    this.container = hardened.container as unknown as ReturnType<InstanceType<P['Deployment']>['addContainer']>;
+    // The probes knock on the first TCP port the process listens on (no startup probe for UDP or SCTP only).
+    const tcpPort = plan.containerPorts.find((port) => port.protocol === 'TCP');
+    const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: tcpPort?.containerPort ?? plan.containerPort });
+    const container = addHardenedContainer(
+      new Construct(deployment, 'container'),
+      deployment,
+      {
+        name: plan.containerName,
+        image: props.image,
+        ports: plan.containerPorts.map((port) => ({ name: port.name, number: port.containerPort, protocol: kplus.Protocol[port.protocol] })),
+        resources: given.resources,
+        envVariables: given.env === undefined ? undefined : { ...given.env },
+        command: props.command,
+        args: props.args,
+        readiness: given.readiness ?? httpProbe,
+        liveness: given.liveness ?? httpProbe,
+        startup: given.startup ?? (tcpPort === undefined ? undefined : kplus.Probe.fromTcpSocket({ port: tcpPort.containerPort })),
+      },
+      {
+        user: containerSecurity.runAsUser,
+        group: containerSecurity.runAsGroup,
+        addCapabilities: containerSecurity.capabilities.add ?? [],
+        readOnlyRootFilesystem: containerSecurity.readOnlyRootFilesystem,
+        writablePaths: props.writablePaths ?? [],
+        initContainer: false,
+        plus: kplus,
+        caller,
+      },
+    );
+    this.container = container as unknown as ReturnType<InstanceType<P['Deployment']>['addContainer']>;
+    // The pod's sysctl and annotations, where a sidecar added later with HardenedContainer adds its own.
+    applyPodPlan(deployment, plan, [container.name]);
     (given.initContainers ?? []).forEach((init, index) => {
       new HardenedContainer(deployment, `init-${index}`, {
         ...init,
         name: init.name ?? `init-${index}`,
         initContainer: true,
-        level: props.level ?? 'restricted',
+        level,
         podSecurityVersion: props.podSecurityVersion,
         plus: kplus,
       });
     });
+    requireVerifiedPod(deployment, level, props.podSecurityVersion);
 
     const service = new kplus.Service(this, 'service', {
       metadata: { namespace: props.namespace, labels, annotations: decision },

@@ -2,6 +2,8 @@
  * The ways a container can listen on a privileged port, as typed intent. `auto` lets the
  * planner choose the least privileged one that fits what the workload declares.
  */
+import { required, validateProps } from './input-validation';
+import { BINARY_PATH, HIGH_PORT, IMAGE_BASE } from './intent-rules';
 
 /** The name of a bind strategy; `auto` is resolved by the planner to one of the others. */
 export type BindStrategyKind = 'auto' | 'highPort' | 'unprivilegedPortSysctl' | 'fileCapability' | 'rootWithNetBindService';
@@ -68,12 +70,7 @@ export class BindStrategy {
    * bounding set with `add: [NET_BIND_SERVICE]`. Meets *restricted*.
    */
   public static fileCapability(options: FileCapabilityOptions): BindStrategy {
-    if (!options.binary.startsWith('/')) {
-      throw new RangeError(`BindStrategy.fileCapability: binary must be an absolute path in the image, got "${options.binary}"`);
-    }
-    if (/\s/.test(options.binary)) {
-      throw new RangeError(`BindStrategy.fileCapability: binary must not contain whitespace, got "${options.binary}"`);
-    }
+    validateProps('BindStrategy.fileCapability', options, { binary: required(BINARY_PATH), imageBase: IMAGE_BASE });
     return new BindStrategy('fileCapability', options.binary, options.imageBase ?? 'debian');
   }
 
@@ -82,11 +79,8 @@ export class BindStrategy {
    * maps the privileged port to it. Meets *restricted*; the application's port must be configurable.
    */
   public static highPort(options: HighPortOptions = {}): BindStrategy {
-    const port = options.containerPort;
-    if (port !== undefined && (!Number.isInteger(port) || port < 1024 || port > 65535)) {
-      throw new RangeError(`BindStrategy.highPort: containerPort must be an integer from 1024 to 65535, got ${port}`);
-    }
-    return new BindStrategy('highPort', undefined, undefined, port);
+    validateProps('BindStrategy.highPort', options, { containerPort: HIGH_PORT });
+    return new BindStrategy('highPort', undefined, undefined, options.containerPort);
   }
 
   /**
@@ -111,6 +105,11 @@ export class BindStrategy {
 
   /** The factory call that makes this strategy, e.g. `BindStrategy.highPort()`. */
   public toString(): string {
-    return `BindStrategy.${this.kind}()`;
+    return strategyLabel(this.kind);
   }
+}
+
+/** The factory call of a strategy kind, e.g. `BindStrategy.highPort()`. */
+export function strategyLabel(kind: BindStrategyKind): string {
+  return `BindStrategy.${kind}()`;
 }

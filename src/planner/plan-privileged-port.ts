@@ -5,25 +5,26 @@ import { PodInput, PodSecurityLevel } from '../model/pod-security-types';
 import { PortProtocol } from '../model/ports';
 import { resolvePolicyVersion } from '../model/pss';
 import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
-import { BindStrategy, BindStrategyKind, ImageBase, ResolvedBindStrategyKind } from './bind-strategy';
+import { remediesFor } from './bind-remedies';
+import { BindStrategy, BindStrategyKind, ImageBase, ResolvedBindStrategyKind, strategyLabel } from './bind-strategy';
 import { BindStrategyError } from './bind-strategy-error';
 import { fileCapabilityDockerfileLines, NET_BIND_SERVICE_FILE_CAPABILITY } from './dockerfile';
-import { checkImageBinary, ImageBinaryCheck, imageLabelOf, imageUserIds, PlannerImageInspection } from './image-inspection';
+import { imageLabelOf, PlannerImageInspection } from './image-inspection';
+import { validateProps } from './input-validation';
+import { PRIVILEGED_PORT_INTENT_RULES } from './intent-rules';
 import {
   ContainerPortSpec,
   ContainerSecurityContextSpec,
   PodSecurityContextSpec,
   ServicePortSpec,
 } from './kube-shapes';
-import {
-  DEFAULT_MIN_KUBERNETES_VERSION,
-  formatKubernetesVersion,
-  isAtLeast,
-  KubernetesVersion,
-  parseKubernetesVersion,
-  UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE,
-} from './kubernetes-version';
+import { formatKubernetesVersion, isAtLeast, UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE } from './kubernetes-version';
+import { PlanFacts, readFacts } from './plan-facts';
+import { describePorts, highContainerPorts, isPrivilegedPort, portRequestsOf } from './port-requests';
 import { levelRank, verifyPod } from './verify-pod';
+
+export { DEFAULT_NON_ROOT_ID } from './plan-facts';
+export { DEFAULT_HIGH_PORT } from './port-requests';
 
 /** The pod template annotation that records the strategy the planner chose. */
 export const BIND_STRATEGY_ANNOTATION = 'k8s-least-privilege.dev/bind-strategy';
@@ -31,24 +32,49 @@ export const BIND_STRATEGY_ANNOTATION = 'k8s-least-privilege.dev/bind-strategy';
 /** The pod template annotation that records why. */
 export const BIND_STRATEGY_REASON_ANNOTATION = 'k8s-least-privilege.dev/bind-strategy-reason';
 
-/**
- * The default uid and gid: 65532, the `nonroot` user of distroless and Chainguard images — a
- * non-zero id with no entry in most images' /etc/passwd and no meaning on the host.
- */
-export const DEFAULT_NON_ROOT_ID = 65532;
-
-/** The unprivileged port the high-port strategy listens on unless told otherwise. */
-export const DEFAULT_HIGH_PORT = 8080;
-
-/** What a workload that must be reachable on a (possibly privileged) port declares. */
-export interface PrivilegedPortIntent {
+/** One of several ports a workload serves (`PrivilegedPortIntent.ports`). */
+export interface PrivilegedPortRequest {
   /** The port clients connect to (the Service port), 1–65535. */
   readonly port: number;
   /**
-   * The port's protocol.
+   * Its protocol.
    * @default 'TCP'
    */
   readonly protocol?: PortProtocol;
+  /**
+   * The container port's and the Service port's name (an IANA_SVC_NAME, ≤ 15 characters, unique).
+   * @default `<protocol>-<port>`, e.g. `udp-53`
+   */
+  readonly name?: string;
+  /**
+   * The unprivileged port (1024–65535) the application listens on for this port under the high-port strategy.
+   * @default 8080 for the first privileged port number (or `BindStrategy.highPort({ containerPort })`), the next free one for each other, the port itself when it is ≥ 1024
+   */
+  readonly containerPort?: number;
+}
+
+/** What a workload that must be reachable on a (possibly privileged) port declares. */
+export interface PrivilegedPortIntent {
+  /**
+   * The port clients connect to (the Service port), 1–65535. Give `port` for one port, or
+   * `ports` for several (not both).
+   * @default - none: `ports` must be given
+   */
+  readonly port?: number;
+  /**
+   * The port's protocol (with `port`; each entry of `ports` has its own).
+   * @default 'TCP'
+   */
+  readonly protocol?: PortProtocol;
+  /**
+   * Several ports and protocols served by the one process, e.g. a DNS server's
+   * `[{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]`. One strategy binds them all:
+   * the sysctl is lowered to the lowest of them; under the high-port strategy each port number
+   * gets a container port of its own (the entry's `containerPort`, else 8080, 8081, … — one
+   * number under two protocols shares one). Instead of `port`, `protocol`, `portName` and `containerPort`.
+   * @default - the single `port`
+   */
+  readonly ports?: readonly PrivilegedPortRequest[];
   /**
    * How to bind it.
    * @default BindStrategy.auto()
@@ -82,8 +108,8 @@ export interface PrivilegedPortIntent {
    */
   readonly appPortConfigurable?: boolean;
   /**
-   * The unprivileged port the application listens on when the high-port strategy is used
-   * (`BindStrategy.highPort({ containerPort })` takes precedence).
+   * The unprivileged port (1024–65535) the application listens on when the high-port strategy
+   * is used (`BindStrategy.highPort({ containerPort })` takes precedence). With `port` only.
    * @default 8080, or `port` itself when it is ≥ 1024
    */
   readonly containerPort?: number;
@@ -124,12 +150,14 @@ export interface PrivilegedPortIntent {
    */
   readonly containerName?: string;
   /**
-   * The name of the container port and the Service port (an IANA_SVC_NAME, ≤ 15 characters).
+   * The name of the container port and the Service port (an IANA_SVC_NAME, ≤ 15 characters). With `port` only.
    * @default `<protocol>-<port>`, e.g. `tcp-80`
    */
   readonly portName?: string;
   /**
-   * The uid of the pod's processes (the root strategy overrides it with 0 for the binding container only).
+   * The uid of the pod's processes, non-root. It contradicts `BindStrategy.rootWithNetBindService()`,
+   * which runs the binding container as uid 0: that is refused with a `BindStrategyError`, and
+   * `auto` does not consider the root strategy when `runAsUser` is given.
    * @default the image's USER when `imageInspection` resolves it to a non-zero uid, else 65532
    */
   readonly runAsUser?: number;
@@ -145,6 +173,32 @@ export interface PrivilegedPortIntent {
   readonly readOnlyRootFilesystem?: boolean;
 }
 
+/** How a face calls the planner: its name and vocabulary in messages, and what it cannot change. */
+export interface PlanOptions {
+  /**
+   * Who plans, as messages name it: `PrivilegedPortService "web"`, `HardenedContainer web`.
+   * @default 'planPrivilegedPort'
+   */
+  readonly caller?: string;
+  /**
+   * The caller's names for the intent's props, for messages (`HardenedContainer` calls `runAsUser` `user`).
+   * @default - the intent's own names
+   */
+  readonly propNames?: Readonly<Partial<Record<keyof PrivilegedPortIntent, string>>>;
+  /**
+   * The container's ports are its own and cannot move (`hardenWorkload`, `HardenedContainer`):
+   * an explicit high-port strategy is refused and `auto` never chooses it for a privileged port.
+   * @default false
+   */
+  readonly containerPortsFixed?: boolean;
+  /**
+   * `runAsUser` is also the uid of the pod's other containers, which a root plan leaves as they
+   * are (`hardenWorkload`): the root strategy's uid 0 for the binding container does not contradict it.
+   * @default false — the root strategy with a declared `runAsUser` is refused
+   */
+  readonly runAsUserForOtherContainers?: boolean;
+}
+
 /** The planner's answer: everything a face (cdk8s, Pulumi, YAML) writes into the manifest. */
 export interface PrivilegedPortPlan {
   /** The strategy chosen. */
@@ -157,11 +211,11 @@ export interface PrivilegedPortPlan {
   readonly level: PodSecurityLevel;
   /** The policy version the level was verified at (`latest` resolved). */
   readonly podSecurityVersion: string;
-  /** The port clients connect to. */
+  /** The port clients connect to (the first one; `servicePorts` has every one). */
   readonly port: number;
-  /** The protocol. */
+  /** Its protocol. */
   readonly protocol: PortProtocol;
-  /** The port the process binds (differs from `port` for the high-port strategy). */
+  /** The port the process binds for it (differs from `port` for the high-port strategy; `containerPorts` has every one). */
   readonly containerPort: number;
   /** The container that binds it. */
   readonly containerName: string;
@@ -171,7 +225,7 @@ export interface PrivilegedPortPlan {
   readonly containerSecurityContext: ContainerSecurityContextSpec;
   /** The pod's `securityContext` (sysctls, seccomp RuntimeDefault, runAsNonRoot, ids, fsGroup). */
   readonly podSecurityContext: PodSecurityContextSpec;
-  /** The binding container's named ports. */
+  /** The binding container's named ports, one per requested port. */
   readonly containerPorts: readonly ContainerPortSpec[];
   /** The Service's ports, each mapped to a container port by name and number. */
   readonly servicePorts: readonly ServicePortSpec[];
@@ -181,19 +235,49 @@ export interface PrivilegedPortPlan {
   readonly dockerfileLines: readonly string[];
 }
 
-interface Facts {
-  readonly port: number;
-  readonly protocol: PortProtocol;
-  readonly level: PodSecurityLevel;
-  readonly hostNetwork: boolean;
-  readonly kubernetes: KubernetesVersion;
-  readonly appPortConfigurable: boolean;
-  readonly imageHasFileCapability: boolean;
-  readonly binary: string | undefined;
-  /** The binary as the image has it, when an image inspection was given and tells which binary. */
-  readonly imageCheck: ImageBinaryCheck | undefined;
-  /** Why the image cannot serve the file-capability strategy (its binary lacks the capability), with the Dockerfile lines. */
-  readonly imageLacksCapability: string | undefined;
+/**
+ * Chooses how a container binds the intent's ports (`port`, or several `ports`) with the least
+ * privilege that fits the declared facts, and writes it out: securityContexts, named ports, the
+ * Service mapping, annotations and Dockerfile lines. Pure. The intent is checked at run time
+ * first (JavaScript callers and casts get past the types): a prop of the wrong type or value
+ * throws, naming the prop, the value, its type and what is accepted. The plan is verified by the
+ * capability model before it is returned: every port `allowed` under the strict runtime profile,
+ * and the declared level met.
+ *
+ * `auto` prefers, in order: the file capability when the image already has one (any other
+ * restricted plan would make its exec fail), the high port (no privilege at all; needs a
+ * configurable port), the sysctl (no capability, no image change; Kubernetes ≥ 1.22, not with
+ * hostNetwork), the file capability when the binary is known (a capability, and an image
+ * change), and root with NET_BIND_SERVICE only when the declared level is baseline or lower and
+ * no `runAsUser` is declared.
+ *
+ * A refusal carries its remedies (`BindStrategyError.remedies`), each planned and verified by the
+ * model before it is recommended.
+ *
+ * @param intent what the workload declares
+ * @param options who plans, for messages, and what the caller cannot change
+ * @throws BindStrategyError when the strategy cannot meet the level with the declared facts
+ * @throws TypeError when a prop has the wrong type (`port: '80'`, `strategy: 'highPort'`)
+ * @throws RangeError when a prop's value is not accepted (port out of range, bad names or ids,
+ *   `port` and `ports` together, a port repeated)
+ */
+export function planPrivilegedPort(intent: PrivilegedPortIntent, options: PlanOptions = {}): PrivilegedPortPlan {
+  return plan(intent, options, true);
+}
+
+/**
+ * The pod a plan describes, with one container running `image`: what the planner verifies,
+ * and what a face without cdk8s can start from.
+ */
+export function podOfPlan(plan: PrivilegedPortPlan, image = 'image'): PodInput & { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } {
+  return {
+    metadata: { annotations: { ...plan.podAnnotations } },
+    spec: {
+      ...(plan.hostNetwork ? { hostNetwork: true } : {}),
+      securityContext: plan.podSecurityContext,
+      containers: [{ name: plan.containerName, image, securityContext: plan.containerSecurityContext, ports: plan.containerPorts }],
+    },
+  };
 }
 
 interface Choice {
@@ -201,44 +285,29 @@ interface Choice {
   readonly reason: string;
 }
 
-const IANA_SVC_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
-const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A refusal of `kind` for `why`, with its remedies when `recommend`. */
+type Refusal = (kind: BindStrategyKind, why: string) => BindStrategyError;
 
-/**
- * Chooses how a container binds `intent.port` with the least privilege that fits the declared
- * facts, and writes it out: securityContexts, named ports, the Service mapping, annotations and
- * Dockerfile lines. Pure. The plan is verified by the capability model before it is returned:
- * every port `allowed` under the strict runtime profile, and the declared level met.
- *
- * `auto` prefers, in order: the file capability when the image already has one (any other
- * restricted plan would make its exec fail), the high port (no privilege at all; needs a
- * configurable port), the sysctl (no capability, no image change; Kubernetes ≥ 1.22, not with
- * hostNetwork), the file capability when the binary is known (a capability, and an image
- * change), and root with NET_BIND_SERVICE only when the declared level is baseline or lower.
- *
- * @throws BindStrategyError when the strategy cannot meet the level with the declared facts
- * @throws RangeError when the intent is malformed (port out of range, bad names or ids)
- */
-export function planPrivilegedPort(intent: PrivilegedPortIntent): PrivilegedPortPlan {
+function plan(intent: PrivilegedPortIntent, options: PlanOptions, recommend: boolean): PrivilegedPortPlan {
+  const caller = options.caller ?? 'planPrivilegedPort';
+  validateProps(caller, intent, PRIVILEGED_PORT_INTENT_RULES, options.propNames);
   const strategy = intent.strategy ?? BindStrategy.auto();
-  const imageIds = intent.imageInspection === undefined || intent.runAsUser !== undefined ? undefined : imageUserIds(intent.imageInspection);
-  const runAsUser = readId('runAsUser', intent.runAsUser ?? imageIds?.runAsUser);
-  const runAsGroup = readId('runAsGroup', intent.runAsGroup ?? imageIds?.runAsGroup);
-  const imageBase = strategy.imageBase ?? intent.imageBase ?? 'debian';
-  const facts = readFacts(intent, strategy, { runAsUser, runAsGroup, imageBase });
+  const requests = portRequestsOf(caller, intent);
+  const facts = readFacts(intent, strategy, requests, options);
   const podSecurityVersion = resolvePolicyVersion(intent.podSecurityVersion ?? 'latest');
-  const chosen = strategy.kind === 'auto' ? chooseAutomatically(facts) : checkExplicit(strategy, facts);
-  const choice = imageIds === undefined || intent.imageInspection === undefined
-    ? chosen
-    : { ...chosen, reason: `${chosen.reason} The pod runs as uid ${runAsUser}, the USER "${intent.imageInspection.user.configured}" of ${imageLabelOf(intent.imageInspection)}.` };
+  const refuse: Refusal = (kind, why) => {
+    const remedies = recommend ? remediesFor(intent, facts, kind, (changed) => succeeds(() => plan(changed, options, false))) : [];
+    return new BindStrategyError(kind, facts.level, describePorts(requests), why, remedies);
+  };
+  if (facts.declaredCapabilityContradicted) {
+    throw refuse(strategy.kind, `${facts.propName('imageHasFileCapability')} is declared, but ${facts.imageLacksCapability}`);
+  }
+  const choice = withImageUser(strategy.kind === 'auto' ? chooseAutomatically(facts, refuse) : checkExplicit(strategy, facts, refuse), facts, intent);
 
   const containerName = intent.containerName ?? 'main';
-  if (!DNS_LABEL.test(containerName)) throw new RangeError(`containerName "${containerName}" is not a DNS label (lower-case letters, digits, '-', ≤ 63)`);
-  const portName = intent.portName ?? `${facts.protocol.toLowerCase()}-${facts.port}`;
-  if (!IANA_SVC_NAME.test(portName)) throw new RangeError(`portName "${portName}" is not an IANA_SVC_NAME (≤ 15 lower-case letters, digits and inner '-', at least one letter)`);
-
-  const containerPort = choice.kind === 'highPort' ? highPortOf(strategy, intent, facts) : facts.port;
-  const binary = facts.binary;
+  const containerPorts =
+    choice.kind === 'highPort' ? highContainerPorts(caller, requests, strategy.containerPort ?? intent.containerPort) : requests.map((request) => request.port);
+  const { binary, runAsUser, runAsGroup, imageBase } = facts;
   const root = choice.kind === 'rootWithNetBindService';
   const keepsNetBindService = root || choice.kind === 'fileCapability';
 
@@ -257,7 +326,7 @@ export function planPrivilegedPort(intent: PrivilegedPortIntent): PrivilegedPort
     runAsGroup,
     fsGroup: runAsGroup,
     seccompProfile: { type: 'RuntimeDefault' },
-    ...(choice.kind === 'unprivilegedPortSysctl' ? { sysctls: [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(facts.port) }] } : {}),
+    ...(choice.kind === 'unprivilegedPortSysctl' ? { sysctls: [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(facts.lowestPrivileged) }] } : {}),
   };
   const podAnnotations: Record<string, string> = {
     [BIND_STRATEGY_ANNOTATION]: choice.kind,
@@ -271,40 +340,35 @@ export function planPrivilegedPort(intent: PrivilegedPortIntent): PrivilegedPort
       ? fileCapabilityDockerfileLines({ binary, imageBase, runAsUser, runAsGroup })
       : [];
 
-  const plan: PrivilegedPortPlan = {
+  return verified({
     strategy: choice.kind,
     requestedStrategy: strategy.kind,
     reason: choice.reason,
     level: facts.level,
     podSecurityVersion,
-    port: facts.port,
-    protocol: facts.protocol,
-    containerPort,
+    port: requests[0].port,
+    protocol: requests[0].protocol,
+    containerPort: containerPorts[0],
     containerName,
     hostNetwork: facts.hostNetwork,
     containerSecurityContext,
     podSecurityContext,
-    containerPorts: [{ name: portName, containerPort, protocol: facts.protocol }],
-    servicePorts: [{ name: portName, port: facts.port, targetPort: portName, targetPortNumber: containerPort, protocol: facts.protocol }],
+    containerPorts: requests.map((request, index): ContainerPortSpec => ({ name: request.name, containerPort: containerPorts[index], protocol: request.protocol })),
+    servicePorts: requests.map(
+      (request, index): ServicePortSpec => ({ name: request.name, port: request.port, targetPort: request.name, targetPortNumber: containerPorts[index], protocol: request.protocol }),
+    ),
     podAnnotations,
     dockerfileLines,
-  };
-  return verified(plan);
+  });
 }
 
-/**
- * The pod a plan describes, with one container running `image`: what the planner verifies,
- * and what a face without cdk8s can start from.
- */
-export function podOfPlan(plan: PrivilegedPortPlan, image = 'image'): PodInput & { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } {
-  return {
-    metadata: { annotations: { ...plan.podAnnotations } },
-    spec: {
-      ...(plan.hostNetwork ? { hostNetwork: true } : {}),
-      securityContext: plan.podSecurityContext,
-      containers: [{ name: plan.containerName, image, securityContext: plan.containerSecurityContext, ports: plan.containerPorts }],
-    },
-  };
+function succeeds(action: () => unknown): boolean {
+  try {
+    action();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function verified(plan: PrivilegedPortPlan): PrivilegedPortPlan {
@@ -316,84 +380,50 @@ function verified(plan: PrivilegedPortPlan): PrivilegedPortPlan {
   return { ...plan, level: verification.analysis.podSecurity.level };
 }
 
-function readFacts(intent: PrivilegedPortIntent, strategy: BindStrategy, image: { runAsUser: number; runAsGroup: number; imageBase: ImageBase }): Facts {
-  const port = intent.port;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be an integer from 1 to 65535, got ${port}`);
-  const protocol = intent.protocol ?? 'TCP';
-  if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) throw new RangeError(`protocol must be TCP, UDP or SCTP, got ${String(protocol)}`);
-  const level = intent.level ?? 'restricted';
-  if (levelRank(level) < 0) throw new RangeError(`level must be privileged, baseline or restricted, got ${String(level)}`);
-  if (intent.binary !== undefined && !intent.binary.startsWith('/')) throw new RangeError(`binary must be an absolute path in the image, got "${intent.binary}"`);
-  const declaredBinary = strategy.binary ?? intent.binary;
-  const imageCheck = intent.imageInspection === undefined ? undefined : checkImageBinary(intent.imageInspection, declaredBinary);
-  let imageLacksCapability: string | undefined;
-  if (imageCheck !== undefined && !imageCheck.hasNetBindService) {
-    const lines = fileCapabilityDockerfileLines({ binary: imageCheck.binary, ...image });
-    imageLacksCapability =
-      `the image ${imageCheck.image} does not give ${imageCheck.binary} cap_net_bind_service with the effective bit (it has ${imageCheck.found}), ` +
-      `so under this plan the binary binds nothing (EACCES); add to the final stage of its Dockerfile:\n${lines.join('\n')}\n`;
-    if (intent.imageHasFileCapability === true) {
-      throw new BindStrategyError(strategy.kind, level, `port ${port}/${protocol}`, `imageHasFileCapability is declared, but ${imageLacksCapability}`, []);
-    }
-  }
-  return {
-    port,
-    protocol,
-    level,
-    hostNetwork: intent.hostNetwork ?? false,
-    kubernetes: parseKubernetesVersion(intent.minKubernetesVersion ?? DEFAULT_MIN_KUBERNETES_VERSION),
-    appPortConfigurable: intent.appPortConfigurable ?? false,
-    imageHasFileCapability: (intent.imageHasFileCapability ?? false) || imageCheck?.hasNetBindService === true,
-    binary: declaredBinary ?? imageCheck?.binary,
-    imageCheck,
-    imageLacksCapability,
-  };
-}
-
-function readId(field: string, value: number | undefined): number {
-  const id = value ?? DEFAULT_NON_ROOT_ID;
-  if (!Number.isInteger(id) || id < 1 || id > 2147483647) {
-    throw new RangeError(`${field} must be a non-root id from 1 to 2147483647, got ${id} (uid 0 is BindStrategy.rootWithNetBindService())`);
-  }
-  return id;
-}
-
-function highPortOf(strategy: BindStrategy, intent: PrivilegedPortIntent, facts: Facts): number {
-  const port = strategy.containerPort ?? intent.containerPort ?? (facts.port >= KERNEL_DEFAULT_UNPRIVILEGED_PORT_START ? facts.port : DEFAULT_HIGH_PORT);
-  if (!Number.isInteger(port) || port < KERNEL_DEFAULT_UNPRIVILEGED_PORT_START || port > 65535) {
-    throw new RangeError(`containerPort must be an integer from 1024 to 65535 for the high-port strategy, got ${port}`);
-  }
-  return port;
+/** The choice's reason, saying whose uid the pod runs as when it comes from the image's USER. */
+function withImageUser(choice: Choice, facts: PlanFacts, intent: PrivilegedPortIntent): Choice {
+  if (facts.runAsUserSource !== 'image' || intent.imageInspection === undefined) return choice;
+  const user = `uid ${facts.runAsUser}, the USER "${intent.imageInspection.user.configured}" of ${imageLabelOf(intent.imageInspection)}`;
+  const sentence =
+    choice.kind === 'rootWithNetBindService'
+      ? `The binding container runs as uid 0; the pod's other containers run as ${user}.`
+      : `The pod runs as ${user}.`;
+  return { ...choice, reason: `${choice.reason} ${sentence}` };
 }
 
 /** The most restrictive level a strategy can meet with these facts. */
-function maxLevel(kind: ResolvedBindStrategyKind, facts: Facts): PodSecurityLevel {
+function maxLevel(kind: ResolvedBindStrategyKind, facts: PlanFacts): PodSecurityLevel {
   // hostNetwork fails baseline's host_namespaces check whatever the securityContext.
   if (facts.hostNetwork) return 'privileged';
   return kind === 'rootWithNetBindService' ? 'baseline' : 'restricted';
 }
 
-/** Why a strategy cannot bind the port with these facts (other than the level), or undefined. */
-function obstacle(kind: ResolvedBindStrategyKind, facts: Facts, explicit: boolean): string | undefined {
+/** Why a strategy cannot bind the ports with these facts (other than the level), or undefined. */
+function obstacle(kind: ResolvedBindStrategyKind, facts: PlanFacts, explicit: boolean): string | undefined {
   const carrier =
     facts.imageCheck?.hasNetBindService === true
       ? `${facts.imageCheck.binary} in the image ${facts.imageCheck.image} carries ${facts.imageCheck.found}`
-      : 'the image\'s binary carries cap_net_bind_service=+ep (imageHasFileCapability)';
+      : "the image's binary carries cap_net_bind_service=+ep (imageHasFileCapability)";
   const fileCapabilityConflict = `${carrier}, and with drop [ALL] and no NET_BIND_SERVICE in the bounding set its exec fails with EPERM`;
+  const privileged = facts.ports.filter((request) => isPrivilegedPort(request.port));
   switch (kind) {
     case 'highPort':
       if (facts.imageHasFileCapability) return fileCapabilityConflict;
-      if (!explicit && !facts.appPortConfigurable && facts.port < KERNEL_DEFAULT_UNPRIVILEGED_PORT_START) {
-        return 'the application\'s port is not declared configurable (appPortConfigurable)';
+      if (privileged.length > 0 && facts.containerPortsFixed) {
+        return (
+          `${facts.caller} cannot move the ports of the containers it is given (${describePorts(privileged)}): the application must listen on a port ≥ ` +
+          `${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}, the container declare that port, and a Service map the privileged port to it`
+        );
       }
+      if (!explicit && !facts.appPortConfigurable && privileged.length > 0) return "the application's port is not declared configurable (appPortConfigurable)";
       return undefined;
     case 'unprivilegedPortSysctl':
-      if (facts.port >= KERNEL_DEFAULT_UNPRIVILEGED_PORT_START) {
-        return `port ${facts.port} is not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}), so ${UNPRIVILEGED_PORT_START_SYSCTL} need not change`;
+      if (facts.lowestPrivileged === undefined) {
+        return `${describePorts(facts.ports)} ${facts.ports.length === 1 ? 'is' : 'are'} not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}), so ${UNPRIVILEGED_PORT_START_SYSCTL} need not change`;
       }
       if (facts.hostNetwork) return `${UNPRIVILEGED_PORT_START_SYSCTL} is a network-namespace sysctl, and the kubelet rejects it with hostNetwork (SysctlForbidden)`;
       if (!isAtLeast(facts.kubernetes, UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE)) {
-        return `${UNPRIVILEGED_PORT_START_SYSCTL} is a safe sysctl only since Kubernetes ${formatKubernetesVersion(UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE)} (kubernetes#103298), and minKubernetesVersion is ${formatKubernetesVersion(facts.kubernetes)}`;
+        return `${UNPRIVILEGED_PORT_START_SYSCTL} is a safe sysctl only since Kubernetes ${formatKubernetesVersion(UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE)} (kubernetes#103298), and ${facts.propName('minKubernetesVersion')} is ${formatKubernetesVersion(facts.kubernetes)}`;
       }
       if (facts.imageHasFileCapability) return fileCapabilityConflict;
       return undefined;
@@ -402,31 +432,37 @@ function obstacle(kind: ResolvedBindStrategyKind, facts: Facts, explicit: boolea
       if (!facts.imageHasFileCapability && facts.binary === undefined) return 'the binary to setcap is not known (give binary, or BindStrategy.fileCapability({ binary }))';
       return undefined;
     case 'rootWithNetBindService':
+      if (facts.contradictsRoot !== undefined) {
+        return `${facts.propName('runAsUser')} is ${facts.contradictsRoot}, but this strategy runs the binding container as uid 0: the two contradict`;
+      }
       return undefined;
   }
 }
 
 const RESTRICTED_ORDER: readonly ResolvedBindStrategyKind[] = ['highPort', 'unprivilegedPortSysctl', 'fileCapability'];
 
-function chooseAutomatically(facts: Facts): Choice {
-  const portText = portTextOf(facts);
+function chooseAutomatically(facts: PlanFacts, refuse: Refusal): Choice {
+  const portText = describePorts(facts.ports);
   const fits = (kind: ResolvedBindStrategyKind) => levelRank(maxLevel(kind, facts)) >= levelRank(facts.level) && obstacle(kind, facts, false) === undefined;
 
   if (facts.imageHasFileCapability && fits('fileCapability')) {
     return {
       kind: 'fileCapability',
       reason:
-        `The image's binary carries cap_net_bind_service=+ep, so the container must keep NET_BIND_SERVICE in its bounding set (restricted allows exactly that add) or its exec fails with EPERM; ` +
+        "The image's binary carries cap_net_bind_service=+ep, so the container must keep NET_BIND_SERVICE in its bounding set (restricted allows exactly that add) or its exec fails with EPERM; " +
         `non-root, it gains the capability on exec and binds ${portText}.`,
     };
   }
   if (fits('highPort')) {
-    return facts.port >= KERNEL_DEFAULT_UNPRIVILEGED_PORT_START
-      ? { kind: 'highPort', reason: `Port ${facts.port} is not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}): a non-root process with no capability binds it.` }
+    return facts.lowestPrivileged === undefined
+      ? {
+          kind: 'highPort',
+          reason: `${facts.ports.length === 1 ? `Port ${facts.ports[0].port}` : capitalized(portText)} ${facts.ports.length === 1 ? 'is' : 'are'} not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}): a non-root process with no capability binds ${facts.ports.length === 1 ? 'it' : 'them'}.`,
+        }
       : {
           kind: 'highPort',
           reason:
-            `The application's port is configurable: it listens on an unprivileged port as non-root with no capability and the Service maps ${facts.port} to it — ` +
+            `The application's port is configurable: it listens on an unprivileged port as non-root with no capability and the Service maps ${mappedPorts(facts)} to it — ` +
             'no privilege at all, no pod-wide change, the same on every runtime and Kubernetes version.',
         };
   }
@@ -434,8 +470,8 @@ function chooseAutomatically(facts: Facts): Choice {
     return {
       kind: 'unprivilegedPortSysctl',
       reason:
-        `The application's port is fixed; the pod sets the safe sysctl ${UNPRIVILEGED_PORT_START_SYSCTL}=${facts.port} (Kubernetes ≥ 1.22), so a non-root process with no capability binds ${portText} — ` +
-        'no capability and no image change; it applies to the pod\'s own network namespace only.',
+        `The application's port is fixed; the pod sets the safe sysctl ${UNPRIVILEGED_PORT_START_SYSCTL}=${facts.lowestPrivileged} (Kubernetes ≥ 1.22), so a non-root process with no capability binds ${portText} — ` +
+        `no capability and no image change. The sysctl is pod-wide: every container of the pod may bind ports ≥ ${facts.lowestPrivileged}, in the pod's own network namespace only.`,
     };
   }
   if (fits('fileCapability')) {
@@ -454,67 +490,45 @@ function chooseAutomatically(facts: Facts): Choice {
         'uid 0 with every capability dropped but NET_BIND_SERVICE, no privilege escalation.',
     };
   }
-  throw new BindStrategyError('auto', facts.level, portText, `no strategy fits the declared facts (${describeObstacles(facts)})`, alternatives(facts, undefined));
+  throw refuse('auto', `no strategy fits the declared facts (${describeObstacles(facts)})`);
 }
 
-function checkExplicit(strategy: BindStrategy, facts: Facts): Choice {
+function checkExplicit(strategy: BindStrategy, facts: PlanFacts, refuse: Refusal): Choice {
   const kind = strategy.kind as ResolvedBindStrategyKind;
   const why = obstacle(kind, facts, true);
-  const highest = maxLevel(kind, facts);
-  if (why === undefined && levelRank(highest) < levelRank(facts.level)) {
+  if (why !== undefined) throw refuse(kind, why);
+  if (levelRank(maxLevel(kind, facts)) < levelRank(facts.level)) {
     const cause = facts.hostNetwork
-      ? 'hostNetwork fails baseline\'s host_namespaces check, so the pod is privileged'
-      : 'uid 0 fails restricted\'s runAsNonRoot check, so the pod meets baseline at most';
-    throw new BindStrategyError(kind, facts.level, portTextOf(facts), cause, alternatives(facts, kind));
+      ? "hostNetwork fails baseline's host_namespaces check, so the pod is privileged"
+      : "uid 0 fails restricted's runAsNonRoot check, so the pod meets baseline at most";
+    throw refuse(kind, cause);
   }
-  if (why !== undefined) throw new BindStrategyError(kind, facts.level, portTextOf(facts), why, alternatives(facts, kind));
-  return { kind, reason: `Chosen explicitly (${strategy}): ${EXPLICIT_SUMMARY[kind]}` };
-}
-
-function portTextOf(facts: Facts): string {
-  return `port ${facts.port}/${facts.protocol}`;
+  return { kind, reason: `Chosen explicitly (${strategyLabel(kind)}): ${EXPLICIT_SUMMARY[kind]}` };
 }
 
 const EXPLICIT_SUMMARY: Readonly<Record<ResolvedBindStrategyKind, string>> = {
   highPort: 'the application listens on an unprivileged port as non-root with no capability; the Service maps the privileged port to it.',
-  unprivilegedPortSysctl: `the pod sets ${UNPRIVILEGED_PORT_START_SYSCTL} to the port, so a non-root process with no capability binds it.`,
+  unprivilegedPortSysctl: `the pod sets ${UNPRIVILEGED_PORT_START_SYSCTL} to the lowest port, so a non-root process with no capability binds it; the sysctl is pod-wide (every container of the pod may bind ports from there up).`,
   fileCapability: 'non-root; the binary has cap_net_bind_service=+ep and the bounding set keeps only NET_BIND_SERVICE.',
   rootWithNetBindService: 'uid 0 with every capability dropped but NET_BIND_SERVICE, no privilege escalation (baseline at most).',
 };
 
-function describeObstacles(facts: Facts): string {
+function describeObstacles(facts: PlanFacts): string {
   const kinds: ResolvedBindStrategyKind[] = [...RESTRICTED_ORDER, 'rootWithNetBindService'];
   return kinds
     .map((kind) => {
       const why = obstacle(kind, facts, false);
-      const highest = maxLevel(kind, facts);
       if (why !== undefined) return `${kind}: ${why}`;
-      return `${kind}: meets ${highest} at most`;
+      return `${kind}: meets ${maxLevel(kind, facts)} at most`;
     })
     .join('; ');
 }
 
-/** What would work instead, for the error message. */
-function alternatives(facts: Facts, failed: ResolvedBindStrategyKind | undefined): string[] {
-  if (facts.hostNetwork && facts.level !== 'privileged') {
-    return [`drop hostNetwork (it fails baseline's host_namespaces check), or declare level: 'privileged'`];
-  }
-  const list: string[] = [];
-  const consider = (kind: ResolvedBindStrategyKind, text: string) => {
-    if (kind !== failed && levelRank(maxLevel(kind, facts)) >= levelRank(facts.level)) list.push(text);
-  };
-  if (facts.imageHasFileCapability) {
-    consider('fileCapability', 'BindStrategy.fileCapability({ binary }) (restricted: the image already carries the capability)');
-  } else {
-    consider('highPort', 'BindStrategy.highPort({ containerPort }) (restricted; make the application listen on a port ≥ 1024 — appPortConfigurable: true for auto)');
-    if (!facts.hostNetwork && facts.port < KERNEL_DEFAULT_UNPRIVILEGED_PORT_START) {
-      consider('unprivilegedPortSysctl', `BindStrategy.unprivilegedPortSysctl() (restricted; needs minKubernetesVersion ≥ 1.22, no hostNetwork)`);
-    }
-    consider('fileCapability', 'BindStrategy.fileCapability({ binary }) (restricted; setcap the binary in the image — give binary for auto)');
-  }
-  consider('rootWithNetBindService', `BindStrategy.rootWithNetBindService() (baseline only — declare level: 'baseline')`);
-  if (facts.level === 'restricted' && failed !== 'highPort' && failed !== 'unprivilegedPortSysctl' && failed !== 'fileCapability') {
-    list.push(`declare level: 'baseline' to allow BindStrategy.rootWithNetBindService()`);
-  }
-  return list;
+/** The ports a high-port Service maps, as the reason names them: `80`, or `53/UDP and 53/TCP`. */
+function mappedPorts(facts: PlanFacts): string {
+  return facts.ports.length === 1 ? String(facts.ports[0].port) : describePorts(facts.ports).replace(/^ports /, '');
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

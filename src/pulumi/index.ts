@@ -10,6 +10,15 @@
 export * from './privileged-port-service';
 export { plannedPodTemplate, PlannedPodTemplate, PlannedContainer } from './pod-template';
 // The intent types, so a Pulumi program needs only this entry point.
-export { BindStrategy, BindStrategyError, BindStrategyKind, ResolvedBindStrategyKind, PrivilegedPortIntent, PrivilegedPortPlan } from '../planner';
+export {
+  BindRemedy,
+  BindStrategy,
+  BindStrategyError,
+  BindStrategyKind,
+  ResolvedBindStrategyKind,
+  PrivilegedPortIntent,
+  PrivilegedPortPlan,
+  PrivilegedPortRequest,
+} from '../planner';
 // The image read before planning (`imageInspection`), without loading cdk8s.
 export { readImageInspection, ReadImageInspectionOptions, ImageInspection } from '../image';

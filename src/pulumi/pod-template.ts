@@ -1,5 +1,8 @@
+import { listOf, validateProps } from '../planner/input-validation';
+import { WRITABLE_PATH } from '../planner/intent-rules';
 import { PrivilegedPortPlan } from '../planner/plan-privileged-port';
 import { verifyPod } from '../planner/verify-pod';
+import { writableVolumeName } from '../planner/writable-volumes';
 
 /** A type with every `readonly` removed, arrays included (the Kubernetes input types want mutable ones). */
 export type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
@@ -47,13 +50,12 @@ export interface PlannedPodTemplate {
  * profile, the plan's level met. The Pulumi component registers these very objects and adds
  * only fields the verdict does not depend on (image, command, env, resources, probes).
  *
- * @throws RangeError when a writable path is not absolute
+ * @param caller who asks, for messages
+ * @throws RangeError when a writable path is not absolute (TypeError when it is no string)
  */
-export function plannedPodTemplate(plan: PrivilegedPortPlan, writablePaths: readonly string[] = []): PlannedPodTemplate {
-  for (const path of writablePaths) {
-    if (!path.startsWith('/')) throw new RangeError(`writablePaths entry "${path}" must be an absolute path in the container`);
-  }
-  const volumes = writablePaths.map((path, index) => ({ name: volumeName(plan.containerName, path, index), emptyDir: {} }));
+export function plannedPodTemplate(plan: PrivilegedPortPlan, writablePaths: readonly string[] = [], caller = 'plannedPodTemplate'): PlannedPodTemplate {
+  validateProps(caller, { writablePaths }, { writablePaths: listOf(WRITABLE_PATH) });
+  const volumes = writablePaths.map((path, index) => ({ name: writableVolumeName(plan.containerName, path, index), emptyDir: {} }));
   const container: PlannedContainer = {
     name: plan.containerName,
     securityContext: mutableCopy(plan.containerSecurityContext),
@@ -76,11 +78,4 @@ export function plannedPodTemplate(plan: PrivilegedPortPlan, writablePaths: read
     throw new Error(`k8s-least-privilege bug: the ${plan.strategy} pod template fails the capability model: ${verification.problems.join('; ')}`);
   }
   return template;
-}
-
-/** A DNS-label volume name for a writable path, unique within the pod (as the cdk8s constructs name them). */
-function volumeName(container: string, path: string, index: number): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
-  const name = `${container}-${slug}`.slice(0, 56).replace(/-+$/, '');
-  return `${name}-w${index}`;
 }

@@ -10,6 +10,8 @@ import {
   PrivilegedPortPlan,
 } from '../planner/plan-privileged-port';
 import { requireBinaryWithCommand } from '../planner/image-inspection';
+import { integer, listOf, NON_EMPTY_TEXT, oneOf, PropRules, required, text, validateProps, ValueRule } from '../planner/input-validation';
+import { WRITABLE_PATH } from '../planner/intent-rules';
 import { plannedPodTemplate } from './pod-template';
 
 /** The component's Pulumi type token. */
@@ -24,7 +26,7 @@ export const PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL = 'k8s-least-privilege.dev/p
 /**
  * Arguments of {@link PrivilegedPortService}.
  *
- * The planning inputs — everything of {@link PrivilegedPortIntent}: `port`, `protocol`,
+ * The planning inputs — everything of {@link PrivilegedPortIntent}: `port`, `protocol`, `ports`,
  * `strategy`, `level`, `podSecurityVersion`, `minKubernetesVersion`, `hostNetwork`,
  * `appPortConfigurable`, `containerPort`, the image facts (`imageHasFileCapability`, `binary`,
  * `imageBase`, `imageInspection` — the image read before the program declares the component:
@@ -81,8 +83,8 @@ export interface PrivilegedPortServiceArgs extends PrivilegedPortIntent {
    */
   readonly args?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * An HTTP path for the readiness and liveness probes, sent to the *container* port (8080 for
-   * a high-port plan), never to the Service port.
+   * An HTTP path for the readiness and liveness probes, sent to the first TCP *container* port
+   * (8080 for a high-port plan), never to the Service port.
    * @default - no readiness or liveness probe (only the startup probe below)
    */
   readonly healthCheckPath?: pulumi.Input<string>;
@@ -113,6 +115,7 @@ export interface PrivilegedPortServiceArgs extends PrivilegedPortIntent {
 const PLANNING_INPUTS: Readonly<Record<keyof PrivilegedPortIntent, true>> = {
   port: true,
   protocol: true,
+  ports: true,
   strategy: true,
   level: true,
   podSecurityVersion: true,
@@ -131,6 +134,29 @@ const PLANNING_INPUTS: Readonly<Record<keyof PrivilegedPortIntent, true>> = {
   readOnlyRootFilesystem: true,
 };
 
+/** A pulumi Input: an Output or a Promise passes (its value is not known yet); a plain value must fit `rule`. */
+function input(rule: ValueRule): ValueRule {
+  const accepted = `${rule.accepted}, or an Output of one`;
+  return {
+    accepted,
+    required: rule.required,
+    problems: (value) =>
+      pulumi.Output.isInstance(value) || isPromiseLike(value) ? [] : rule.problems(value).map((found) => (found.path === '' ? { ...found, accepted } : found)),
+  };
+}
+
+/** The workload arguments checked at run time, where they are plain values (the planner checks the planning inputs). */
+const PRIVILEGED_PORT_SERVICE_RULES: PropRules = {
+  image: required(input(NON_EMPTY_TEXT)),
+  name: input(NON_EMPTY_TEXT),
+  namespace: input(NON_EMPTY_TEXT),
+  replicas: input(integer(0, 2147483647, 'an integer ≥ 0')),
+  healthCheckPath: input(text('an HTTP path starting with "/"', /^\//)),
+  serviceAccountName: input(NON_EMPTY_TEXT),
+  serviceType: input(oneOf(['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'])),
+  writablePaths: listOf(WRITABLE_PATH),
+};
+
 /**
  * A Deployment (`kubernetes:apps/v1:Deployment`) and a Service (`kubernetes:core/v1:Service`)
  * that expose a privileged port (80, 443, 53 …) with the least privilege that still binds — the
@@ -143,6 +169,9 @@ const PLANNING_INPUTS: Readonly<Record<keyof PrivilegedPortIntent, true>> = {
  * `reason`, `dockerfileLines`, also stack-exportable outputs) and on the Deployment and its pod
  * template (annotations `k8s-least-privilege.dev/bind-strategy` and `…-reason`), so the
  * `k8s-least-privilege` policy pack and `k8s-least-privilege check` see why.
+ *
+ * Several ports and protocols are one component: a DNS server serves 53/UDP and 53/TCP with
+ * `ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]`.
  *
  * ```ts
  * const web = new PrivilegedPortService('web', { image: 'nginxinc/nginx-unprivileged:1.27', port: 80, appPortConfigurable: true });
@@ -172,14 +201,17 @@ export class PrivilegedPortService extends pulumi.ComponentResource {
    * @param args the planning inputs (plain values) and the workload's settings (Inputs)
    * @param opts component options (`parent`, `providers`, `protect`, …); the children inherit them
    * @throws BindStrategyError when no strategy meets the declared level with the declared facts
-   * @throws TypeError when a planning input is an Output or a Promise
+   * @throws TypeError when a planning input is an Output or a Promise, or an argument has the wrong type (named, with what is accepted)
+   * @throws RangeError when an argument's value is not accepted (named, with what is accepted)
    */
   constructor(name: string, args: PrivilegedPortServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Plan (and refuse) before anything is registered.
+    const caller = `PrivilegedPortService "${name}"`;
     requireKnownPlanningInputs(name, args);
-    requireBinaryWithCommand(`PrivilegedPortService "${name}"`, args, args.command !== undefined);
-    const plan = planPrivilegedPort(args);
-    const template = plannedPodTemplate(plan, args.writablePaths ?? []);
+    validateProps(caller, args, PRIVILEGED_PORT_SERVICE_RULES);
+    requireBinaryWithCommand(caller, args, args.command !== undefined);
+    const plan = planPrivilegedPort(args, { caller });
+    const template = plannedPodTemplate(plan, args.writablePaths ?? [], caller);
     super(PRIVILEGED_PORT_SERVICE_TYPE, name, {}, opts);
     this.plan = plan;
 
@@ -187,9 +219,10 @@ export class PrivilegedPortService extends pulumi.ComponentResource {
     const selector = { [PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL]: selectorValue(name) };
     const labels = mergedWithOurs(args.labels, selector);
     const [planned] = template.spec.containers;
-    const probePort = plan.containerPort;
+    // The probes knock on the first TCP port the process listens on (no startup probe for UDP or SCTP only).
+    const tcpPort = plan.containerPorts.find((port) => port.protocol === 'TCP');
     const httpProbe =
-      args.healthCheckPath === undefined ? undefined : { httpGet: { path: args.healthCheckPath, port: probePort } };
+      args.healthCheckPath === undefined ? undefined : { httpGet: { path: args.healthCheckPath, port: tcpPort?.containerPort ?? plan.containerPort } };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
@@ -213,7 +246,7 @@ export class PrivilegedPortService extends pulumi.ComponentResource {
                   resources: args.resources,
                   readinessProbe: httpProbe,
                   livenessProbe: httpProbe,
-                  startupProbe: plan.protocol === 'TCP' ? { tcpSocket: { port: probePort } } : undefined,
+                  startupProbe: tcpPort === undefined ? undefined : { tcpSocket: { port: tcpPort.containerPort } },
                 },
               ],
             },

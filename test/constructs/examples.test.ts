@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as yaml from 'js-yaml';
 import { checkInputs } from '../../src/check/check-inputs';
 import { CheckReport } from '../../src/check/report';
 import { readSources } from '../../src/input/read-sources';
@@ -96,6 +97,18 @@ describe('examples synthesize with cdk8s synth and pass the checker', () => {
         .map((resource) => readDeploymentStrategy(join(dist, resource.source.file.replace(/^.*\//, '')), resource.name));
       expect(chosen.sort()).toEqual([...strategies].sort());
     });
+  });
+
+  it.each(['app', 'auto'])('examples/%s: the DNS server binds 53 over UDP and TCP, in its container and its Service', (name) => {
+    const objects = yaml.loadAll(readFileSync(join(EXAMPLES_DIR, name, 'dist', `${name === 'app' ? 'example' : name}.k8s.yaml`), 'utf8')) as any[];
+    const deployment = objects.find((object) => object.kind === 'Deployment' && object.metadata.name.includes('dns'));
+    const service = objects.find((object) => object.kind === 'Service' && object.metadata.name.includes('dns'));
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.ports.map((port: any) => `${port.containerPort}/${port.protocol}`)).toEqual(['53/UDP', '53/TCP']);
+    expect(service.spec.ports.map((port: any) => `${port.port}/${port.protocol}→${port.targetPort}`)).toEqual(['53/UDP→53', '53/TCP→53']);
+    expect(deployment.spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }]);
+    // The TCP port is probed; UDP cannot be.
+    expect(container.startupProbe.tcpSocket.port).toBe(53);
   });
 
   it('the file-capability example\'s Dockerfile carries the planner\'s setcap lines', () => {

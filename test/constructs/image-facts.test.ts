@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { Testing } from 'cdk8s';
 import { PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
 import { ImageInspection, readImageInspection } from '../../src/image';
-import { BindStrategy, BindStrategyError, fileCapabilityDockerfileLines, planPrivilegedPort } from '../../src/planner';
+import { BindStrategy, BindStrategyError, fileCapabilityDockerfileLines, planPrivilegedPort, podOfPlan } from '../../src/planner';
 import { PrivilegedPortService as PulumiPrivilegedPortService } from '../../src/pulumi';
 import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, writeOciLayout } from '../image/image-builder';
 import { bindVerdicts, podSecurityLevels } from './manifest';
@@ -96,6 +96,17 @@ describe('an image whose binary lacks the capability: refused, with the Dockerfi
     expect(error.message).toMatch(/fileCapability: the image .* does not give \/usr\/local\/bin\/server/);
     expect(error.message).toContain(`RUN apt-get update \\\n && apt-get install -y --no-install-recommends libcap2-bin \\`);
     expect(planPrivilegedPort({ ...intent, level: 'baseline' }).strategy).toBe('rootWithNetBindService');
+  });
+
+  test('the ways out it offers each plan a pod that binds: the sysctl, or the rebuilt image with the lines', () => {
+    const intent = { port: 80, strategy: BindStrategy.fileCapability({ binary: SERVER }), imageInspection: without } as const;
+    const error = thrown(() => planPrivilegedPort(intent)) as BindStrategyError;
+    expect(error.alternatives).toContain("add those Dockerfile lines to the image's final stage and read the rebuilt image again (imageInspection)");
+    expect(error.remedies.length).toBeGreaterThan(1);
+    for (const remedy of error.remedies) {
+      const plan = planPrivilegedPort({ ...intent, ...remedy.change });
+      expect(bindVerdicts([{ apiVersion: 'v1', kind: 'Pod', ...podOfPlan(plan) }])).toEqual(['allowed']);
+    }
   });
 
   test('auto: the sysctl needs nothing from the image, so it is still chosen', () => {

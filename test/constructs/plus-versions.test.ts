@@ -119,6 +119,20 @@ describe.each(VERSIONS)('%s', (_version, plus) => {
     expect(spec.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
   });
 
+  test('HardenedContainer on port 80 binds by construction: the planner\'s sysctl on the pod, no capability on the container', () => {
+    const module = plus as typeof kplus27;
+    const chart = Testing.chart();
+    const deployment = new module.Deployment(chart, 'web', { containers: [] });
+    const web = new HardenedContainer(deployment, 'web', { image: 'nginx:1.27', portNumber: 80, writablePaths: ['/var/cache/nginx', '/var/run'] });
+    expect(web.strategy).toBe('unprivilegedPortSysctl');
+    const manifests = Testing.synth(chart);
+    expect(manifests[0].spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(manifests[0].spec.template.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(bindVerdicts(manifests)).toEqual(['allowed']);
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+    expect(errorFindings(manifests)).toEqual([]);
+  });
+
   test('HardenedContainer with writable paths finds the module of the workload for its emptyDir volumes', () => {
     const module = plus as typeof kplus27;
     const chart = Testing.chart();

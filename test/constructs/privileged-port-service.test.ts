@@ -159,3 +159,53 @@ describe('HardenedContainer', () => {
     expect(() => new HardenedContainer(deployment, 'web', { image: 'x', addCapabilities: [name] })).toThrow(/not an exact capability name/);
   });
 });
+
+describe('PrivilegedPortService: several ports and protocols', () => {
+  it('a DNS server on 53/UDP and 53/TCP: one plan, both ports on the container and the Service, the TCP one probed', () => {
+    const { service, manifests } = synthService({
+      image: 'coredns/coredns:1.11.3',
+      ports: [
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+      ],
+    });
+    expect(service.strategy).toBe('unprivilegedPortSysctl');
+    const deployment = manifests.find((m) => m.kind === 'Deployment');
+    const [container] = deployment.spec.template.spec.containers;
+    expect(container.ports).toEqual([
+      { containerPort: 53, name: 'udp-53', protocol: 'UDP' },
+      { containerPort: 53, name: 'tcp-53', protocol: 'TCP' },
+    ]);
+    expect(container.startupProbe.tcpSocket.port).toBe(53);
+    expect(deployment.spec.template.spec.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }]);
+    const exposed = manifests.find((m) => m.kind === 'Service');
+    expect(exposed.spec.ports).toEqual([
+      { name: 'udp-53', port: 53, protocol: 'UDP', targetPort: 53 },
+      { name: 'tcp-53', port: 53, protocol: 'TCP', targetPort: 53 },
+    ]);
+    expect(bindVerdicts(manifests)).toEqual(['allowed', 'allowed']);
+    expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+  });
+
+  it('high port: each Service port maps to its own container port', () => {
+    const { manifests } = synthService({ image: 'example/web', ports: [{ port: 80 }, { port: 443 }], appPortConfigurable: true });
+    const exposed = manifests.find((m) => m.kind === 'Service');
+    expect(exposed.spec.ports.map((port: any) => `${port.port}→${port.targetPort}`)).toEqual(['80→8080', '443→8081']);
+    expect(bindVerdicts(manifests)).toEqual(['allowed', 'allowed']);
+  });
+
+  it('the single-port props keep working and cannot be mixed with ports', () => {
+    expect(synthService({ image: 'coredns/coredns:1.11.3', port: 53, protocol: 'UDP' }).service.plan.containerPorts).toEqual([{ name: 'udp-53', containerPort: 53, protocol: 'UDP' }]);
+    expect(() => synthService({ image: 'coredns/coredns:1.11.3', port: 53, ports: [{ port: 53, protocol: 'TCP' }] })).toThrow(
+      /^PrivilegedPortService svc: port and ports are both given/,
+    );
+  });
+});
+
+describe('PrivilegedPortService: root and a declared uid', () => {
+  it('refuses BindStrategy.rootWithNetBindService() with runAsUser: 1000 instead of writing uid 0 on the container and 1000 on the pod', () => {
+    expect(() => synthService({ image: 'python:3.12-slim', port: 80, strategy: BindStrategy.rootWithNetBindService(), level: 'baseline', runAsUser: 1000 })).toThrow(
+      /runAsUser is 1000, but this strategy runs the binding container as uid 0: the two contradict\. Alternatives: .*remove runAsUser \(1000\)/,
+    );
+  });
+});

@@ -139,3 +139,37 @@ describe('parseKubernetesVersion', () => {
     expect(parseKubernetesVersion('v1.30.2')).toEqual({ major: 1, minor: 30 });
   });
 });
+
+describe('root strategy and a declared uid', () => {
+  it('refuses BindStrategy.rootWithNetBindService() with runAsUser: 1000, naming the prop, the value and what to do', () => {
+    let error: unknown;
+    try {
+      planPrivilegedPort({ port: 80, level: 'baseline', strategy: BindStrategy.rootWithNetBindService(), runAsUser: 1000 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(BindStrategyError);
+    const refusal = error as BindStrategyError;
+    expect(refusal.message).toMatch(/^BindStrategy\.rootWithNetBindService\(\) cannot bind port 80\/TCP at Pod Security "baseline": runAsUser is 1000, but this strategy runs the binding container as uid 0: the two contradict\./);
+    expect(refusal.alternatives).toContain('remove runAsUser (1000): this strategy runs the binding container as uid 0');
+    // Each way out, followed, plans a pod that binds: never uid 1000 with NET_BIND_SERVICE alone.
+    for (const remedy of refusal.remedies) {
+      const plan = planPrivilegedPort({ port: 80, level: 'baseline', strategy: BindStrategy.rootWithNetBindService(), runAsUser: 1000, ...remedy.change });
+      expect(modelVerdict(plan).binds).toEqual(['allowed']);
+    }
+  });
+
+  it('auto never resolves a declared runAsUser to root: it refuses, and says how to allow root', () => {
+    const intent = { port: 80, level: 'baseline' as const, minKubernetesVersion: '1.21', runAsUser: 1000 };
+    expect(() => planPrivilegedPort(intent)).toThrow(/rootWithNetBindService: runAsUser is 1000, but this strategy runs the binding container as uid 0/);
+    expect(planPrivilegedPort({ ...intent, runAsUser: undefined }).strategy).toBe('rootWithNetBindService');
+  });
+
+  it('the plan never writes uid 0 on the container while the declared uid stays on the pod', () => {
+    for (const strategy of [BindStrategy.auto(), BindStrategy.unprivilegedPortSysctl(), BindStrategy.fileCapability({ binary: '/app' }), BindStrategy.highPort()]) {
+      const plan = planPrivilegedPort({ port: 80, level: 'baseline', strategy, runAsUser: 1000, appPortConfigurable: true });
+      expect(plan.containerSecurityContext.runAsUser).toBe(1000);
+      expect(plan.podSecurityContext.runAsUser).toBe(1000);
+    }
+  });
+});

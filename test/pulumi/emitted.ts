@@ -8,6 +8,7 @@ import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import * as yaml from 'js-yaml';
 import { checkInputs } from '../../src/check/check-inputs';
 import { checkObject } from '../../src/check/check-object';
+import { PodSecurityLevel } from '../../src/model/pod-security-types';
 import { DEFAULT_RUNTIME_PROFILE } from '../../src/model/runtime-profile';
 import { objectsInDocument } from '../../src/model/workload';
 import { PrivilegedPortService, PrivilegedPortServiceArgs } from '../../src/pulumi';
@@ -43,17 +44,21 @@ export function wireForm(value: unknown): any {
   return value;
 }
 
-/** The Deployment's pod, analyzed by the model under the strict runtime profile. */
-export function analysisOf(deployment: RegisteredResource) {
+/**
+ * The Deployment's pod, analyzed by the model under the strict runtime profile, and checked with
+ * `level` as the required level (the checker's gate, baseline by default: a component declared
+ * `privileged` is checked at what it declares).
+ */
+export function analysisOf(deployment: RegisteredResource, level?: PodSecurityLevel) {
   const [object] = objectsInDocument(deployment.inputs).objects;
-  const check = checkObject(object, { runtimeProfile: DEFAULT_RUNTIME_PROFILE });
+  const check = checkObject(object, { runtimeProfile: DEFAULT_RUNTIME_PROFILE, level });
   return { object, check, analysis: check.analysis! };
 }
 
-/** Error-severity findings of the whole checker over the Deployment and the Service as one input. */
-export function checkerErrors(emitted: EmittedService): string[] {
+/** Error-severity findings of the whole checker over the Deployment and the Service as one input, `level` required. */
+export function checkerErrors(emitted: EmittedService, level?: PodSecurityLevel): string[] {
   const text = [emitted.deployment.inputs, emitted.service.inputs].map((object) => yaml.dump(object)).join('---\n');
-  const report = checkInputs([{ file: 'pulumi.yaml', ok: true, text }], { runtimeProfile: DEFAULT_RUNTIME_PROFILE });
+  const report = checkInputs([{ file: 'pulumi.yaml', ok: true, text }], { runtimeProfile: DEFAULT_RUNTIME_PROFILE, level });
   if (report.errors.length > 0) throw new Error(`the checker could not read the emitted objects: ${JSON.stringify(report.errors)}`);
   return report.resources.flatMap((resource) =>
     resource.findings.filter((finding) => finding.severity === 'error' && !finding.suppressed).map((finding) => `${resource.kind}: ${finding.ruleId} ${finding.message}`),

@@ -19,7 +19,7 @@ test('it type-checks with its own tsconfig.json', () => {
   expect(result.status).toBe(0);
 });
 
-test('under the mocks: three components, each a Deployment and a Service, all passing the checker', async () => {
+test('under the mocks: three components, each a Deployment and a Service, all passing the checker; the DNS server on 53/UDP and 53/TCP', async () => {
   await installMocks({ preview: false });
   // The stack's exports, as `pulumi stack output` shows them.
   const program = require(join(EXAMPLE, 'index.ts')) as Record<string, pulumi.Input<unknown>>;
@@ -48,7 +48,15 @@ test('under the mocks: three components, each a Deployment and a Service, all pa
   expect(report.errors).toEqual([]);
   const workloads = report.resources.filter((resource) => resource.kind === 'Deployment');
   expect(workloads.map((resource) => resource.podSecurityLevel)).toEqual(['restricted', 'restricted', 'restricted']);
-  expect(workloads.flatMap((resource) => resource.containers.flatMap((container) => container.ports.map((port) => port.bind)))).toEqual(['allowed', 'allowed', 'allowed']);
+  expect(workloads.flatMap((resource) => resource.containers.flatMap((container) => container.ports.map((port) => port.bind)))).toEqual(['allowed', 'allowed', 'allowed', 'allowed']);
   expect(report.resources.flatMap((resource) => resource.findings.filter((finding) => finding.severity === 'error'))).toEqual([]);
   expect(report.summary.findings.error).toBe(0);
+
+  // The DNS server serves 53 over UDP and TCP: both on its container and on its Service, one sysctl for both.
+  const dns = (type: string) => registered.find((resource) => resource.type === type && resource.name === 'dns')!.inputs;
+  const dnsPod = dns('kubernetes:apps/v1:Deployment').spec.template.spec;
+  expect(dnsPod.containers[0].ports.map((port: any) => `${port.containerPort}/${port.protocol}`)).toEqual(['53/UDP', '53/TCP']);
+  expect(dnsPod.containers[0].startupProbe).toEqual({ tcpSocket: { port: 53 } });
+  expect(dnsPod.securityContext.sysctls).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }]);
+  expect(dns('kubernetes:core/v1:Service').spec.ports.map((port: any) => `${port.port}/${port.protocol}→${port.targetPort}`)).toEqual(['53/UDP→udp-53', '53/TCP→tcp-53']);
 });

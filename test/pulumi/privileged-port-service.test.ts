@@ -16,7 +16,8 @@ import {
   PrivilegedPortServiceArgs,
   ResolvedBindStrategyKind,
 } from '../../src/pulumi';
-import { usePolicyPack } from '../integrations/analyzer-client';
+import { PodSecurityLevel } from '../../src/model/pod-security-types';
+import { DEFAULT_PACK_CONFIG, usePolicyPack } from '../integrations/analyzer-client';
 import { AUTO_DECISIONS } from '../planner/auto-decisions';
 import { analysisOf, checkerErrors, emit, EmittedService, wireForm } from './emitted';
 import { installMocks, registered, urnOf, valueOf } from './mocks';
@@ -68,7 +69,7 @@ async function expectWellFormed(name: string, emitted: EmittedService, args: Pri
   expect(container.securityContext).toEqual(JSON.parse(JSON.stringify(plan.containerSecurityContext)));
   expect(container.name).toBe(plan.containerName);
   expect(container.image).toBe(args.image);
-  expect(container.ports).toEqual([{ name: plan.containerPorts[0].name, containerPort: plan.containerPort, protocol: plan.protocol }]);
+  expect(container.ports).toEqual(plan.containerPorts.map((port) => ({ ...port })));
   expect(Boolean(template.spec.hostNetwork)).toBe(plan.hostNetwork);
 
   // The decision, on the Deployment, its pod template and the Service.
@@ -83,22 +84,33 @@ async function expectWellFormed(name: string, emitted: EmittedService, args: Pri
   expect(deployment.inputs.spec.selector.matchLabels).toEqual(selector);
   expect(template.metadata.labels).toMatchObject(selector);
   expect(service.inputs.spec.selector).toEqual(selector);
-  expect(service.inputs.spec.ports).toEqual([{ name: plan.servicePorts[0].name, port: args.port, targetPort: container.ports[0].name, protocol: plan.protocol }]);
+  expect(service.inputs.spec.ports).toEqual(plan.servicePorts.map((port, index) => ({ name: port.name, port: port.port, targetPort: container.ports[index].name, protocol: port.protocol })));
 
-  // The model: every port binds under strict, the declared level is met.
-  const { analysis, check } = analysisOf(deployment);
-  expect(analysis.containers.flatMap((entry) => entry.ports.map((port) => port.bind))).toEqual(['allowed']);
+  // The model: every port binds under strict, the declared level is met; the checker, gated at the declared level, finds no error.
+  const required = level as PodSecurityLevel;
+  const { analysis, check } = analysisOf(deployment, required);
+  expect(analysis.containers.flatMap((entry) => entry.ports.map((port) => port.bind))).toEqual(plan.containerPorts.map(() => 'allowed'));
   expect(analysis.podSecurity.level).toBe(level);
   expect(check.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
-  expect(checkerErrors(emitted)).toEqual([]);
+  expect(checkerErrors(emitted, required)).toEqual([]);
 
-  // The policy pack, as `pulumi preview --policy-pack` runs it: nothing mandatory, nothing to remediate.
-  for (const resource of [deployment, service]) {
-    const answer = await pack().analyze({ type: resource.type, name, properties: wireForm(resource.inputs) });
-    expect(answer.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toEqual([]);
-    if (level === 'restricted') expect(answer.diagnostics).toEqual([]);
+  // The policy pack, as `pulumi preview --policy-pack` runs it with the declared level as its gate: nothing mandatory, nothing to remediate.
+  if (required === 'privileged') await pack().configure(packConfigAt(required));
+  try {
+    for (const resource of [deployment, service]) {
+      const answer = await pack().analyze({ type: resource.type, name, properties: wireForm(resource.inputs) });
+      expect(answer.diagnostics.filter((diagnostic) => diagnostic.enforcementLevel === 'mandatory')).toEqual([]);
+      if (level === 'restricted') expect(answer.diagnostics).toEqual([]);
+    }
+    expect(await pack().remediate({ type: deployment.type, name, properties: wireForm(deployment.inputs) })).toEqual([]);
+  } finally {
+    if (required === 'privileged') await pack().configure(DEFAULT_PACK_CONFIG);
   }
-  expect(await pack().remediate({ type: deployment.type, name, properties: wireForm(deployment.inputs) })).toEqual([]);
+}
+
+/** The pack's default configuration with `level` as the required level of the level gate (LP020). */
+function packConfigAt(level: PodSecurityLevel): typeof DEFAULT_PACK_CONFIG {
+  return { ...DEFAULT_PACK_CONFIG, 'pod-security-level-missed': { ...DEFAULT_PACK_CONFIG['pod-security-level-missed'], level } };
 }
 
 describe('every strategy', () => {
@@ -133,6 +145,28 @@ describe('every strategy', () => {
     const lines = await valueOf(component.dockerfileLines);
     expect(lines).toContain(' && setcap cap_net_bind_service=+ep /server \\');
     expect(lines).toContain(' && apk del .setcap');
+  });
+});
+
+describe('several ports and protocols', () => {
+  test('a DNS server on 53/UDP and 53/TCP: one component, both ports on the container and the Service, the TCP one probed', async () => {
+    const name = uniqueName('dns');
+    const args: PrivilegedPortServiceArgs = { image: 'coredns/coredns:1.11.3', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+    const emitted = await emit(name, args);
+    await expectWellFormed(name, emitted, args, 'unprivilegedPortSysctl', 'restricted');
+    const [container] = emitted.deployment.inputs.spec.template.spec.containers;
+    expect(container.ports.map((port: any) => `${port.containerPort}/${port.protocol}`)).toEqual(['53/UDP', '53/TCP']);
+    expect(container.startupProbe).toEqual({ tcpSocket: { port: 53 } });
+    expect(emitted.service.inputs.spec.ports.map((port: any) => `${port.port}/${port.protocol}→${port.targetPort}`)).toEqual(['53/UDP→udp-53', '53/TCP→tcp-53']);
+  });
+
+  test('root with a declared runAsUser is refused before anything is registered', async () => {
+    const before = registered.length;
+    expect(
+      () => new PrivilegedPortService(uniqueName('root-uid'), { image: 'python', port: 80, level: 'baseline', strategy: BindStrategy.rootWithNetBindService(), runAsUser: 1000 }),
+    ).toThrow(/runAsUser is 1000, but this strategy runs the binding container as uid 0/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(registered.length).toBe(before);
   });
 });
 
@@ -226,15 +260,16 @@ describe('Inputs and options', () => {
     const before = registered.length;
     const args = { image: 'nginx', ...planning } as unknown as PrivilegedPortServiceArgs;
     expect(() => new PrivilegedPortService(uniqueName('unknown-input'), args)).toThrow(
-      new RegExp(`${field} is ${kind}, but the planning inputs \\(port, protocol, strategy, level, .*\\) must be plain values when the program runs: .* an Output may have no value during preview`),
+      new RegExp(`${field} is ${kind}, but the planning inputs \\(port, protocol, ports, strategy, level, .*\\) must be plain values when the program runs: .* an Output may have no value during preview`),
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(registered.length).toBe(before);
   });
 
-  test('a relative writable path is refused', () => {
-    expect(() => new PrivilegedPortService(uniqueName('relative'), { image: 'nginx', port: 80, appPortConfigurable: true, writablePaths: ['tmp'] })).toThrow(
-      'writablePaths entry "tmp" must be an absolute path in the container',
+  test('a relative writable path is refused, named with its index, value and what is accepted', () => {
+    const name = uniqueName('relative');
+    expect(() => new PrivilegedPortService(name, { image: 'nginx', port: 80, appPortConfigurable: true, writablePaths: ['tmp'] })).toThrow(
+      `PrivilegedPortService "${name}": writablePaths[0] must be an absolute path in the container, e.g. "/tmp", got "tmp" (a string)`,
     );
   });
 });

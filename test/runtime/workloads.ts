@@ -1,7 +1,7 @@
 /**
  * The pods our own code emits, for the runtime harness: every strategy of the cdk8s constructs
- * (`PrivilegedPortService` explicitly and through `auto`'s decision rows, `hardenWorkload`
- * with init containers and sidecars), and every example in examples/, synthesized in-process.
+ * (`PrivilegedPortService` explicitly and through `auto`'s decision rows, one service on several
+ * ports, `HardenedContainer` on a privileged port, `hardenWorkload` with init containers and sidecars), and every example in examples/, synthesized in-process.
  * Each workload's pod template becomes a pod, as a controller makes one. The Pulumi programs
  * run under Pulumi's mocks, which is asynchronous: their pods come from {@link pulumiExamplePods}.
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parseAllDocuments } from 'yaml';
-import { hardenWorkload, HardenWorkloadOptions, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
+import { HardenedContainer, HardenedContainerProps, hardenWorkload, HardenWorkloadOptions, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
 import { BIND_STRATEGY_ANNOTATION, BindStrategy, ResolvedBindStrategyKind } from '../../src/planner';
 import type { KubeObjectMeta, KubePod, KubePodSpec } from './kube-types';
 import { installMocks, registered } from '../pulumi/mocks';
@@ -52,6 +52,12 @@ const hardened = (options: HardenWorkloadOptions) => (chart: Chart) => {
   hardenWorkload(deployment, options);
 };
 
+/** A Deployment with one `HardenedContainer` on the given ports. */
+const container = (props: Omit<HardenedContainerProps, 'image'>) => (chart: Chart) => {
+  const deployment = new kplus.Deployment(chart, 'workload', { containers: [] });
+  new HardenedContainer(deployment, 'web', { name: 'web', image: IMAGE, ...props });
+};
+
 /**
  * Every strategy the constructs emit: each `BindStrategy` chosen explicitly, `auto` in each
  * row of its decision table (docs/strategies.md), TCP and UDP, host network, and init containers.
@@ -73,6 +79,13 @@ export const CONSTRUCT_CASES: readonly ConstructCase[] = [
     expected: 'highPort',
     build: service({ port: 80, strategy: BindStrategy.highPort(), initContainers: [{ name: 'migrate', image: IMAGE }] }),
   },
+  {
+    label: 'auto, DNS on 53/UDP and 53/TCP',
+    expected: 'unprivilegedPortSysctl',
+    build: service({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }),
+  },
+  { label: 'HardenedContainer auto, 80/TCP', expected: 'unprivilegedPortSysctl', build: container({ portNumber: 80 }) },
+  { label: 'HardenedContainer fileCapability, 443/TCP', expected: 'fileCapability', build: container({ portNumber: 443, strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
   { label: 'hardenWorkload auto (init 53/UDP, web 80+443, sidecar 9090)', expected: 'unprivilegedPortSysctl', build: hardened({}) },
   { label: 'hardenWorkload fileCapability (init 53/UDP, web 80+443, sidecar 9090)', expected: 'fileCapability', build: hardened({ strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
   { label: 'hardenWorkload rootWithNetBindService, baseline (init 53/UDP, web 80+443, sidecar 9090)', expected: 'rootWithNetBindService', build: hardened({ strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }) },
