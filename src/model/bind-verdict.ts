@@ -160,8 +160,24 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
 
 function boundingSetCause(context: EffectiveSecurityContext): string {
   const prefixed = context.ineffectiveAdds.filter((name) => name.toUpperCase() === `CAP_${NET_BIND_SERVICE}`);
-  if (prefixed.length > 0) {
-    return ` (add: [${prefixed[0]}] grants nothing on containerd, which reads it as CAP_${prefixed[0].toUpperCase()}; write NET_BIND_SERVICE)`;
-  }
-  return ` (capabilities.drop removes it; add NET_BIND_SERVICE to capabilities.add)`;
+  const cause = prefixed.length > 0
+    ? `add: [${prefixed[0]}] grants nothing on containerd, which reads it as CAP_${prefixed[0].toUpperCase()}; write NET_BIND_SERVICE`
+    : 'capabilities.drop removes it; add NET_BIND_SERVICE to capabilities.add';
+  return ` (${cause}${addingIsEnough(context)})`;
+}
+
+/**
+ * What adding NET_BIND_SERVICE achieves for this process: for root, or a binary whose file capability
+ * raises it, binding; for a non-root process without one, nothing (Kubernetes sets no ambient
+ * capabilities), so the advice names what must come with it. Never advice the model itself denies.
+ */
+function addingIsEnough(context: EffectiveSecurityContext): string {
+  const file = context.fileCapabilities;
+  if (context.user.kind === 'root' || (file?.permitted.has(NET_BIND_SERVICE) === true && file.effective)) return '';
+  const alternatives =
+    'also give the binary the file capability (setcap cap_net_bind_service=+ep), or instead set the pod sysctl ' +
+    `${UNPRIVILEGED_PORT_START_SYSCTL} to the port (not with hostNetwork), or listen on a port ≥ 1024`;
+  return context.user.kind === 'from-image'
+    ? `, which is enough only if the image's user is root; for a non-root user, ${alternatives}`
+    : `, which alone is not enough for ${describeUser(context.user)}: Kubernetes sets no ambient capabilities, so ${alternatives}`;
 }
