@@ -1,4 +1,4 @@
-import { NET_BIND_SERVICE } from './capabilities';
+import { canonicalCapabilityName, isAllCapabilities, NET_BIND_SERVICE } from './capabilities';
 import { describeFileCapabilities } from './file-capabilities';
 import { UNPRIVILEGED_PORT_START_SYSCTL, PodNetwork, UnprivilegedPortStart } from './pod-network';
 import { RuntimeProfile, LOWERING_RUNTIMES } from './runtime-profile';
@@ -35,7 +35,7 @@ export function startFailure(context: EffectiveSecurityContext, network: PodNetw
       return (
         `exec of its binary fails with EPERM: the file capability (${describeFileCapabilities(fileCapabilities)}) needs ` +
         `${missing.map((name) => `CAP_${name}`).join(', ')} in the bounding set, which the securityContext removes; ` +
-        `add ${missing.join(', ')} to capabilities.add`
+        missing.map((name) => restoring(context, name)).join('; ')
       );
     }
   }
@@ -162,8 +162,23 @@ function boundingSetCause(context: EffectiveSecurityContext): string {
   const prefixed = context.ineffectiveAdds.filter((name) => name.toUpperCase() === `CAP_${NET_BIND_SERVICE}`);
   const cause = prefixed.length > 0
     ? `add: [${prefixed[0]}] grants nothing on containerd, which reads it as CAP_${prefixed[0].toUpperCase()}; write NET_BIND_SERVICE`
-    : 'capabilities.drop removes it; add NET_BIND_SERVICE to capabilities.add';
+    : `capabilities.drop removes it; ${restoring(context, NET_BIND_SERVICE)}`;
   return ` (${cause}${addingIsEnough(context)})`;
+}
+
+/**
+ * How to keep `capability` in the bounding set: the runtime applies the named adds before the named
+ * drops (containerd's WithCapabilities), so a drop that names it wins over any add and must go; after
+ * `drop: [ALL]` it must be added.
+ */
+function restoring(context: EffectiveSecurityContext, capability: string): string {
+  const namedDrops = context.drop.filter((name) => !isAllCapabilities(name) && canonicalCapabilityName(name) === capability);
+  const dropsAll = context.drop.some(isAllCapabilities);
+  const steps = [
+    ...(namedDrops.length > 0 ? [`remove ${namedDrops.join(', ')} from capabilities.drop`] : []),
+    ...(dropsAll || namedDrops.length === 0 ? [`add ${capability} to capabilities.add`] : []),
+  ];
+  return steps.join(' and ');
 }
 
 /**
