@@ -39,12 +39,27 @@ const START_TIMEOUT_MS = 15_000;
 /** How long containerd may take to exit after SIGTERM before it gets SIGKILL. */
 const STOP_TIMEOUT_MS = 10_000;
 
+/** Which containerd a harness daemon runs, and where its directories are. */
+export interface ContainerdBinaries {
+  /**
+   * The directory of containerd, its runc shim and runc, put first on the daemon's PATH (the
+   * shim and its runc are looked up there): test/runtime/userns builds containerd 2.x into one.
+   * @default the PATH's: Debian's containerd 1.6 and runc
+   */
+  readonly binDir?: string;
+  /**
+   * The parent of the daemon's root, state, socket and CNI directories.
+   * @default test/.work/runtime
+   */
+  readonly workDir?: string;
+}
+
 /** A running containerd, its CRI client, and what teardown must find gone. */
 export class Containerd {
   /** Starts containerd for `profile` in a new network namespace and imports the probe image. */
-  static async start(profile: RuntimeProfile): Promise<Containerd> {
+  static async start(profile: RuntimeProfile, binaries: ContainerdBinaries = {}): Promise<Containerd> {
     const worker = process.env.JEST_WORKER_ID;
-    const dir = join(runtimeWorkDir(), `containerd-${profile}${worker ? `-jest${worker}` : ''}`);
+    const dir = join(binaries.workDir ?? runtimeWorkDir(), `containerd-${profile}${worker ? `-jest${worker}` : ''}`);
     stopStale(dir);
     for (const sub of ['root', 'state', 'net.d', 'ipam', 'pods']) mkdirSync(join(dir, sub), { recursive: true });
     const socket = join(dir, 'containerd.sock');
@@ -55,9 +70,12 @@ export class Containerd {
     const log = openSync(join(dir, 'containerd.log'), 'w');
     // `unshare --net` execs sh, which execs containerd: the PID we get is containerd's,
     // and it lives in a namespace where only the CNI bridge and loopback exist.
-    const child = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec containerd --config "$1"', 'sh', config], {
+    const containerd = binaries.binDir === undefined ? 'containerd' : join(binaries.binDir, 'containerd');
+    const path = binaries.binDir === undefined ? process.env.PATH : `${binaries.binDir}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}`;
+    const child = spawn('unshare', ['--net', '--', 'sh', '-c', 'ip link set lo up && exec "$1" --config "$2"', 'sh', containerd, config], {
       stdio: ['ignore', log, log],
       detached: true,
+      env: { ...process.env, PATH: path },
     });
     if (child.pid === undefined) throw new Error('runtime harness: could not spawn unshare/containerd');
     writeFileSync(join(dir, 'containerd.pid'), String(child.pid));
@@ -95,6 +113,11 @@ export class Containerd {
   /** Where this instance's sandboxes write container logs. */
   get podLogRoot(): string {
     return join(this.dir, 'pods');
+  }
+
+  /** The inode of containerd's own network namespace (`net:[…]`): a hostNetwork pod's. */
+  get networkNamespace(): string {
+    return this.netnsInode;
   }
 
   /** Records the network namespace of a sandbox, which teardown must find removed. */

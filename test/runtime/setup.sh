@@ -61,4 +61,5 @@ begin "probe image (OCI archive)"
 (cd "$repo" && node_modules/.bin/ts-node --transpile-only test/runtime/image.ts)
 done_step
 
+bash "$repo/test/runtime/userns/setup.sh"
 echo "setup: total $(seconds_since "$total_start")"

@@ -1,0 +1,211 @@
+/**
+ * Runs a pod with `hostUsers: false` through containerd 2.x's CRI plugin, as a kubelet does,
+ * and observes it from both sides: the probe's own report and the kernel's socket tables
+ * (observe.ts, as the 1.6 harness), plus the container process's identity as the host sees it
+ * (/proc/<pid>/status, uid_map, the namespaces it is in).
+ *
+ * The CRI requests are the harness's own translation of the pod (cri-config.ts `planPod`) with
+ * what kubelet adds for `hostUsers: false` (pkg/kubelet/kuberuntime/util/util.go
+ * NamespacesForPod → `NamespaceOption.userns_options`, on the sandbox and on every container):
+ * mode POD and one uid and one gid mapping, container id 0 → host id 65536·k, length 65536
+ * (pkg/kubelet/userns/userns_manager.go hands out such blocks, k ≥ 1; block 0 is the host's).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Containerd } from '../containerd';
+import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig } from '../cri';
+import { CriError } from '../cri';
+import { planPod } from '../cri-config';
+import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from '../image';
+import type { KubePod } from '../kube-types';
+import type { ContainerOutcome, ObservedPort } from '../observe';
+import { observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from '../observe';
+
+/** The size of the block of ids kubelet gives each pod (and the only size it uses). */
+export const IDS_PER_POD = 65536;
+
+/** runtime.v1.IDMapping. */
+export interface IdMapping {
+  host_id: number;
+  container_id: number;
+  length: number;
+}
+
+/** runtime.v1.UserNamespace. */
+export interface UserNamespaceOptions {
+  mode: 'POD' | 'NODE';
+  uids: IdMapping[];
+  gids: IdMapping[];
+}
+
+/** What kubelet sends for a `hostUsers: false` pod given the k-th block of host ids. */
+export function podUserNamespace(block: number): UserNamespaceOptions {
+  if (!Number.isInteger(block) || block < 1) throw new Error(`userns: block ${block}: kubelet never gives a pod block 0 (the host's ids)`);
+  const mapping = { host_id: block * IDS_PER_POD, container_id: 0, length: IDS_PER_POD };
+  return { mode: 'POD', uids: [mapping], gids: [{ ...mapping }] };
+}
+
+/** The container's process as seen from the host. */
+export interface HostView {
+  readonly pid: number;
+  /** /proc/<pid>/status `Uid:` (real, effective, saved, filesystem), in the host's user namespace. */
+  readonly uids: readonly number[];
+  /** /proc/<pid>/status `Gid:`, idem. */
+  readonly gids: readonly number[];
+  /** /proc/<pid>/uid_map, whitespace collapsed: `0 65536 65536`. */
+  readonly uidMap: string;
+  /** /proc/<pid>/gid_map, idem. */
+  readonly gidMap: string;
+  /** True when the process is in another user namespace than the host's (/proc/<pid>/ns/user). */
+  readonly ownUserNamespace: boolean;
+  /** /proc/<pid>/ns/net, `net:[inode]`. */
+  readonly networkNamespace: string;
+  /** The container's root mount as its own mountinfo shows it (fs type, source, options). */
+  readonly rootMount: string;
+}
+
+/** What one container did. */
+export interface UsernsContainerObservation {
+  readonly name: string;
+  readonly ports: readonly ObservedPort[];
+  /** The probe's identity line (uid, gid, capability sets, NoNewPrivs, ip_unprivileged_port_start). */
+  readonly identity?: string;
+  readonly host?: HostView;
+  /** The CRI error or exit that kept the probe from reporting. */
+  readonly failure?: string;
+  readonly criConfig: ContainerConfig;
+}
+
+/** What happened to the pod. */
+export interface UsernsPodObservation {
+  /** Set when RunPodSandbox failed: the runtime's message. No container ran. */
+  readonly sandboxRefusal?: string;
+  readonly containers: readonly UsernsContainerObservation[];
+  readonly sandboxConfig: PodSandboxConfig;
+  readonly durationMs: number;
+}
+
+/** How long a started container may take to report (or exit). */
+const CONTAINER_REPORT_TIMEOUT_MS = 10_000;
+let podCounter = 0;
+
+/** The pod's CRI requests (cri-config.ts) with `userns` on the sandbox's and every container's namespace options. */
+function withUserNamespace<T extends { namespace_options: NamespaceOption }>(securityContext: T, userns: UserNamespaceOptions): T {
+  return { ...securityContext, namespace_options: { ...securityContext.namespace_options, userns_options: userns } };
+}
+
+/** A pod that may say `hostUsers` (core/v1 PodSpec; kube-types.ts predates the field). */
+export interface UsernsKubePod extends KubePod {
+  readonly spec: KubePod['spec'] & { readonly hostUsers?: boolean };
+}
+
+/**
+ * Runs `pod` (regular containers only; each runs the probe with its declared ports) on
+ * `daemon`, and removes it. With `hostUsers: false` the pod gets the `block`-th block of host
+ * ids ({@link podUserNamespace}); otherwise its user namespace mode is NODE, as kubelet sends it
+ * for `hostUsers` true or unset.
+ */
+export async function runPodInUserNamespace(daemon: Containerd, pod: UsernsKubePod, block: number): Promise<UsernsPodObservation> {
+  if (pod.spec.initContainers?.length) throw new Error('userns: init containers are not run here');
+  const userns: UserNamespaceOptions = pod.spec.hostUsers === false ? podUserNamespace(block) : { mode: 'NODE', uids: [], gids: [] };
+  const started = Date.now();
+  const users = new Map<string, ImageUser | undefined>();
+  for (const image of [PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000]) users.set(image, await daemon.cri.imageUser(image));
+  const uid = randomUUID();
+  const plan = planPod(
+    pod,
+    { uid, name: `${pod.metadata?.name ?? 'pod'}-${++podCounter}`, namespace: pod.metadata?.namespace ?? 'default', logDirectory: join(daemon.podLogRoot, uid) },
+    (image) => users.get(image),
+  );
+  if (plan.podRefusal !== undefined) throw new Error(`userns: the harness refuses the pod before the runtime: ${plan.podRefusal}`);
+  const sandbox: PodSandboxConfig = {
+    ...plan.sandbox,
+    linux: { ...plan.sandbox.linux, security_context: withUserNamespace(plan.sandbox.linux.security_context, userns) },
+  };
+  const containers = plan.containers.map((c) => {
+    if (c.config === undefined) throw new Error(`userns: the harness refuses container ${c.name}: ${c.refusal}`);
+    const config: ContainerConfig = { ...c.config, linux: { security_context: withUserNamespace(c.config.linux.security_context, userns) } };
+    return { name: c.name, ports: c.ports, config };
+  });
+
+  try {
+    let sandboxId: string;
+    try {
+      sandboxId = await daemon.cri.runPodSandbox(sandbox);
+    } catch (error) {
+      if (!(error instanceof CriError)) throw error;
+      return { sandboxRefusal: error.details, containers: [], sandboxConfig: sandbox, durationMs: Date.now() - started };
+    }
+    try {
+      await daemon.trackSandbox(sandboxId);
+      const observed: UsernsContainerObservation[] = [];
+      for (const { name, ports, config } of containers) {
+        let containerId: string;
+        try {
+          containerId = await daemon.cri.createContainer(sandboxId, config, sandbox);
+          await daemon.cri.startContainer(containerId);
+        } catch (error) {
+          if (!(error instanceof CriError)) throw error;
+          observed.push({ name, ports: observePorts(ports, { kind: 'refused', reason: error.details }), failure: error.details, criConfig: config });
+          continue;
+        }
+        observed.push(await observe(daemon, containerId, name, ports, config, join(sandbox.log_directory, config.log_path)));
+      }
+      return { containers: observed, sandboxConfig: sandbox, durationMs: Date.now() - started };
+    } finally {
+      await daemon.cri.stopPodSandbox(sandboxId);
+      await daemon.cri.removePodSandbox(sandboxId);
+    }
+  } finally {
+    rmSync(sandbox.log_directory, { recursive: true, force: true });
+  }
+}
+
+/** Waits for the probe's `bindprobe ready` (or the container's exit) and reads both sides while the sockets are held. */
+async function observe(
+  daemon: Containerd,
+  containerId: string,
+  name: string,
+  ports: Parameters<typeof observePorts>[0],
+  config: ContainerConfig,
+  logPath: string,
+): Promise<UsernsContainerObservation> {
+  const deadline = Date.now() + CONTAINER_REPORT_TIMEOUT_MS;
+  for (;;) {
+    const log = existsSync(logPath) ? parseCriLog(readFileSync(logPath, 'utf8')) : [];
+    const report = parseProbeOutput(log);
+    const { status, pid } = await daemon.cri.containerStatus(containerId);
+    if (report.ready && status.state === 'CONTAINER_RUNNING' && pid > 0) {
+      const read = (table: string) => readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
+      const sockets = parseSocketTables([read('tcp'), read('tcp6')], [read('udp'), read('udp6')]);
+      const outcome: ContainerOutcome = { kind: 'ran', report, sockets };
+      return { name, ports: observePorts(ports, outcome), identity: report.identity, host: hostView(pid), criConfig: config };
+    }
+    if (status.state === 'CONTAINER_EXITED') {
+      const failure = `exited ${status.exit_code} (${status.reason}${status.message ? `: ${status.message}` : ''}); log: ${log.join(' | ') || '(empty)'}`;
+      return { name, ports: observePorts(ports, { kind: 'exec-failed', reason: failure }), failure, criConfig: config };
+    }
+    if (Date.now() > deadline) throw new Error(`userns: container ${containerId} neither reported nor exited in ${CONTAINER_REPORT_TIMEOUT_MS} ms; log:\n${log.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+/** The process as the host sees it (proc(5)). */
+function hostView(pid: number): HostView {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const ids = (key: string) => (new RegExp(`^${key}:\\s+(.*)$`, 'm').exec(status)?.[1] ?? '').trim().split(/\s+/).map(Number);
+  const map = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8').trim().split(/\s+/).join(' ');
+  // mountinfo(5): … mount point (field 5) … ` - ` fstype source super-options.
+  const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((line) => line.split(' ')[4] === '/') ?? '';
+  return {
+    pid,
+    uids: ids('Uid'),
+    gids: ids('Gid'),
+    uidMap: map('uid_map'),
+    gidMap: map('gid_map'),
+    ownUserNamespace: readlinkSync(`/proc/${pid}/ns/user`) !== readlinkSync('/proc/self/ns/user'),
+    networkNamespace: readlinkSync(`/proc/${pid}/ns/net`),
+    rootMount: root.split(' - ')[1] ?? root,
+  };
+}
