@@ -36,11 +36,25 @@ export function podNetwork(podSpec: JsonObject | undefined, profile: RuntimeProf
   let start: UnprivilegedPortStart;
   if (hostNetworkReading.state === 'invalid') {
     start = { state: 'unknown', reason: `hostNetwork is ${describeRaw(hostNetworkReading.raw)}, not true or false; the API server rejects this manifest` };
+  } else if (hostNetwork && readBoolean(podSpec, 'hostUsers').state === 'valid' && podSpec?.hostUsers === false) {
+    start = { state: 'pod-fails', reason: HOST_NETWORK_IN_USER_NAMESPACE };
   } else {
     start = unprivilegedPortStart(podSpec, hostNetwork, profile);
   }
   return { hostNetwork, windows, unprivilegedPortStart: start };
 }
+
+/**
+ * `hostUsers: false` with `hostNetwork: true`: pkg/apis/core/validation (validateHostUsers) forbids it
+ * unless the alpha gate UserNamespacesHostNetworkSupport (KEP-5607) is on; then the pod runs in the
+ * node's network namespace, which its user namespace does not own, so root inside holds no
+ * capability there. Observed through the CRI plugin (test/runtime/user-namespace.test.ts):
+ * containerd 2.2 refuses the sandbox, 2.4 runs it and a bind of port 80 fails with EACCES.
+ */
+const HOST_NETWORK_IN_USER_NAMESPACE =
+  'the API server rejects hostUsers: false with hostNetwork: true (unless the alpha gate UserNamespacesHostNetworkSupport is on, ' +
+  "and then root in the pod's user namespace holds no capability in the node's network namespace: EACCES below 1024); " +
+  'drop hostNetwork to bind as root in a user namespace';
 
 function unprivilegedPortStart(podSpec: JsonObject | undefined, hostNetwork: boolean, profile: RuntimeProfile): UnprivilegedPortStart {
   const sysctl = findSysctl(podSpec);

@@ -258,3 +258,22 @@ describe('Windows pods', () => {
     expect(verdict({ os: 'windows', runAsUser: 1000 }).bind).toBe('allowed');
   });
 });
+
+describe('user namespaces (hostUsers: false), as containerd 2.x ran them (test/runtime/user-namespace.test.ts)', () => {
+  const root = { runAsUser: 0, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } };
+  const judge = (spec: Record<string, unknown>) =>
+    analyzeBinding(
+      { metadata: {}, spec: { ...spec, containers: [{ name: 'web', image: 'x', ports: [{ containerPort: 80 }], securityContext: root }] } },
+      findRuntimeProfile('strict')!,
+    ).containers[0].ports[0];
+
+  test('root inside the pod\'s user namespace with NET_BIND_SERVICE binds 80', () => {
+    expect(judge({ hostUsers: false }).bind).toBe('allowed');
+  });
+
+  test('with hostNetwork the API server rejects the pod, and root in the user namespace holds no capability in the node\'s namespace', () => {
+    const port = judge({ hostUsers: false, hostNetwork: true });
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(/API server rejects hostUsers: false with hostNetwork: true/);
+  });
+});
