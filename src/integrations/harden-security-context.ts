@@ -1,9 +1,12 @@
-import { CheckOptions, checkObject, ObjectCheck } from '../check/check-object';
-import { formatFieldPath } from '../check/node-path';
-import { BindVerdict } from '../model/bind-verdict';
-import { arrayField, asArray, asObject, JsonObject, objectField } from '../model/json-value';
-import { KubernetesObject, NodePath, objectsInDocument } from '../model/workload';
 import { isPrefix, rawCopy, unknownScope, valueAt } from './pulumi-properties';
+import type { CheckOptions, ObjectCheck } from '../check/check-object';
+import { checkObject } from '../check/check-object';
+import { formatFieldPath } from '../check/node-path';
+import type { BindVerdict } from '../model/bind-verdict';
+import type { JsonObject } from '../model/json-value';
+import { arrayField, asArray, asObject, objectField } from '../model/json-value';
+import type { KubernetesObject, NodePath } from '../model/workload';
+import { objectsInDocument } from '../model/workload';
 
 /** One field the hardening sets. */
 export interface SecurityContextChange {
@@ -13,24 +16,16 @@ export interface SecurityContextChange {
   readonly value: unknown;
 }
 
-/** What {@link hardenSecurityContext} would change, and the object with the changes applied. */
-export interface Hardening {
-  /** The fields set, in order. */
-  readonly changes: readonly SecurityContextChange[];
-  /** The properties with the changes applied to a copy (unknowns and secrets kept as they were). */
-  readonly properties: Record<string, unknown>;
-}
-
 /** What the hardening must leave alone: values it cannot see or must not rewrite. */
 export interface HardeningInput {
   /** The object as the model reads it (unknowns left out, secrets unwrapped). */
   readonly object: KubernetesObject;
-  /** The properties as received (with unknown sentinels and `Secret` wrappers) — the changes are applied to a copy. */
-  readonly rawProperties: unknown;
   /** Where unknown values are, from the object's root. */
   readonly unknownPaths: readonly NodePath[];
   /** Where secret values are. */
   readonly secretPaths: readonly NodePath[];
+  /** The object's check at the options the hardening is judged at: what no change may make worse. */
+  readonly check: ObjectCheck;
 }
 
 const VERDICT_RANK: Readonly<Record<BindVerdict, number>> = { denied: 0, unknown: 1, allowed: 2 };
@@ -43,23 +38,23 @@ const SECCOMP_ANNOTATION_PREFIXES = ['seccomp.security.alpha.kubernetes.io/', 'c
  * container that binds a privileged port with the runtime's default capabilities keeps
  * NET_BIND_SERVICE (drop ALL, add NET_BIND_SERVICE: binds, and can do nothing else privileged).
  * Containers whose fields are unknown (preview) or secret are left alone; so is a privileged one.
+ * Each candidate change is judged by checking the changed object at `options`.
  *
- * @returns the changes, or `undefined` when there is nothing to change.
+ * @returns the changes, in order; none when there is nothing to change.
  */
-export function hardenSecurityContext(input: HardeningInput, options: CheckOptions): Hardening | undefined {
-  const { object } = input;
+export function hardenSecurityContext(input: HardeningInput, options: CheckOptions): SecurityContextChange[] {
+  const { object, check: before } = input;
   const pod = object.pod;
-  if (pod === undefined) return undefined;
+  if (pod === undefined) return [];
   const scopes = input.unknownPaths.map((path) => unknownScope(pod, path));
-  if (scopes.some((scope) => scope.kind === 'pod')) return undefined;
+  if (scopes.some((scope) => scope.kind === 'pod')) return [];
   const blockedContainers = scopes.flatMap((scope) => (scope.kind === 'container' ? [scope.containerPath] : []));
 
-  const before = checkObject(object, options);
   let current: JsonObject = object.object;
   const changes: SecurityContextChange[] = [];
   const accept = (candidate: readonly SecurityContextChange[]): boolean => {
     if (candidate.length === 0) return false;
-    const patched = applyChanges(current, candidate) as JsonObject;
+    const patched = withChanges(current, candidate) as JsonObject;
     if (!noWorse(before, checkObject(reread(object, patched), options))) return false;
     current = patched;
     changes.push(...candidate);
@@ -110,8 +105,15 @@ export function hardenSecurityContext(input: HardeningInput, options: CheckOptio
     accept([{ path: podSeccompPath, value: { type: 'RuntimeDefault' } }]);
   }
 
-  if (changes.length === 0) return undefined;
-  return { changes, properties: applyChanges(rawCopy(input.rawProperties), changes) as Record<string, unknown> };
+  return changes;
+}
+
+/**
+ * The properties as received (with unknown sentinels and `Secret` wrappers, which the engine
+ * must get back unchanged) with the changes applied to a copy: what a remediation returns.
+ */
+export function hardenedProperties(rawProperties: unknown, changes: readonly SecurityContextChange[]): Record<string, unknown> {
+  return withChanges(rawCopy(rawProperties), changes) as Record<string, unknown>;
 }
 
 /** One line per change: `spec.template.spec.containers[0].securityContext.capabilities.drop: ["ALL"]`. */
@@ -140,19 +142,18 @@ function noWorse(before: ObjectCheck, after: ObjectCheck): boolean {
   return after.findings.every((f) => f.severity !== 'error' || errorsBefore.has(`${f.ruleId}\0${f.message}`));
 }
 
-/** A copy of `root` with each change set, creating the maps on the way. */
-function applyChanges(root: unknown, changes: readonly SecurityContextChange[]): unknown {
-  const copy = rawCopy(root);
-  for (const change of changes) setAt(copy, change.path, change.value);
-  return copy;
+/**
+ * `root` with each change set, creating the maps on the way: the maps and lists on the way to
+ * a change are copied, the rest is shared with `root` (which is not changed).
+ */
+function withChanges(root: unknown, changes: readonly SecurityContextChange[]): unknown {
+  return changes.reduce((node, change) => withValue(node, change.path, change.value), root);
 }
 
-function setAt(root: unknown, path: NodePath, value: unknown): void {
-  let node = root as Record<string | number, unknown>;
-  for (const segment of path.slice(0, -1)) {
-    const next = node[segment];
-    if (typeof next !== 'object' || next === null) node[segment] = {};
-    node = node[segment] as Record<string | number, unknown>;
-  }
-  node[path[path.length - 1]] = value;
+function withValue(node: unknown, path: NodePath, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [segment, ...rest] = path;
+  const copy = (Array.isArray(node) ? [...node] : typeof node === 'object' && node !== null ? { ...node } : {}) as Record<string | number, unknown>;
+  copy[segment] = withValue(copy[segment], rest, value);
+  return copy;
 }

@@ -1,5 +1,7 @@
-import { asArray, asObject, JsonObject } from '../model/json-value';
-import { NodePath, PodTemplate } from '../model/workload';
+import { types } from 'node:util';
+import type { JsonObject } from '../model/json-value';
+import { asArray, asObject } from '../model/json-value';
+import type { NodePath, PodTemplate } from '../model/workload';
 
 /**
  * The values @pulumi/policy hands a policy for properties that are not known during
@@ -18,9 +20,11 @@ export const UNKNOWN_VALUE_SENTINELS: readonly string[] = [
   'dd056dcd-154b-4c76-9bd3-c8f88648b5ff', // object
 ];
 
+const UNKNOWN_VALUES: ReadonlySet<string> = new Set(UNKNOWN_VALUE_SENTINELS);
+
 /** Whether a property value is Pulumi's "unknown during preview" sentinel. */
 export function isUnknownValue(value: unknown): boolean {
-  return typeof value === 'string' && UNKNOWN_VALUE_SENTINELS.includes(value);
+  return typeof value === 'string' && UNKNOWN_VALUES.has(value);
 }
 
 /**
@@ -43,44 +47,84 @@ export interface PlainProperties {
 }
 
 /**
- * Copies resource properties into plain JSON the model can read. Reads go through property
- * descriptors, not `props.x`: @pulumi/policy wraps `args.props` in a proxy that throws
- * `UnknownValueError` on any unknown it is asked for, which would abort the whole policy for
- * one unknown `image` the rules never read.
+ * Resource properties as plain JSON the model can read. A proxy (@pulumi/policy wraps
+ * `args.props` in one that throws `UnknownValueError` on any unknown it is asked for, which
+ * would abort the whole policy for one unknown `image` the rules never read) is read through
+ * property descriptors, not `props.x`; what a descriptor holds is the proxy's target's own value.
+ * Values without unknowns or secrets are shared with `props`, not copied: the model never writes.
  */
 export function plainProperties(props: unknown): PlainProperties {
-  const unknownPaths: NodePath[] = [];
-  const secretPaths: NodePath[] = [];
-  const value = asObject(copyPlain(props, [], unknownPaths, secretPaths)) ?? {};
-  return { value, unknownPaths, secretPaths };
+  // Most resources hold no unknown and no secret: below the proxy, their properties are plain JSON already.
+  if (typeof props === 'object' && props !== null && !Array.isArray(props) && isPlainJson(props, true)) {
+    const value: Record<string, unknown> = {};
+    for (const key of Object.keys(props)) value[key] = ownValue(props, key);
+    return { value, unknownPaths: [], secretPaths: [] };
+  }
+  const found = { unknownPaths: [] as NodePath[], secretPaths: [] as NodePath[] };
+  const value = asObject(copyPlain(props, [], found)) ?? {};
+  return { value, ...found };
+}
+
+/**
+ * Whether the model reads `value` as it reads what {@link copyPlain} makes of it: no unknown, no
+ * secret, no proxy (but the properties' own, at the root), only plain objects, and lists
+ * without holes (a copy closes them up; the model never sees a list's other properties).
+ */
+function isPlainJson(value: unknown, root = false): boolean {
+  if (typeof value === 'string') return !UNKNOWN_VALUES.has(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (types.isProxy(value) && !root) return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) if (!(index in value) || !isPlainJson(value[index])) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  const read = root ? ownValue : plainValue;
+  for (const key of Object.keys(value)) if (!isPlainJson(read(value, key))) return false;
+  return true;
 }
 
 const OMIT = Symbol('omit');
+const ARRAY_INDEX = /^\d+$/;
 
-function copyPlain(value: unknown, path: NodePath, unknownPaths: NodePath[], secretPaths: NodePath[]): unknown {
-  if (isUnknownValue(value)) {
-    unknownPaths.push(path);
+/** `path` is the stack of keys down to `value`, copied only where an unknown or a secret is. */
+function copyPlain(value: unknown, path: (string | number)[], found: { unknownPaths: NodePath[]; secretPaths: NodePath[] }): unknown {
+  if (typeof value === 'string') {
+    if (!UNKNOWN_VALUES.has(value)) return value;
+    found.unknownPaths.push([...path]);
     return OMIT;
   }
-  if (isSecretValue(value)) {
-    secretPaths.push(path);
-    return copyPlain(value.value, path, unknownPaths, secretPaths);
-  }
   if (typeof value !== 'object' || value === null) return value;
+  const read = types.isProxy(value) ? ownValue : plainValue;
   if (Array.isArray(value)) {
-    return ownKeys(value)
-      .filter((key) => /^\d+$/.test(key))
-      .map((key) => {
-        const element = copyPlain(ownValue(value, key), [...path, Number(key)], unknownPaths, secretPaths);
-        return element === OMIT ? null : element;
-      });
+    const copy: unknown[] = [];
+    for (const key of Object.keys(value)) {
+      // The elements, not other own properties.
+      if (!ARRAY_INDEX.test(key)) continue;
+      path.push(Number(key));
+      const element = copyPlain(read(value, key), path, found);
+      path.pop();
+      copy.push(element === OMIT ? null : element);
+    }
+    return copy;
+  }
+  if (!isPlainObject(value) && isSecretValue(value)) {
+    found.secretPaths.push([...path]);
+    return copyPlain(value.value, path, found);
   }
   const copy: Record<string, unknown> = {};
-  for (const key of ownKeys(value)) {
-    const field = copyPlain(ownValue(value, key), [...path, key], unknownPaths, secretPaths);
+  for (const key of Object.keys(value)) {
+    path.push(key);
+    const field = copyPlain(read(value, key), path, found);
+    path.pop();
     if (field !== OMIT) copy[key] = field;
   }
   return copy;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /**
@@ -89,7 +133,7 @@ function copyPlain(value: unknown, path: NodePath, unknownPaths: NodePath[], sec
  */
 export function rawCopy(value: unknown): unknown {
   if (typeof value !== 'object' || value === null || isSecretValue(value)) return value;
-  if (Array.isArray(value)) return ownKeys(value).filter((key) => /^\d+$/.test(key)).map((key) => rawCopy(ownValue(value, key)));
+  if (Array.isArray(value)) return ownKeys(value).filter((key) => ARRAY_INDEX.test(key)).map((key) => rawCopy(ownValue(value, key)));
   const copy: Record<string, unknown> = {};
   for (const key of ownKeys(value)) copy[key] = rawCopy(ownValue(value, key));
   return copy;
@@ -102,6 +146,10 @@ function ownKeys(value: object): string[] {
 // A property descriptor is read from the proxy's target without calling its `get` trap.
 function ownValue(value: object, key: string): unknown {
   return Object.getOwnPropertyDescriptor(value, key)?.value;
+}
+
+function plainValue(value: object, key: string): unknown {
+  return (value as Record<string, unknown>)[key];
 }
 
 /** What an unknown value hides from the rules. */

@@ -4,11 +4,12 @@
  * Analyze, Remediate. The pack loads the compiled library (lib/): `npm test` compiles first.
  */
 import { specialSecretSig, specialSigKey, unknownValue } from '@pulumi/pulumi/runtime/rpc';
+import type { AnalyzeAnswer, ResourceUnderTest } from './analyzer-client';
+import { DEFAULT_PACK_CONFIG, usePolicyPack } from './analyzer-client';
+import type { EnforcementFixture } from './enforcement-table';
+import { ENFORCEMENT_FIXTURES } from './enforcement-table';
 import { ENFORCEMENT_LEVELS, HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
-import { AnalyzeAnswer, DEFAULT_PACK_CONFIG, ResourceUnderTest, usePolicyPack } from './analyzer-client';
-import { ENFORCEMENT_FIXTURES, EnforcementFixture } from './enforcement-table';
-
 
 
 const RULE_ID_OF_POLICY = new Map(RULES.map((rule) => [rule.name, rule.id]));
@@ -269,7 +270,8 @@ describe('harden-security-context', () => {
 
   test('a privileged container is left alone (only the pod gets RuntimeDefault)', async () => {
     const [remediation] = await pack().remediate(resourceOf(fixture('privileged')));
-    const spec = (remediation.properties as { spec: { jobTemplate: { spec: { template: { spec: Record<string, any> } } } } }).spec.jobTemplate.spec.template.spec;
+    type CronJob = { spec: { jobTemplate: { spec: { template: { spec: Record<string, any> } } } } };
+    const spec = (remediation.properties as CronJob).spec.jobTemplate.spec.template.spec;
     expect(spec.containers[0].securityContext).toEqual({ privileged: true });
     expect(spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
   });

@@ -1,7 +1,7 @@
 /** Suppressions in the policy pack: from the workload's annotation and from policy config, always with a reason. */
-import { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
-import { leastPrivilegePolicies } from '../../src/integrations/pulumi-policy';
+import type { ResourceValidation, ResourceValidationArgs, ResourceValidationPolicy } from '@pulumi/policy';
 import { ENFORCEMENT_FIXTURES } from './enforcement-table';
+import { leastPrivilegePolicies } from '../../src/integrations/pulumi-policy';
 
 const portCannotBind = leastPrivilegePolicies().find((policy) => policy.name === 'port-cannot-bind') as ResourceValidationPolicy;
 const trap = ENFORCEMENT_FIXTURES.find((fixture) => fixture.id === 'non-root-net-bind')!;

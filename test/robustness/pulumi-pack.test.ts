@@ -9,7 +9,8 @@
 import { specialArchiveSig, specialAssetSig, specialSecretSig, specialSigKey, unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import { HARDEN_POLICY_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
-import { AnalyzeAnswer, DEFAULT_PACK_CONFIG, usePolicyPack } from '../integrations/analyzer-client';
+import type { AnalyzeAnswer } from '../integrations/analyzer-client';
+import { DEFAULT_PACK_CONFIG, usePolicyPack } from '../integrations/analyzer-client';
 import { ENFORCEMENT_FIXTURES } from '../integrations/enforcement-table';
 
 const POLICY_NAMES = new Set([...RULES.map((rule) => rule.name), HARDEN_POLICY_NAME]);
