@@ -15,9 +15,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dump } from 'js-yaml';
+import { CORPUS_DIRECTORY } from './corpus';
 import { baseFiles, buildLayer, elfBinary, writeOciLayout } from '../test/image/image-builder';
 import { startRegistry } from '../test/registry/registry';
-import { CORPUS_DIRECTORY } from './corpus';
 
 const IMAGES = 50;
 const WORKLOADS = 10_000;

@@ -1,4 +1,5 @@
-import { parseArgs, ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 /** Output formats of `check`. */
 export type OutputFormat = 'human' | 'json' | 'sarif';
@@ -10,36 +11,36 @@ export type Command =
   | { readonly name: 'help'; readonly topic: 'main' | 'check' | 'image' }
   | { readonly name: 'version' }
   | {
-      readonly name: 'check';
-      readonly paths: readonly string[];
-      readonly format: OutputFormat;
-      /** `--runtime-profile`, when given. */
-      readonly runtimeProfile: string | undefined;
-      /** `--pss-version`, when given. */
-      readonly podSecurityVersion: string | undefined;
-      /** `--config`, when given. */
-      readonly configFile: string | undefined;
-      /** `--images`, when given: a YAML/JSON map of image reference → local image. */
-      readonly imagesFile?: string;
-      /** `--platform`, when given: which image of a multi-platform index to read. */
-      readonly platform?: string;
-      /** `--image-facts`, when given: `registry`, `offline` or `assume-none`. */
-      readonly imageFacts?: string;
-      /** `--level`, when given: the Pod Security level every workload must meet. */
-      readonly level?: string;
-    }
+    readonly name: 'check';
+    readonly paths: readonly string[];
+    readonly format: OutputFormat;
+    /** `--runtime-profile`, when given. */
+    readonly runtimeProfile: string | undefined;
+    /** `--pss-version`, when given. */
+    readonly podSecurityVersion: string | undefined;
+    /** `--config`, when given. */
+    readonly configFile: string | undefined;
+    /** `--images`, when given: a YAML/JSON map of image reference → local image. */
+    readonly imagesFile?: string;
+    /** `--platform`, when given: which image of a multi-platform index to read. */
+    readonly platform?: string;
+    /** `--image-facts`, when given: `registry`, `offline` or `assume-none`. */
+    readonly imageFacts?: string;
+    /** `--level`, when given: the Pod Security level every workload must meet. */
+    readonly level?: string;
+  }
   | {
-      readonly name: 'image-inspect';
-      /** The image: `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]` or a path. */
-      readonly image: string;
-      /** `--binary` paths whose file capabilities to show besides the entrypoint's. */
-      readonly binaries: readonly string[];
-      readonly format: 'human' | 'json';
-      /** `--platform`, when given. */
-      readonly platform: string | undefined;
-      /** `--config`, when given: its `registry` settings reach `docker://` images. */
-      readonly configFile?: string;
-    };
+    readonly name: 'image-inspect';
+    /** The image: `oci:DIR[:tag]`, `oci-archive:FILE[:tag]`, `docker-archive:FILE[:ref]` or a path. */
+    readonly image: string;
+    /** `--binary` paths whose file capabilities to show besides the entrypoint's. */
+    readonly binaries: readonly string[];
+    readonly format: 'human' | 'json';
+    /** `--platform`, when given. */
+    readonly platform: string | undefined;
+    /** `--config`, when given: its `registry` settings reach `docker://` images. */
+    readonly configFile?: string;
+  };
 
 /** A command line that cannot be run, with what to do. */
 export class UsageError extends Error {}
@@ -76,14 +77,14 @@ export function parseArguments(argv: readonly string[]): Command {
   if (command === 'image') return parseImageArguments(rest);
   if (command !== 'check') throw new UsageError(`unknown command "${command}"; the commands are "check" and "image inspect"`);
   const { values, positionals } = parseOptions(rest, {
-    help: { type: 'boolean', short: 'h' },
-    format: { type: 'string', short: 'f', default: 'human' },
+    'help': { type: 'boolean', short: 'h' },
+    'format': { type: 'string', short: 'f', default: 'human' },
     'runtime-profile': { type: 'string' },
     'pss-version': { type: 'string' },
-    level: { type: 'string' },
-    config: { type: 'string', short: 'c' },
-    images: { type: 'string' },
-    platform: { type: 'string' },
+    'level': { type: 'string' },
+    'config': { type: 'string', short: 'c' },
+    'images': { type: 'string' },
+    'platform': { type: 'string' },
     'image-facts': { type: 'string' },
   });
   if (values.help === true) return { name: 'help', topic: 'check' };

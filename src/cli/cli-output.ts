@@ -1,4 +1,4 @@
-import { ProgressStream } from './progress';
+import type { ProgressStream } from './progress';
 
 /** Where the CLI writes. */
 export interface CliOutput {

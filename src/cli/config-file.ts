@@ -1,4 +1,4 @@
-import { EnforcementConfig } from '../check/enforcement-config';
+import type { EnforcementConfig } from '../check/enforcement-config';
 import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
 import { escapeControlCharacters } from '../input/untrusted-text';
 import { asObject, describeRaw } from '../model/json-value';

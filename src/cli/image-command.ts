@@ -1,11 +1,11 @@
+import type { Command } from './arguments';
+import type { CliOutput } from './cli-output';
+import { ConfigFileError, readConfigFile } from './config-file';
+import { imageFactsSettingsOf } from '../check/enforcement-config';
 import { ImageError } from '../image/image-location';
 import { formatInspectionHuman, formatInspectionJson, inspectImage } from '../image/inspect';
 import { readImage } from '../image/read-image';
-import { imageFactsSettingsOf } from '../check/enforcement-config';
-import { RegistryClientOptions } from '../image/registry/registry-client';
-import { Command } from './arguments';
-import { ConfigFileError, readConfigFile } from './config-file';
-import type { CliOutput } from './cli-output';
+import type { RegistryClientOptions } from '../image/registry/registry-client';
 
 /** Runs `image inspect` and returns its exit status: 0, or 2 when the image cannot be read. */
 export async function runImageInspect(command: Command & { name: 'image-inspect' }, output: CliOutput): Promise<number> {

@@ -1,7 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports --
    the commands and the model are loaded on demand, so that --help and --version start at once */
-import { Command, parseArguments, UsageError } from './arguments';
-import { CliOutput } from './cli-output';
+import type { Command } from './arguments';
+import { parseArguments, UsageError } from './arguments';
+import type { CliOutput } from './cli-output';
 import { packageVersion } from './package-version';
 import { checkUsage, IMAGE_USAGE, MAIN_USAGE } from './usage';
 

@@ -24,7 +24,7 @@
  * version they use.
  */
 import type * as kplus27 from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { satisfying } from '../planner/input-validation';
 
 /** The cdk8s-plus packages the constructs support, the reference first. */
@@ -137,6 +137,7 @@ export function asReferenceWorkload(workload: Cdk8sPlusWorkload): kplus27.Abstra
  */
 export function defaultCdk8sPlus(construct: string): Cdk8sPlusModule {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only when no module is given
     return require('cdk8s-plus-27') as Cdk8sPlusModule;
   } catch (error) {
     throw new Error(

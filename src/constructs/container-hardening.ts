@@ -1,8 +1,9 @@
 import type * as kplus27 from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
-import { writableVolumeName } from '../planner/writable-volumes';
-import { asReferenceApi, asReferenceWorkload, Cdk8sPlusModule, Cdk8sPlusWorkload, cdk8sPlusOf } from './cdk8s-plus';
+import type { Construct } from 'constructs';
+import type { Cdk8sPlusModule, Cdk8sPlusWorkload } from './cdk8s-plus';
+import { asReferenceApi, asReferenceWorkload, cdk8sPlusOf } from './cdk8s-plus';
 import { patchContainerSecurityContext } from './security-patch';
+import { writableVolumeName } from '../planner/writable-volumes';
 
 /** The securityContext decided for one container, and what it writes to. */
 export interface ContainerHardening {
@@ -31,7 +32,12 @@ export interface ContainerHardening {
  * mounted at each writable path (volumes made under `scope`). What a container binds and at which
  * level is decided by the caller (`HardenedContainer`, `PrivilegedPortService`).
  */
-export function addHardenedContainer(scope: Construct, workload: Cdk8sPlusWorkload, containerProps: kplus27.ContainerProps, hardening: ContainerHardening): kplus27.Container {
+export function addHardenedContainer(
+  scope: Construct,
+  workload: Cdk8sPlusWorkload,
+  containerProps: kplus27.ContainerProps,
+  hardening: ContainerHardening,
+): kplus27.Container {
   // Through the reference API: the container props the constructs set mean the same in 27–33.
   const pod = asReferenceWorkload(workload);
   const props: kplus27.ContainerProps = {

@@ -1,14 +1,18 @@
-import { PodSecurityLevel } from '../model/pod-security-types';
-import { PortProtocol } from '../model/ports';
-import { BindStrategy, ImageBase } from '../planner/bind-strategy';
-import { PropRules, satisfying, validateProps } from '../planner/input-validation';
-import { intentRules, NON_ROOT_GID, NON_ROOT_UID } from '../planner/intent-rules';
-import { DEFAULT_NON_ROOT_ID, planPrivilegedPort, PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
-import { describePorts, isPrivilegedPort } from '../planner/port-requests';
-import { Cdk8sPlusContainer, Cdk8sPlusWorkload } from './cdk8s-plus';
-import { applyPodPlan, PodSysctlChange } from './pod-plan';
+import type { Cdk8sPlusContainer, Cdk8sPlusWorkload } from './cdk8s-plus';
+import type { PodSysctlChange } from './pod-plan';
+import { applyPodPlan } from './pod-plan';
 import { requireVerifiedPod } from './pod-verification';
-import { ContainerList, patchContainerSecurityContext, patchPodSecurityContext } from './security-patch';
+import type { ContainerList } from './security-patch';
+import { patchContainerSecurityContext, patchPodSecurityContext } from './security-patch';
+import type { PodSecurityLevel } from '../model/pod-security-types';
+import type { PortProtocol } from '../model/ports';
+import type { BindStrategy, ImageBase } from '../planner/bind-strategy';
+import type { PropRules } from '../planner/input-validation';
+import { satisfying, validateProps } from '../planner/input-validation';
+import { intentRules, NON_ROOT_GID, NON_ROOT_UID } from '../planner/intent-rules';
+import type { PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import { DEFAULT_NON_ROOT_ID, planPrivilegedPort } from '../planner/plan-privileged-port';
+import { describePorts, isPrivilegedPort } from '../planner/port-requests';
 
 /** Options of {@link hardenWorkload}. */
 export interface HardenWorkloadOptions {
@@ -117,7 +121,8 @@ export function hardenWorkload(workload: Cdk8sPlusWorkload, options: HardenWorkl
   const binding = entries.filter((entry) => privilegedPorts(entry.container).length > 0);
   const bindingNames = binding.map((entry) => entry.container.name);
 
-  const plan = binding.length === 0 ? undefined : planWorkload(workload, options, binding.flatMap((entry) => privilegedPorts(entry.container)), bindingNames[0]);
+  const requests = binding.flatMap((entry) => privilegedPorts(entry.container));
+  const plan = binding.length === 0 ? undefined : planWorkload(workload, options, requests, bindingNames[0]);
   for (const entry of entries) {
     const context = plan !== undefined && binding.includes(entry) ? plan.containerSecurityContext : undefined;
     patchContainerSecurityContext(workload, {

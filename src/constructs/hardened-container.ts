@@ -1,19 +1,23 @@
 import type * as kplus27 from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import type { Cdk8sPlusModule, Cdk8sPlusWorkload, WorkloadContainerOf, WorkloadContainerPropsOf } from './cdk8s-plus';
+import { CDK8S_PLUS_MODULE } from './cdk8s-plus';
+import { addHardenedContainer } from './container-hardening';
+import { applyPodPlan } from './pod-plan';
+import { requireVerifiedPod } from './pod-verification';
 import type { ImageInspection } from '../image/inspect';
 import { canonicalCapabilityName } from '../model/capabilities';
-import { PodSecurityLevel } from '../model/pod-security-types';
-import { PortProtocol } from '../model/ports';
-import { BindStrategy, ImageBase, ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import type { PodSecurityLevel } from '../model/pod-security-types';
+import type { PortProtocol } from '../model/ports';
+import type { ImageBase, ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import { BindStrategy } from '../planner/bind-strategy';
 import { requireBinaryWithCommand } from '../planner/image-inspection';
-import { BOOLEAN, listOf, NON_EMPTY_TEXT, objectWith, PropRules, required, text, validateProps } from '../planner/input-validation';
+import type { PropRules } from '../planner/input-validation';
+import { BOOLEAN, listOf, NON_EMPTY_TEXT, objectWith, required, text, validateProps } from '../planner/input-validation';
 import { CONTAINER_NAME, ID, intentRules, LEVEL, POLICY_VERSION, PORT, PROTOCOL, WRITABLE_PATH } from '../planner/intent-rules';
-import { DEFAULT_NON_ROOT_ID, planPrivilegedPort, PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import type { PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import { DEFAULT_NON_ROOT_ID, planPrivilegedPort } from '../planner/plan-privileged-port';
 import { isPrivilegedPort } from '../planner/port-requests';
-import { CDK8S_PLUS_MODULE, Cdk8sPlusModule, Cdk8sPlusWorkload, WorkloadContainerOf, WorkloadContainerPropsOf } from './cdk8s-plus';
-import { addHardenedContainer } from './container-hardening';
-import { requireVerifiedPod } from './pod-verification';
-import { applyPodPlan } from './pod-plan';
 
 /**
  * Properties of {@link HardenedContainer}: the container props of the workload's cdk8s-plus
@@ -222,12 +226,18 @@ function privilegedPortsOf(props: HardenedContainerProps): PrivilegedPortRequest
     ...(props.ports ?? []).map((port) => ({ port: port.number, protocol: (port.protocol ?? 'TCP') as PortProtocol })),
   ];
   return declared.filter(
-    (port, index) => isPrivilegedPort(port.port) && declared.findIndex((other) => other.port === port.port && other.protocol === port.protocol) === index,
+    (port, index) =>
+      isPrivilegedPort(port.port) && declared.findIndex((other) => other.port === port.port && other.protocol === port.protocol) === index,
   );
 }
 
 /** The plan for the container's privileged ports (its ports are fixed: they are its own). */
-function planPorts(caller: string, workload: Cdk8sPlusWorkload, props: HardenedContainerProps, ports: readonly PrivilegedPortRequest[]): PrivilegedPortPlan {
+function planPorts(
+  caller: string,
+  workload: Cdk8sPlusWorkload,
+  props: HardenedContainerProps,
+  ports: readonly PrivilegedPortRequest[],
+): PrivilegedPortPlan {
   const root = props.user === 0;
   const strategy = props.strategy ?? BindStrategy.auto();
   if (root && strategy.kind !== 'auto' && strategy.kind !== 'rootWithNetBindService') {

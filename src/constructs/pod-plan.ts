@@ -1,9 +1,10 @@
-import { IConstruct } from 'constructs';
+import type { IConstruct } from 'constructs';
+import type { Cdk8sPlusWorkload } from './cdk8s-plus';
+import { patchPodSecurityContext } from './security-patch';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
 import { UNPRIVILEGED_PORT_START_SYSCTL } from '../model/pod-network';
-import { BIND_STRATEGY_ANNOTATION, BIND_STRATEGY_REASON_ANNOTATION, PrivilegedPortPlan } from '../planner/plan-privileged-port';
-import { Cdk8sPlusWorkload } from './cdk8s-plus';
-import { patchPodSecurityContext } from './security-patch';
+import type { PrivilegedPortPlan } from '../planner/plan-privileged-port';
+import { BIND_STRATEGY_ANNOTATION, BIND_STRATEGY_REASON_ANNOTATION } from '../planner/plan-privileged-port';
 
 /**
  * Writes the pod-wide part of plans onto a cdk8s-plus workload: the unprivileged port sysctl, the
@@ -37,7 +38,11 @@ const podPlans = new WeakMap<IConstruct, PodPlans>();
  *
  * @returns the sysctl change, when the plan lowers `ip_unprivileged_port_start`
  */
-export function applyPodPlan(workload: Cdk8sPlusWorkload, plan: PrivilegedPortPlan, bindingContainers: readonly string[]): PodSysctlChange | undefined {
+export function applyPodPlan(
+  workload: Cdk8sPlusWorkload,
+  plan: PrivilegedPortPlan,
+  bindingContainers: readonly string[],
+): PodSysctlChange | undefined {
   const state = podPlans.get(workload) ?? newState(workload);
   podPlans.set(workload, state);
   for (const container of bindingContainers) state.decisions.set(container, { strategy: plan.strategy, reason: plan.reason });

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct, Node } from 'constructs';
-import { PodSecurityLevel } from '../model/pod-security-types';
+import type { IConstruct } from 'constructs';
+import { Node } from 'constructs';
+import type { PodSecurityLevel } from '../model/pod-security-types';
 import { resolvePolicyVersion } from '../model/pss';
 import { objectsInDocument } from '../model/workload';
 import { podSecurityProblem, verifyPod } from '../planner/verify-pod';

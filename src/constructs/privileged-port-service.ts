@@ -1,30 +1,36 @@
 import { Construct } from 'constructs';
-import { ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import type {
+  Cdk8sPlus27,
+  Cdk8sPlusModule,
+  ContainerPropOf,
+  ContainerPropsOf,
+  ServicePropOf,
+} from './cdk8s-plus';
+import {
+  asReferenceApi,
+  CDK8S_PLUS_MODULE,
+  defaultCdk8sPlus,
+} from './cdk8s-plus';
+import { addHardenedContainer } from './container-hardening';
+import type { HardenedContainerProps } from './hardened-container';
+import { HardenedContainer } from './hardened-container';
+import { applyPodPlan } from './pod-plan';
+import { requireVerifiedPod } from './pod-verification';
+import { patchPodSecurityContext } from './security-patch';
+import type { ResolvedBindStrategyKind } from '../planner/bind-strategy';
 import { requireBinaryWithCommand } from '../planner/image-inspection';
-import { integer, listOf, mapOf, NON_EMPTY_TEXT, objectWith, PropRules, required, text, validateProps } from '../planner/input-validation';
+import { integer, listOf, mapOf, NON_EMPTY_TEXT, objectWith, required, text, validateProps } from '../planner/input-validation';
+import type { PropRules } from '../planner/input-validation';
 import { WRITABLE_PATH } from '../planner/intent-rules';
 import {
   BIND_STRATEGY_ANNOTATION,
   BIND_STRATEGY_REASON_ANNOTATION,
   planPrivilegedPort,
+} from '../planner/plan-privileged-port';
+import type {
   PrivilegedPortIntent,
   PrivilegedPortPlan,
 } from '../planner/plan-privileged-port';
-import {
-  asReferenceApi,
-  CDK8S_PLUS_MODULE,
-  Cdk8sPlus27,
-  Cdk8sPlusModule,
-  ContainerPropOf,
-  ContainerPropsOf,
-  defaultCdk8sPlus,
-  ServicePropOf,
-} from './cdk8s-plus';
-import { addHardenedContainer } from './container-hardening';
-import { HardenedContainer, HardenedContainerProps } from './hardened-container';
-import { applyPodPlan } from './pod-plan';
-import { requireVerifiedPod } from './pod-verification';
-import { patchPodSecurityContext } from './security-patch';
 
 /**
  * Properties of {@link PrivilegedPortService}: the planner's intent (port, protocol, strategy,
@@ -204,7 +210,8 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
     const containerSecurity = plan.containerSecurityContext;
     // The probes knock on the first TCP port the process listens on (no startup probe for UDP or SCTP only).
     const tcpPort = plan.containerPorts.find((port) => port.protocol === 'TCP');
-    const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: tcpPort?.containerPort ?? plan.containerPort });
+    const probePort = tcpPort?.containerPort ?? plan.containerPort;
+    const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: probePort });
     const container = addHardenedContainer(
       new Construct(deployment, 'container'),
       deployment,
@@ -251,7 +258,12 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
       selector: deployment,
       type: given.serviceType,
       // cdk8s-plus (27–33) targets ports by number only; the plan's named targetPort is the same port.
-      ports: plan.servicePorts.map((port) => ({ name: port.name, port: port.port, targetPort: port.targetPortNumber, protocol: kplus.Protocol[port.protocol] })),
+      ports: plan.servicePorts.map((port) => ({
+        name: port.name,
+        port: port.port,
+        targetPort: port.targetPortNumber,
+        protocol: kplus.Protocol[port.protocol],
+      })),
     });
     this.service = service as unknown as InstanceType<P['Service']>;
   }

@@ -1,9 +1,11 @@
-import { ImageBinary, ImageFacts } from '../model/image-facts';
-import { asArray, JsonObject } from '../model/json-value';
-import { capabilityTargetOf, DEFAULT_PATH, ExecContext } from './executable';
+import type { ExecContext } from './executable';
+import { capabilityTargetOf, DEFAULT_PATH } from './executable';
 import { resolveImageUser } from './image-user';
-import { Image, ImageConfig } from './read-image';
+import type { Image, ImageConfig } from './read-image';
 import { honoredFileCapabilities } from './vfs-capability';
+import type { ImageBinary, ImageFacts } from '../model/image-facts';
+import { asArray } from '../model/json-value';
+import type { JsonObject } from '../model/json-value';
 
 /** What a container overrides of its image's start: `command`, `args`, `env` (as parsed). */
 export interface ContainerStart {

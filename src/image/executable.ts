@@ -1,5 +1,6 @@
-import { ImageFile, ImageFilesystem } from './image-filesystem';
-import { decodeVfsCapability, VfsCapability } from './vfs-capability';
+import type { ImageFile, ImageFilesystem } from './image-filesystem';
+import type { VfsCapability } from './vfs-capability';
+import { decodeVfsCapability } from './vfs-capability';
 
 /** What a path or command name is in the image, as exec would find it. */
 export interface Executable {
@@ -256,12 +257,10 @@ function lastCommandWords(script: string): string[] {
     if (quote !== undefined) {
       if (char === quote) quote = undefined;
       else word += char;
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === ';' || char === '|' || char === '&' || char === '\n') {
+    } else if (char === '"' || char === "'") {quote = char;} else if (char === ';' || char === '|' || char === '&' || char === '\n') {
       endWord();
       words = [];
-    } else if (char === ' ' || char === '\t') endWord();
-    else word += char;
+    } else if (char === ' ' || char === '\t') {endWord();} else {word += char;}
   }
   endWord();
   return words;

@@ -1,4 +1,4 @@
-import { DataRequest, TarEntry } from './tar-reader';
+import type { DataRequest, TarEntry } from './tar-reader';
 import { CAPABILITY_XATTR } from './vfs-capability';
 
 /** One file of the image's root filesystem, as the layers leave it. */

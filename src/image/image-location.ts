@@ -1,9 +1,9 @@
 import { closeSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeSystemError, openRegularFile } from '../input/read-regular-file';
-import { boundMessage, escapeControlCharacters } from '../input/untrusted-text';
 import { ArchiveStore } from './image-store';
 import { TarFormatError } from './tar-reader';
+import { describeSystemError, openRegularFile } from '../input/read-regular-file';
+import { boundMessage, escapeControlCharacters } from '../input/untrusted-text';
 
 /** Where an image is read from, named as skopeo and podman name them: on disk, or (`docker`) in its registry. */
 export type ImageTransport = 'oci' | 'oci-archive' | 'docker-archive' | 'docker';

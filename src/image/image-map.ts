@@ -1,13 +1,14 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
-import { escapeControlCharacters } from '../input/untrusted-text';
-import { ContainerEntry } from '../model/containers';
-import { describeRaw } from '../model/json-value';
-import { ImageFacts, ImageFactsLookup } from '../model/image-facts';
 import { containerStartOf, imageFactsOf } from './container-facts';
 import { ImageError } from './image-location';
 import { normalizeImageReference, withoutDigest } from './image-reference';
-import { Image, readImage, ReadImageOptions, REGISTRY_TRANSPORT } from './read-image';
+import type { Image, ReadImageOptions } from './read-image';
+import { readImage, REGISTRY_TRANSPORT } from './read-image';
+import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
+import { escapeControlCharacters } from '../input/untrusted-text';
+import type { ContainerEntry } from '../model/containers';
+import type { ImageFacts, ImageFactsLookup } from '../model/image-facts';
+import { describeRaw } from '../model/json-value';
 
 /** One entry of an image map: the reference a manifest uses, and where that image is on disk. */
 export interface ImageMapEntry {

@@ -1,9 +1,11 @@
 import { closeSync, createReadStream, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { isInsideDirectory, OpenOptions, openRegularFile, readRegularFile } from '../input/read-regular-file';
+import type { TarEntry } from './tar-reader';
+import { checkExtendedHeaderSize, decodeHeader, isExtendedHeader, isZeroBlock, normalizeArchivePath, paddingOf, TarFormatError, TarHeaders } from './tar-reader';
+import type { OpenOptions } from '../input/read-regular-file';
+import { isInsideDirectory, openRegularFile, readRegularFile } from '../input/read-regular-file';
 import { describeRaw } from '../model/json-value';
-import { checkExtendedHeaderSize, decodeHeader, isExtendedHeader, isZeroBlock, normalizeArchivePath, paddingOf, TarEntry, TarFormatError, TarHeaders } from './tar-reader';
 
 /** The files of an image layout or archive, by path relative to its root. */
 export interface ImageStore {

@@ -1,4 +1,5 @@
-import { ImageFilesystem, UndecidedPath } from './image-filesystem';
+import type { ImageFilesystem } from './image-filesystem';
+import { UndecidedPath } from './image-filesystem';
 
 /** The image config's `User`, resolved as the runtime resolves it, or why it cannot be. */
 export interface ResolvedUser {
@@ -77,8 +78,7 @@ export function resolveImageUser(configured: string, filesystem: ImageFilesystem
     name = account.name;
   }
   if (groupPart !== undefined && groupPart !== '') {
-    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
-    else {
+    if (/^\d+$/.test(groupPart)) {gid = Number(groupPart);} else {
       const group = groups?.find((g) => g.name === groupPart);
       if (group === undefined) {
         return result({ uid, name, problem: `USER "${configured}": group "${groupPart}" is not in the image's /etc/group (no groups found)` });

@@ -1,9 +1,12 @@
-import { escapeControlCharacters } from '../input/untrusted-text';
 import { argvOf, execContextOf } from './container-facts';
-import { CapabilityTarget, capabilityTargetOf, Executable, findExecutable } from './executable';
-import { ResolvedUser, resolveImageUser } from './image-user';
-import { Image, LayerSummary, readImage, ReadImageOptions } from './read-image';
-import { VfsCapability } from './vfs-capability';
+import type { CapabilityTarget, Executable } from './executable';
+import { capabilityTargetOf, findExecutable } from './executable';
+import type { ResolvedUser } from './image-user';
+import { resolveImageUser } from './image-user';
+import type { Image, LayerSummary, ReadImageOptions } from './read-image';
+import { readImage } from './read-image';
+import type { VfsCapability } from './vfs-capability';
+import { escapeControlCharacters } from '../input/untrusted-text';
 
 /** A file's capabilities as `image inspect` reports them. */
 export interface CapabilityReport {
@@ -196,8 +199,8 @@ export function formatInspectionHuman(inspection: ImageInspection): string {
     user.undetermined !== null
       ? `not determined: ${user.undetermined}`
       : user.problem !== null
-      ? `cannot be resolved: ${user.problem} — the container fails to start unless the pod sets runAsUser`
-      : `uid ${user.uid}${user.name === null ? '' : ` (${user.name})`}, gid ${user.gid}${user.group === null ? '' : ` (${user.group})`}${user.uid === 0 ? ' — root' : ''}`;
+        ? `cannot be resolved: ${user.problem} — the container fails to start unless the pod sets runAsUser`
+        : `uid ${user.uid}${user.name === null ? '' : ` (${user.name})`}, gid ${user.gid}${user.group === null ? '' : ` (${user.group})`}${user.uid === 0 ? ' — root' : ''}`;
   lines.push(`user        ${user.configured === '' ? '(unset)' : JSON.stringify(user.configured)}: ${who}`);
   if (!user.numeric && user.problem === null) lines.push('            a name, not a number: with runAsNonRoot the kubelet refuses it unless the pod sets runAsUser');
   lines.push(`entrypoint  ${JSON.stringify(inspection.entrypoint)}  cmd ${JSON.stringify(inspection.cmd)}`);
@@ -211,7 +214,7 @@ export function formatInspectionHuman(inspection: ImageInspection): string {
       // A capability on a shell or an interpreter would reach every script it runs: never advise it.
       lines.push(`to bind a port < 1024 as non-root with a file capability, set it on the program the script runs (setcap cap_net_bind_service=+ep PROGRAM), not on ${target.path}`);
     } else if (target.fileCapabilities === null) {
-      lines.push(`to bind a port < 1024 as non-root with a file capability, add to the Dockerfile:`);
+      lines.push('to bind a port < 1024 as non-root with a file capability, add to the Dockerfile:');
       lines.push(`  RUN setcap cap_net_bind_service=+ep ${target.path}`);
     }
   }

@@ -1,4 +1,5 @@
-import { Duplex, Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
+import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { formatBytes } from '../input/limits';
 

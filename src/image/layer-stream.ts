@@ -3,11 +3,14 @@
  * registry response): decompresses it, checks the blob's digest and the uncompressed diff_id as
  * the bytes go by, and hands every tar entry to a visitor. The blob is never held whole.
  */
-import { createHash, Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { compressionOf, DecompressionRefused, decompressor, LayerCompression, ZstdDecoderFactory } from './layer-compression';
-import { TarFormatError, TarParser, TarVisitor } from './tar-reader';
+import type { LayerCompression, ZstdDecoderFactory } from './layer-compression';
+import { compressionOf, DecompressionRefused, decompressor } from './layer-compression';
+import type { TarVisitor } from './tar-reader';
+import { TarFormatError, TarParser } from './tar-reader';
 
 /** A layer blob to read: what its descriptor says, and how messages name it. */
 export interface LayerBlob {

@@ -4,9 +4,9 @@
  * config. Each parser takes `fail`, which throws the reader's own error naming the image.
  */
 import { createHash } from 'node:crypto';
-import { ImagePort } from '../model/image-facts';
-import { PortProtocol } from '../model/ports';
 import { algorithmOf } from './layer-stream';
+import type { ImagePort } from '../model/image-facts';
+import type { PortProtocol } from '../model/ports';
 
 /** Throws the reader's error for `problem`. */
 export type Fail = (problem: string) => never;

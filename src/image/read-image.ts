@@ -1,17 +1,22 @@
 import { ImageFilesystem } from './image-filesystem';
-import { ImageError, ImageLocation, parseImageLocation } from './image-location';
-import { ArchiveStore, DirectoryStore, ImageStore } from './image-store';
-import { ZstdDecoderFactory } from './layer-compression';
-import type { RegistryClientOptions } from './registry/registry-client';
-import { LayerBlob, LayerSummary, readLayerStream } from './layer-stream';
+import type { ImageLocation } from './image-location';
+import { ImageError, parseImageLocation } from './image-location';
+import { normalizeImageReference } from './image-reference';
+import type { ImageStore } from './image-store';
+import { ArchiveStore, DirectoryStore } from './image-store';
+import type { ZstdDecoderFactory } from './layer-compression';
+import type { LayerBlob, LayerSummary } from './layer-stream';
+import { readLayerStream } from './layer-stream';
+import type {
+  Descriptor,
+  Fail,
+  ImageConfig,
+} from './oci-manifest';
 import {
   choosePlatform,
-  Descriptor,
   descriptorOf,
   descriptorsOf,
   diffIdsOf,
-  Fail,
-  ImageConfig,
   imageConfigOf,
   INDEX_TYPES,
   MAX_JSON,
@@ -19,7 +24,7 @@ import {
   parseJsonObject,
   verifyBytes,
 } from './oci-manifest';
-import { normalizeImageReference } from './image-reference';
+import type { RegistryClientOptions } from './registry/registry-client';
 import { TarFormatError } from './tar-reader';
 
 /** Options of {@link readImage}. */

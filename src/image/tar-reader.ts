@@ -273,12 +273,10 @@ export class TarHeaders {
 
   /** Takes in the data of an extended header (`x`, `g`, `L`, `K`) read at byte `at`. @throws TarFormatError */
   add(type: string, data: Buffer, at: number): void {
-    if (type === 'x') parsePaxRecords(data, this.pendingPax, at);
-    else if (type === 'g') {
+    if (type === 'x') {parsePaxRecords(data, this.pendingPax, at);} else if (type === 'g') {
       parsePaxRecords(data, this.globalPax, at);
       this.globalXattrs = xattrsOf(this.globalPax, new Map(), `the global PAX header at byte ${at}`);
-    } else if (type === 'L') this.longName = cString(data);
-    else this.longLink = cString(data);
+    } else if (type === 'L') {this.longName = cString(data);} else {this.longLink = cString(data);}
   }
 
   /**
@@ -519,8 +517,7 @@ const LIBARCHIVE_XATTR = 'LIBARCHIVE.xattr.';
 /** Adds the extended attributes of PAX records to `xattrs`; `owner` names the entry or header in messages. */
 function xattrsOf(pax: ReadonlyMap<string, Buffer>, xattrs: Map<string, Buffer>, owner: string): Map<string, Buffer> {
   for (const [key, value] of pax) {
-    if (key.startsWith(SCHILY_XATTR)) xattrs.set(key.slice(SCHILY_XATTR.length), value);
-    else if (key.startsWith(LIBARCHIVE_XATTR)) {
+    if (key.startsWith(SCHILY_XATTR)) {xattrs.set(key.slice(SCHILY_XATTR.length), value);} else if (key.startsWith(LIBARCHIVE_XATTR)) {
       // libarchive (bsdtar) percent-encodes the name and base64-encodes the value; GNU tar's record wins.
       const name = decodeXattrName(key.slice(LIBARCHIVE_XATTR.length), owner);
       if (!pax.has(SCHILY_XATTR + name)) xattrs.set(name, Buffer.from(value.toString('latin1'), 'base64'));

@@ -1,5 +1,5 @@
 import { LINUX_CAPABILITIES } from '../model/capabilities';
-import { FileCapabilities } from '../model/file-capabilities';
+import type { FileCapabilities } from '../model/file-capabilities';
 
 /**
  * The `security.capability` extended attribute, as `setcap` writes it and tar carries it:
@@ -98,8 +98,8 @@ export function honoredFileCapabilities(
       capabilities: undefined,
       note:
         `its file capability (${capability.text}) is a revision-3 capability for the user namespace whose root is host uid ${capability.rootId} ` +
-        `(set by setcap inside a user namespace, e.g. a rootless build); the kernel ignores it in a pod that shares the host user namespace ` +
-        `(hostUsers unset or true): run setcap as real root when building the image`,
+        '(set by setcap inside a user namespace, e.g. a rootless build); the kernel ignores it in a pod that shares the host user namespace ' +
+        '(hostUsers unset or true): run setcap as real root when building the image',
     };
   }
   return {

@@ -1,9 +1,11 @@
-import { analyzeBinding, BindingAnalysis } from './bind-analysis';
-import { ImageFactsLookup } from './image-facts';
-import { PodInput, PodSecurityEvaluation } from './pod-security-types';
+import type { BindingAnalysis } from './bind-analysis';
+import { analyzeBinding } from './bind-analysis';
+import type { ImageFactsLookup } from './image-facts';
+import type { PodInput, PodSecurityEvaluation } from './pod-security-types';
 import { evaluatePodSecurity } from './pss';
-import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile, findRuntimeProfile, RuntimeProfileName } from './runtime-profile';
-import { ServiceTarget } from './undeclared-ports';
+import type { RuntimeProfile, RuntimeProfileName } from './runtime-profile';
+import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile } from './runtime-profile';
+import type { ServiceTarget } from './undeclared-ports';
 
 /** Options of {@link analyzePod}. */
 export interface AnalyzeOptions {
@@ -48,11 +50,16 @@ export interface PodAnalysis extends BindingAnalysis {
  */
 export function analyzePod(pod: PodInput, options: AnalyzeOptions = {}): PodAnalysis {
   const runtimeProfile = resolveProfile(options.runtimeProfile);
-  return {
-    runtimeProfile,
-    ...analyzeBinding(pod, runtimeProfile, options.imageFacts, options.serviceTargets),
-    podSecurity: evaluatePodSecurity(pod, { version: options.podSecurityVersion }),
-  };
+  const binding = analyzeBinding(pod, runtimeProfile, options.imageFacts, options.serviceTargets);
+  return withPodSecurity(pod, binding, runtimeProfile, options.podSecurityVersion);
+}
+
+/**
+ * {@link analyzePod} from bind verdicts already made for `pod` under `runtimeProfile` (a check that
+ * judged the ports first, to learn which images it needs, does not judge them twice).
+ */
+export function withPodSecurity(pod: PodInput, binding: BindingAnalysis, runtimeProfile: RuntimeProfile, podSecurityVersion?: string): PodAnalysis {
+  return { runtimeProfile, ...binding, podSecurity: evaluatePodSecurity(pod, { version: podSecurityVersion }) };
 }
 
 function resolveProfile(profile: AnalyzeOptions['runtimeProfile']): RuntimeProfile {

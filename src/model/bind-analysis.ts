@@ -1,13 +1,20 @@
-import { assessBind, BindAssessment, BindVerdict } from './bind-verdict';
-import { ContainerType, listContainers } from './containers';
+import type { BindAssessment, BindVerdict } from './bind-verdict';
+import { assessBind } from './bind-verdict';
+import type { ContainerType } from './containers';
+import { listContainers } from './containers';
+import type { ImageFactsLookup } from './image-facts';
 import { asObject, objectField } from './json-value';
-import { PodNetwork, podNetwork } from './pod-network';
-import { PodInput } from './pod-security-types';
-import { listPorts, PortDeclaration } from './ports';
-import { DEFAULT_RUNTIME_PROFILE, RuntimeProfile } from './runtime-profile';
-import { ImageFactsLookup } from './image-facts';
-import { effectiveSecurityContext, EffectiveSecurityContext, PodSecurityDefaults } from './security-context';
-import { PortSource, ServiceTarget, undeclaredPorts } from './undeclared-ports';
+import type { PodNetwork } from './pod-network';
+import { podNetwork } from './pod-network';
+import type { PodInput } from './pod-security-types';
+import type { PortDeclaration } from './ports';
+import { listPorts } from './ports';
+import type { RuntimeProfile } from './runtime-profile';
+import { DEFAULT_RUNTIME_PROFILE } from './runtime-profile';
+import type { EffectiveSecurityContext, PodSecurityDefaults } from './security-context';
+import { effectiveSecurityContext } from './security-context';
+import type { PortSource, ServiceTarget } from './undeclared-ports';
+import { undeclaredPorts } from './undeclared-ports';
 
 /** The verdict for one container port, declared or named by other evidence (see {@link PortSource}). */
 export interface PortAnalysis {

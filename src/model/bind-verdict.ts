@@ -1,8 +1,10 @@
 import { canonicalCapabilityName, isAllCapabilities, NET_BIND_SERVICE } from './capabilities';
 import { describeFileCapabilities } from './file-capabilities';
-import { UNPRIVILEGED_PORT_START_SYSCTL, PodNetwork, UnprivilegedPortStart } from './pod-network';
-import { RuntimeProfile, LOWERING_RUNTIMES } from './runtime-profile';
-import { EffectiveSecurityContext, EffectiveUser } from './security-context';
+import type { PodNetwork, UnprivilegedPortStart } from './pod-network';
+import { UNPRIVILEGED_PORT_START_SYSCTL } from './pod-network';
+import type { RuntimeProfile } from './runtime-profile';
+import { LOWERING_RUNTIMES } from './runtime-profile';
+import type { EffectiveSecurityContext, EffectiveUser } from './security-context';
 
 /** Whether the container's process can bind a port. */
 export type BindVerdict = 'allowed' | 'denied' | 'unknown';
@@ -130,7 +132,7 @@ function privilegedPortAssessment(port: number, start: number, context: Effectiv
       reason:
         `${needs}: ${who} has it after exec only if the program that listens carries the file capability cap_net_bind_service=+ep; ` +
         `the container starts a script, and ${guessed.path} (${guessed.note ?? 'a guess'}) has none — the script may run another program. ` +
-        `Declare the listening binary's file capability with the annotation, or start the program directly.`,
+        'Declare the listening binary\'s file capability with the annotation, or start the program directly.',
     };
   }
   if (user.kind === 'from-image') {

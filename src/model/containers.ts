@@ -1,4 +1,5 @@
-import { asArray, asObject, JsonObject } from './json-value';
+import type { JsonObject } from './json-value';
+import { asArray, asObject } from './json-value';
 
 /** Where a container sits in the pod spec. */
 export type ContainerType = 'container' | 'initContainer' | 'ephemeralContainer';

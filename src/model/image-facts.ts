@@ -1,7 +1,7 @@
-import { ContainerEntry } from './containers';
-import { JsonObject } from './json-value';
-import { FileCapabilities } from './file-capabilities';
-import { PortProtocol } from './ports';
+import type { ContainerEntry } from './containers';
+import type { FileCapabilities } from './file-capabilities';
+import type { JsonObject } from './json-value';
+import type { PortProtocol } from './ports';
 
 /**
  * What a container's image says about the two facts a manifest cannot: the user it runs

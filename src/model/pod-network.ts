@@ -1,5 +1,7 @@
-import { describeRaw, JsonObject, objectField, readBoolean, readString, arrayField, asObject } from './json-value';
-import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START, RuntimeProfile } from './runtime-profile';
+import type { JsonObject } from './json-value';
+import { describeRaw, objectField, readBoolean, readString, arrayField, asObject } from './json-value';
+import type { RuntimeProfile } from './runtime-profile';
+import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from './runtime-profile';
 
 /** The sysctl that sets the lowest port a process may bind without CAP_NET_BIND_SERVICE. */
 export const UNPRIVILEGED_PORT_START_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';

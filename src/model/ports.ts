@@ -1,5 +1,6 @@
-import { ContainerEntry } from './containers';
-import { arrayField, asObject, describeRaw, FieldReading, readInteger, readString } from './json-value';
+import type { ContainerEntry } from './containers';
+import type { FieldReading } from './json-value';
+import { arrayField, asObject, describeRaw, readInteger, readString } from './json-value';
 
 /** A protocol a containerPort may declare. */
 export type PortProtocol = 'TCP' | 'UDP' | 'SCTP';

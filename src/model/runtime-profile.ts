@@ -1,4 +1,4 @@
-import { CapabilityNameReading } from './capabilities';
+import type { CapabilityNameReading } from './capabilities';
 
 /**
  * What the container runtime does that the manifest does not say. Docker ≥ 20.10

@@ -1,20 +1,24 @@
+import type { CapabilityNameReading } from './capabilities';
 import {
   capabilityAddedBy,
   capabilityDroppedBy,
-  CapabilityNameReading,
   isAllCapabilities,
   LINUX_CAPABILITIES,
   RUNTIME_DEFAULT_CAPABILITIES,
 } from './capabilities';
-import { ContainerEntry } from './containers';
-import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities, parseFileCapabilities } from './file-capabilities';
-import { ImageFacts, isUnreadImage, UnreadImage } from './image-facts';
+import type { ContainerEntry } from './containers';
+import type { FileCapabilities } from './file-capabilities';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX, parseFileCapabilities } from './file-capabilities';
+import type { ImageFacts, UnreadImage } from './image-facts';
+import { isUnreadImage } from './image-facts';
+import type {
+  FieldReading,
+  JsonObject,
+} from './json-value';
 import {
   asArray,
   describeRaw,
-  FieldReading,
   firstPresent,
-  JsonObject,
   objectField,
   readBoolean,
   readInteger,

@@ -2,10 +2,11 @@
  * Which workloads of an input a Service selects, and what it sends them: one index for LP016
  * (a targetPort no container declares) and for judging the ports only a Service names.
  */
-import { asArray, asObject, JsonObject, objectField } from './json-value';
+import type { JsonObject } from './json-value';
+import { asArray, asObject, objectField } from './json-value';
 import { isPortNumber, isPortProtocol } from './ports';
-import { ServiceTarget } from './undeclared-ports';
-import { KubernetesObject } from './workload';
+import type { ServiceTarget } from './undeclared-ports';
+import type { KubernetesObject } from './workload';
 
 /** The labels of a workload's pod (template). */
 function podLabels(workload: KubernetesObject): JsonObject | undefined {
@@ -93,7 +94,7 @@ export function serviceTargetsOf(objects: readonly KubernetesObject[]): ServiceT
 }
 
 /** A Service's ports that target a number the API server accepts, with a protocol it accepts. */
-function numberedTargets(service: KubernetesObject): ServiceTarget[] {
+export function numberedTargets(service: KubernetesObject): ServiceTarget[] {
   const targets: ServiceTarget[] = [];
   for (const raw of asArray(asObject(service.object.spec)?.ports) ?? []) {
     const port = asObject(raw);

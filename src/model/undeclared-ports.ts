@@ -4,10 +4,13 @@
  * probes, the Services that send traffic to its pod, and its image's `ExposedPorts`. The ports
  * they name are judged as declared ones are, marked with where they came from.
  */
-import { ContainerEntry } from './containers';
-import { ImageFacts, isUnreadImage, UnreadImage } from './image-facts';
-import { JsonObject, objectField } from './json-value';
-import { isPortNumber, PortDeclaration, PortProtocol } from './ports';
+import type { ContainerEntry } from './containers';
+import type { ImageFacts, UnreadImage } from './image-facts';
+import { isUnreadImage } from './image-facts';
+import type { JsonObject } from './json-value';
+import { objectField } from './json-value';
+import type { PortDeclaration, PortProtocol } from './ports';
+import { isPortNumber } from './ports';
 
 /**
  * Where a judged port comes from: the container's `ports` (`declared`), one of its probes, a

@@ -1,5 +1,6 @@
-import { asArray, asObject, describeRaw, JsonObject } from './json-value';
-import { PodInput } from './pod-security-types';
+import type { JsonObject } from './json-value';
+import { asArray, asObject, describeRaw } from './json-value';
+import type { PodInput } from './pod-security-types';
 
 /** A path from a document's root to a node: map keys and sequence indexes. */
 export type NodePath = readonly (string | number)[];

@@ -5,10 +5,11 @@
  * profile at the level it declares — makes the candidate a remedy. So no recommendation of ours
  * leads into the trap this library exists to catch (a non-root `add: [NET_BIND_SERVICE]`).
  */
-import { BindStrategy, BindStrategyKind } from './bind-strategy';
-import { BindRemedy } from './bind-strategy-error';
+import type { BindStrategyKind } from './bind-strategy';
+import { BindStrategy } from './bind-strategy';
+import type { BindRemedy } from './bind-strategy-error';
 import { formatKubernetesVersion, isAtLeast, UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE } from './kubernetes-version';
-import { PlanFacts } from './plan-facts';
+import type { PlanFacts } from './plan-facts';
 import type { PrivilegedPortIntent } from './plan-privileged-port';
 import { describePort, describePorts, highContainerPorts, isPrivilegedPort } from './port-requests';
 

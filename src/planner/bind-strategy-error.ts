@@ -1,6 +1,7 @@
-import { PodSecurityLevel } from '../model/pod-security-types';
-import { BindStrategyKind, strategyLabel } from './bind-strategy';
+import type { BindStrategyKind } from './bind-strategy';
+import { strategyLabel } from './bind-strategy';
 import type { PrivilegedPortIntent } from './plan-privileged-port';
+import type { PodSecurityLevel } from '../model/pod-security-types';
 
 /**
  * One way out of a {@link BindStrategyError}: what to do, and the change to the intent that does

@@ -1,4 +1,4 @@
-import { ImageBase } from './bind-strategy';
+import type { ImageBase } from './bind-strategy';
 
 /** The file capability the file-capability strategy gives the binary, in setcap's text form. */
 export const NET_BIND_SERVICE_FILE_CAPABILITY = 'cap_net_bind_service=+ep';
@@ -31,16 +31,16 @@ export function fileCapabilityDockerfileLines(image: FileCapabilityImage): strin
   const install =
     image.imageBase === 'alpine'
       ? [
-          'RUN apk add --no-cache --virtual .setcap libcap \\',
-          ` && setcap ${NET_BIND_SERVICE_FILE_CAPABILITY} ${image.binary} \\`,
-          ' && apk del .setcap',
-        ]
+        'RUN apk add --no-cache --virtual .setcap libcap \\',
+        ` && setcap ${NET_BIND_SERVICE_FILE_CAPABILITY} ${image.binary} \\`,
+        ' && apk del .setcap',
+      ]
       : [
-          'RUN apt-get update \\',
-          ' && apt-get install -y --no-install-recommends libcap2-bin \\',
-          ` && setcap ${NET_BIND_SERVICE_FILE_CAPABILITY} ${image.binary} \\`,
-          ' && apt-get purge -y --auto-remove libcap2-bin \\',
-          ' && rm -rf /var/lib/apt/lists/*',
-        ];
+        'RUN apt-get update \\',
+        ' && apt-get install -y --no-install-recommends libcap2-bin \\',
+        ` && setcap ${NET_BIND_SERVICE_FILE_CAPABILITY} ${image.binary} \\`,
+        ' && apt-get purge -y --auto-remove libcap2-bin \\',
+        ' && rm -rf /var/lib/apt/lists/*',
+      ];
   return [...header, ...install, `USER ${image.runAsUser}:${image.runAsGroup}`];
 }

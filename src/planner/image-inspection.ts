@@ -1,5 +1,5 @@
-import type { CapabilityReport, ImageInspection } from '../image/inspect';
 import type { BindStrategy } from './bind-strategy';
+import type { CapabilityReport, ImageInspection } from '../image/inspect';
 
 /**
  * What the planner takes from an image read from disk: a plain object (`ImageInspection`,

@@ -128,7 +128,9 @@ export function objectWith(fields: PropRules, accepted = `an object { ${describe
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return problem(value, accepted, true);
       return Object.entries(fields).flatMap(([key, rule]) => {
         const entry = (value as Record<string, unknown>)[key];
-        if (entry === undefined) return rule.required === true ? [{ path: propPath(key), value: entry, accepted: rule.accepted, wrongType: true }] : [];
+        if (entry === undefined) {
+          return rule.required === true ? [{ path: propPath(key), value: entry, accepted: rule.accepted, wrongType: true }] : [];
+        }
         return rule.problems(entry).map((found) => ({ ...found, path: `${propPath(key)}${found.path}` }));
       });
     },
@@ -203,6 +205,6 @@ function json(value: unknown): string {
   }
 }
 
-function clip(text: string): string {
-  return text.length <= 80 ? text : `${text.slice(0, 77)}…`;
+function clip(words: string): string {
+  return words.length <= 80 ? words : `${words.slice(0, 77)}…`;
 }

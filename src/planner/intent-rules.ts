@@ -4,12 +4,13 @@
  * the faces (constructs, the Pulumi component, `hardenWorkload`) reuse the same rules for the
  * props they share with it, and add rules for their own.
  */
-import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
-import { resolvePolicyVersion } from '../model/pss';
 import type { BindStrategyKind } from './bind-strategy';
-import { BOOLEAN, InputProblem, integer, listOf, objectWith, oneOf, PropRules, required, satisfying, text, ValueRule } from './input-validation';
+import type { InputProblem, PropRules, ValueRule } from './input-validation';
+import { BOOLEAN, integer, listOf, objectWith, oneOf, required, satisfying, text } from './input-validation';
 import { parseKubernetesVersion } from './kubernetes-version';
 import type { PrivilegedPortIntent } from './plan-privileged-port';
+import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
+import { resolvePolicyVersion } from '../model/pss';
 
 /** Every strategy kind, as the strategy rule accepts it. */
 const BIND_STRATEGY_KINDS: readonly BindStrategyKind[] = ['auto', 'highPort', 'unprivilegedPortSysctl', 'fileCapability', 'rootWithNetBindService'];

@@ -2,7 +2,7 @@
  * The Kubernetes API shapes the planner emits (core/v1 field names), so a face on it — cdk8s,
  * Pulumi, plain YAML — can copy them as they are.
  */
-import { PortProtocol } from '../model/ports';
+import type { PortProtocol } from '../model/ports';
 
 /** `capabilities` of a container securityContext; names exact (`ALL`, `NET_BIND_SERVICE`), never `CAP_`-prefixed. */
 export interface CapabilitiesSpec {

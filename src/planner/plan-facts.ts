@@ -2,13 +2,16 @@
  * What the planner knows when it chooses: the intent's declarations with their defaults applied,
  * and what the image (when it was read) says about its binary and user.
  */
-import { PodSecurityLevel } from '../model/pod-security-types';
-import { BindStrategy, ImageBase } from './bind-strategy';
+import type { BindStrategy, ImageBase } from './bind-strategy';
 import { fileCapabilityDockerfileLines } from './dockerfile';
-import { checkImageBinary, ImageBinaryCheck, imageUserIds } from './image-inspection';
-import { DEFAULT_MIN_KUBERNETES_VERSION, KubernetesVersion, parseKubernetesVersion } from './kubernetes-version';
+import type { ImageBinaryCheck } from './image-inspection';
+import { checkImageBinary, imageUserIds } from './image-inspection';
+import type { KubernetesVersion } from './kubernetes-version';
+import { DEFAULT_MIN_KUBERNETES_VERSION, parseKubernetesVersion } from './kubernetes-version';
 import type { PlanOptions, PrivilegedPortIntent } from './plan-privileged-port';
-import { lowestPrivilegedPort, PortRequest } from './port-requests';
+import type { PortRequest } from './port-requests';
+import { lowestPrivilegedPort } from './port-requests';
+import type { PodSecurityLevel } from '../model/pod-security-types';
 
 /**
  * The default uid and gid: 65532, the `nonroot` user of distroless and Chainguard images — a

@@ -1,27 +1,30 @@
-import { NET_BIND_SERVICE } from '../model/capabilities';
-import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
-import { UNPRIVILEGED_PORT_START_SYSCTL } from '../model/pod-network';
-import { PodInput, PodSecurityLevel } from '../model/pod-security-types';
-import { PortProtocol } from '../model/ports';
-import { resolvePolicyVersion } from '../model/pss';
-import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 import { remediesFor } from './bind-remedies';
-import { BindStrategy, BindStrategyKind, ImageBase, ResolvedBindStrategyKind, strategyLabel } from './bind-strategy';
+import type { BindStrategyKind, ImageBase, ResolvedBindStrategyKind } from './bind-strategy';
+import { BindStrategy, strategyLabel } from './bind-strategy';
 import { BindStrategyError } from './bind-strategy-error';
 import { fileCapabilityDockerfileLines, NET_BIND_SERVICE_FILE_CAPABILITY } from './dockerfile';
-import { imageLabelOf, PlannerImageInspection } from './image-inspection';
+import type { PlannerImageInspection } from './image-inspection';
+import { imageLabelOf } from './image-inspection';
 import { validateProps } from './input-validation';
 import { PRIVILEGED_PORT_INTENT_RULES } from './intent-rules';
-import {
+import type {
   ContainerPortSpec,
   ContainerSecurityContextSpec,
   PodSecurityContextSpec,
   ServicePortSpec,
 } from './kube-shapes';
 import { formatKubernetesVersion, isAtLeast, UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE } from './kubernetes-version';
-import { PlanFacts, readFacts } from './plan-facts';
+import type { PlanFacts } from './plan-facts';
+import { readFacts } from './plan-facts';
 import { describePorts, highContainerPorts, isPrivilegedPort, portRequestsOf } from './port-requests';
 import { levelRank, verifyPod } from './verify-pod';
+import { NET_BIND_SERVICE } from '../model/capabilities';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
+import { UNPRIVILEGED_PORT_START_SYSCTL } from '../model/pod-network';
+import type { PodInput, PodSecurityLevel } from '../model/pod-security-types';
+import type { PortProtocol } from '../model/ports';
+import { resolvePolicyVersion } from '../model/pss';
+import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 
 export { DEFAULT_NON_ROOT_ID } from './plan-facts';
 export { DEFAULT_HIGH_PORT } from './port-requests';
@@ -262,14 +265,17 @@ export interface PrivilegedPortPlan {
  *   `port` and `ports` together, a port repeated)
  */
 export function planPrivilegedPort(intent: PrivilegedPortIntent, options: PlanOptions = {}): PrivilegedPortPlan {
-  return plan(intent, options, true);
+  return planIntent(intent, options, true);
 }
 
 /**
  * The pod a plan describes, with one container running `image`: what the planner verifies,
  * and what a face without cdk8s can start from.
  */
-export function podOfPlan(plan: PrivilegedPortPlan, image = 'image'): PodInput & { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } {
+export function podOfPlan(
+  plan: PrivilegedPortPlan,
+  image = 'image',
+): PodInput & { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> } {
   return {
     metadata: { annotations: { ...plan.podAnnotations } },
     spec: {
@@ -288,7 +294,7 @@ interface Choice {
 /** A refusal of `kind` for `why`, with its remedies when `recommend`. */
 type Refusal = (kind: BindStrategyKind, why: string) => BindStrategyError;
 
-function plan(intent: PrivilegedPortIntent, options: PlanOptions, recommend: boolean): PrivilegedPortPlan {
+function planIntent(intent: PrivilegedPortIntent, options: PlanOptions, recommend: boolean): PrivilegedPortPlan {
   const caller = options.caller ?? 'planPrivilegedPort';
   validateProps(caller, intent, PRIVILEGED_PORT_INTENT_RULES, options.propNames);
   const strategy = intent.strategy ?? BindStrategy.auto();
@@ -296,7 +302,7 @@ function plan(intent: PrivilegedPortIntent, options: PlanOptions, recommend: boo
   const facts = readFacts(intent, strategy, requests, options);
   const podSecurityVersion = resolvePolicyVersion(intent.podSecurityVersion ?? 'latest');
   const refuse: Refusal = (kind, why) => {
-    const remedies = recommend ? remediesFor(intent, facts, kind, (changed) => succeeds(() => plan(changed, options, false))) : [];
+    const remedies = recommend ? remediesFor(intent, facts, kind, (changed) => succeeds(() => planIntent(changed, options, false))) : [];
     return new BindStrategyError(kind, facts.level, describePorts(requests), why, remedies);
   };
   if (facts.declaredCapabilityContradicted) {
@@ -353,9 +359,17 @@ function plan(intent: PrivilegedPortIntent, options: PlanOptions, recommend: boo
     hostNetwork: facts.hostNetwork,
     containerSecurityContext,
     podSecurityContext,
-    containerPorts: requests.map((request, index): ContainerPortSpec => ({ name: request.name, containerPort: containerPorts[index], protocol: request.protocol })),
+    containerPorts: requests.map(
+      (request, index): ContainerPortSpec => ({ name: request.name, containerPort: containerPorts[index], protocol: request.protocol }),
+    ),
     servicePorts: requests.map(
-      (request, index): ServicePortSpec => ({ name: request.name, port: request.port, targetPort: request.name, targetPortNumber: containerPorts[index], protocol: request.protocol }),
+      (request, index): ServicePortSpec => ({
+        name: request.name,
+        port: request.port,
+        targetPort: request.name,
+        targetPortNumber: containerPorts[index],
+        protocol: request.protocol,
+      }),
     ),
     podAnnotations,
     dockerfileLines,
@@ -443,7 +457,8 @@ const RESTRICTED_ORDER: readonly ResolvedBindStrategyKind[] = ['highPort', 'unpr
 
 function chooseAutomatically(facts: PlanFacts, refuse: Refusal): Choice {
   const portText = describePorts(facts.ports);
-  const fits = (kind: ResolvedBindStrategyKind) => levelRank(maxLevel(kind, facts)) >= levelRank(facts.level) && obstacle(kind, facts, false) === undefined;
+  const fits = (kind: ResolvedBindStrategyKind) =>
+    levelRank(maxLevel(kind, facts)) >= levelRank(facts.level) && obstacle(kind, facts, false) === undefined;
 
   if (facts.imageHasFileCapability && fits('fileCapability')) {
     return {
@@ -456,15 +471,15 @@ function chooseAutomatically(facts: PlanFacts, refuse: Refusal): Choice {
   if (fits('highPort')) {
     return facts.lowestPrivileged === undefined
       ? {
-          kind: 'highPort',
-          reason: `${facts.ports.length === 1 ? `Port ${facts.ports[0].port}` : capitalized(portText)} ${facts.ports.length === 1 ? 'is' : 'are'} not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}): a non-root process with no capability binds ${facts.ports.length === 1 ? 'it' : 'them'}.`,
-        }
+        kind: 'highPort',
+        reason: `${facts.ports.length === 1 ? `Port ${facts.ports[0].port}` : capitalized(portText)} ${facts.ports.length === 1 ? 'is' : 'are'} not privileged (≥ ${KERNEL_DEFAULT_UNPRIVILEGED_PORT_START}): a non-root process with no capability binds ${facts.ports.length === 1 ? 'it' : 'them'}.`,
+      }
       : {
-          kind: 'highPort',
-          reason:
+        kind: 'highPort',
+        reason:
             `The application's port is configurable: it listens on an unprivileged port as non-root with no capability and the Service maps ${mappedPorts(facts)} to it — ` +
             'no privilege at all, no pod-wide change, the same on every runtime and Kubernetes version.',
-        };
+      };
   }
   if (fits('unprivilegedPortSysctl')) {
     return {

@@ -3,9 +3,9 @@
  * as one list with the defaults applied, and the container port each listens on under the
  * high-port strategy. A DNS server asks for 53/UDP and 53/TCP: one process, one strategy, two ports.
  */
-import { PortProtocol } from '../model/ports';
-import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 import { inputError } from './input-validation';
+import type { PortProtocol } from '../model/ports';
+import { KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../model/runtime-profile';
 
 /** One port a plan binds, with its defaults applied. */
 export interface PortRequest {
@@ -111,7 +111,9 @@ export function lowestPrivilegedPort(requests: readonly PortRequest[]): number |
  */
 export function highContainerPorts(caller: string, requests: readonly PortRequest[], preferred: number | undefined): number[] {
   const byPort = new Map<number, number>();
-  for (const request of requests) if (request.containerPort !== undefined && !byPort.has(request.port)) byPort.set(request.port, request.containerPort);
+  for (const request of requests) {
+    if (request.containerPort !== undefined && !byPort.has(request.port)) byPort.set(request.port, request.containerPort);
+  }
   if (preferred !== undefined && requests.length > 0 && !byPort.has(requests[0].port)) byPort.set(requests[0].port, preferred);
   for (const request of requests) if (!isPrivilegedPort(request.port) && !byPort.has(request.port)) byPort.set(request.port, request.port);
   const used = new Set(byPort.values());
@@ -124,7 +126,9 @@ export function highContainerPorts(caller: string, requests: readonly PortReques
   }
   const containerPorts = requests.map((request) => request.containerPort ?? byPort.get(request.port)!);
   requests.forEach((request, index) => {
-    const clash = requests.findIndex((other, j) => j < index && other.port !== request.port && other.protocol === request.protocol && containerPorts[j] === containerPorts[index]);
+    const clash = requests.findIndex(
+      (other, j) => j < index && other.port !== request.port && other.protocol === request.protocol && containerPorts[j] === containerPorts[index],
+    );
     if (clash >= 0) {
       throw new RangeError(
         `${caller}: ${describePort(requests[clash])} (${requests[clash].source}) and ${describePort(request)} (${request.source}) would both listen on ` +

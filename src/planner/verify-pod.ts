@@ -1,5 +1,7 @@
-import { analyzePod, PodAnalysis } from '../model/analyze';
-import { POD_SECURITY_LEVELS, PodInput, PodSecurityEvaluation, PodSecurityLevel } from '../model/pod-security-types';
+import type { PodAnalysis } from '../model/analyze';
+import { analyzePod } from '../model/analyze';
+import type { PodInput, PodSecurityEvaluation, PodSecurityLevel } from '../model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
 import { describePort } from '../model/ports';
 import { levelVerdict, missedLevelPhrase } from '../model/pss';
 

@@ -1,11 +1,15 @@
 import { listOf, validateProps } from '../planner/input-validation';
 import { WRITABLE_PATH } from '../planner/intent-rules';
-import { PrivilegedPortPlan } from '../planner/plan-privileged-port';
+import type { PrivilegedPortPlan } from '../planner/plan-privileged-port';
 import { verifyPod } from '../planner/verify-pod';
 import { writableVolumeName } from '../planner/writable-volumes';
 
 /** A type with every `readonly` removed, arrays included (the Kubernetes input types want mutable ones). */
-export type DeepMutable<T> = T extends readonly (infer U)[] ? DeepMutable<U>[] : T extends object ? { -readonly [K in keyof T]: DeepMutable<T[K]> } : T;
+export type DeepMutable<T> = T extends readonly (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
 
 /** A mutable deep copy of plain JSON data: a plan's securityContexts, ports and annotations. */
 function mutableCopy<T>(value: T): DeepMutable<T> {
@@ -71,7 +75,8 @@ export function plannedPodTemplate(plan: PrivilegedPortPlan, writablePaths: read
       volumes,
     },
   };
-  const pod = { metadata: { annotations: template.annotations }, spec: { ...template.spec, containers: [{ ...container, image: IMAGE_PLACEHOLDER }] } };
+  const spec = { ...template.spec, containers: [{ ...container, image: IMAGE_PLACEHOLDER }] };
+  const pod = { metadata: { annotations: template.annotations }, spec };
   const verification = verifyPod(pod, { level: plan.level, podSecurityVersion: plan.podSecurityVersion });
   if (!verification.ok) {
     // The plan was verified by the planner; a failure here means this face wrote it wrongly.

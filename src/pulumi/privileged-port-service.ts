@@ -1,18 +1,21 @@
 import { createHash } from 'node:crypto';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import { plannedPodTemplate } from './pod-template';
+import type { ResolvedBindStrategyKind } from '../planner/bind-strategy';
+import { requireBinaryWithCommand } from '../planner/image-inspection';
+import type { PropRules, ValueRule } from '../planner/input-validation';
+import { integer, listOf, NON_EMPTY_TEXT, oneOf, required, text, validateProps } from '../planner/input-validation';
+import { WRITABLE_PATH } from '../planner/intent-rules';
 import {
   BIND_STRATEGY_ANNOTATION,
   BIND_STRATEGY_REASON_ANNOTATION,
   planPrivilegedPort,
+} from '../planner/plan-privileged-port';
+import type {
   PrivilegedPortIntent,
   PrivilegedPortPlan,
 } from '../planner/plan-privileged-port';
-import { requireBinaryWithCommand } from '../planner/image-inspection';
-import { integer, listOf, NON_EMPTY_TEXT, oneOf, PropRules, required, text, validateProps, ValueRule } from '../planner/input-validation';
-import { WRITABLE_PATH } from '../planner/intent-rules';
-import { plannedPodTemplate } from './pod-template';
 
 /** The component's Pulumi type token. */
 export const PRIVILEGED_PORT_SERVICE_TYPE = 'k8s-least-privilege:index:PrivilegedPortService';
@@ -222,7 +225,9 @@ export class PrivilegedPortService extends pulumi.ComponentResource {
     // The probes knock on the first TCP port the process listens on (no startup probe for UDP or SCTP only).
     const tcpPort = plan.containerPorts.find((port) => port.protocol === 'TCP');
     const httpProbe =
-      args.healthCheckPath === undefined ? undefined : { httpGet: { path: args.healthCheckPath, port: tcpPort?.containerPort ?? plan.containerPort } };
+      args.healthCheckPath === undefined
+        ? undefined
+        : { httpGet: { path: args.healthCheckPath, port: tcpPort?.containerPort ?? plan.containerPort } };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,

@@ -1,6 +1,7 @@
 import { listContainers } from '../model/containers';
 import { asArray, asObject } from '../model/json-value';
-import { defineRule, RuleFinding } from './support/rule';
+import type { RuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /**
  * A port name as the API server accepts it (pkg/apis/core/validation validateContainerPorts:

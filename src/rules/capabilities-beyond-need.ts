@@ -1,8 +1,8 @@
-import { ContainerAnalysis } from '../model/bind-analysis';
+import type { ContainerAnalysis } from '../model/bind-analysis';
 import { canonicalCapabilityName, isAllCapabilities, NET_BIND_SERVICE } from '../model/capabilities';
-import { BASELINE_ADDABLE_CAPABILITIES } from '../model/pss/checks/capabilities-baseline';
 import { containerFindings, declaresPrivilegedPort } from './support/container-findings';
 import { defineRule } from './support/rule';
+import { BASELINE_ADDABLE_CAPABILITIES } from '../model/pss/checks/capabilities-baseline';
 
 /** LP005: capabilities added that binding a port does not need. */
 export const capabilitiesBeyondNeed = defineRule({

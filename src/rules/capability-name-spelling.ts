@@ -1,5 +1,6 @@
 import { canonicalCapabilityName, isAllCapabilities } from '../model/capabilities';
-import { defineRule, RuleFinding } from './support/rule';
+import type { RuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /** What is wrong with a capability name as written, or `undefined` when it is exact. */
 function spellingProblem(name: string): string | undefined {

@@ -1,5 +1,7 @@
-import { FILE_CAPABILITIES_ANNOTATION_PREFIX, FileCapabilities } from '../model/file-capabilities';
-import { defineRule, RuleFinding } from './support/rule';
+import type { FileCapabilities } from '../model/file-capabilities';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
+import type { RuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /**
  * LP017: the image was read (`check --images`), and the binary the container executes does

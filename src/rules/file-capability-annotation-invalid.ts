@@ -1,7 +1,8 @@
 import { listContainers } from '../model/containers';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
 import { asObject, objectField } from '../model/json-value';
-import { defineRule, RuleFinding } from './support/rule';
+import type { RuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /** LP015: a file-capability annotation that cannot be read or names no container. */
 export const fileCapabilityAnnotationInvalid = defineRule({

@@ -1,5 +1,5 @@
-import { defineRule } from './support/rule';
 import { podSecurityCheckFindings } from './support/pod-security-check-findings';
+import { defineRule } from './support/rule';
 
 const CHECKS = ['hostPorts'];
 

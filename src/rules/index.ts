@@ -18,8 +18,8 @@ import { runAsNonRootContradicted } from './run-as-non-root-contradicted';
 import { runsAsRoot } from './runs-as-root';
 import { seccompProfileMissing } from './seccomp-profile-missing';
 import { serviceTargetPortUnmatched } from './service-target-port-unmatched';
+import type { InputRule, Rule, RuleMetadata } from './support/rule';
 import { suppressionInvalid } from './suppression-invalid';
-import { InputRule, Rule, RuleMetadata } from './support/rule';
 import { unsafeSysctl } from './unsafe-sysctl';
 
 export * from './support/rule';

@@ -1,5 +1,5 @@
-import { defineRule } from './support/rule';
 import { namespaceLevelFindings } from './support/namespace-level-findings';
+import { defineRule } from './support/rule';
 
 /** LP021: the pod misses the level its Namespace enforces: admission rejects it. */
 export const namespaceEnforceLevelMissed = defineRule({

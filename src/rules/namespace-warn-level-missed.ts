@@ -1,5 +1,5 @@
-import { defineRule } from './support/rule';
 import { namespaceLevelFindings } from './support/namespace-level-findings';
+import { defineRule } from './support/rule';
 
 /** LP022: the pod misses the level its Namespace audits or warns about. */
 export const namespaceWarnLevelMissed = defineRule({

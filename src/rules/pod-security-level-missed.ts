@@ -1,7 +1,10 @@
-import { asObject, JsonObject, objectField } from '../model/json-value';
-import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
+import type { JsonObject } from '../model/json-value';
+import { asObject, objectField } from '../model/json-value';
+import type { PodSecurityLevel } from '../model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
 import { evaluatePodSecurity, failingChecksPhrase, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../model/pss';
-import { defineRule, RuleFinding } from './support/rule';
+import type { RuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /** The annotation (on the workload or its pod template) that names the level the pod must meet. */
 export const TARGET_LEVEL_ANNOTATION = 'k8s-least-privilege.dev/pod-security-level';
@@ -36,7 +39,7 @@ export const podSecurityLevelMissed = defineRule({
     'pod at admission; the annotation states a stricter level a workload is meant for, so that miss is caught before deploy too. ' +
     'The message lists the upstream checks that fail. Checks of a level stricter than the required one stay warnings (their own rules).',
   remediation:
-    `Fix each check listed. A workload that needs a lower level (a CNI agent, a node exporter) says so with a suppression and its reason ` +
+    'Fix each check listed. A workload that needs a lower level (a CNI agent, a node exporter) says so with a suppression and its reason ' +
     `(k8s-least-privilege.dev/suppress: "LP020: …"); the ${TARGET_LEVEL_ANNOTATION} annotation only raises the level.`,
   check: ({ pod, objectMetadata, analysis, requiredLevel = DEFAULT_REQUIRED_LEVEL }): RuleFinding[] => {
     const podMetadata = asObject(pod.metadata);

@@ -1,9 +1,10 @@
-import { asArray, asObject } from '../model/json-value';
 import { listContainers } from '../model/containers';
+import { asArray, asObject } from '../model/json-value';
 import { listPorts } from '../model/ports';
 import { serviceSelector, WorkloadIndex } from '../model/service-selection';
-import { KubernetesObject } from '../model/workload';
-import { defineRule, InputRuleFinding } from './support/rule';
+import type { KubernetesObject } from '../model/workload';
+import type { InputRuleFinding } from './support/rule';
+import { defineRule } from './support/rule';
 
 /** A container port a Service can target: its number, its name, its protocol. */
 interface TargetablePort {

@@ -15,10 +15,12 @@
  *   privileged) and the resolved policy version.
  */
 import * as yaml from 'js-yaml';
+import type { GeneratedPod } from './pod-generator';
+import { generatePods } from './pod-generator';
 import { evaluatePodSecurity, LATEST_POLICY_VERSION } from '../../src/model/pss';
-import { OracleVerdict, PolicyRegistry, PsaOracle, describeWithOracle, oracleRegistry } from '../oracle/oracle';
-import { GeneratedPod, generatePods } from './pod-generator';
 import { integerFromEnv } from '../env-integer';
+import type { OracleVerdict, PolicyRegistry } from '../oracle/oracle';
+import { PsaOracle, describeWithOracle, oracleRegistry } from '../oracle/oracle';
 
 /** `latest` and every policy version. */
 const VERSIONS = ['latest', ...Array.from({ length: Number(LATEST_POLICY_VERSION.slice('v1.'.length)) + 1 }, (_, minor) => `v1.${minor}`)];

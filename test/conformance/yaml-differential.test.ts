@@ -15,10 +15,12 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import * as fc from 'fast-check';
+import type { Spelling } from './yaml-spellings';
+import { PLAIN_SPELLINGS, REFUSED, WRITTEN_SCALARS } from './yaml-spellings';
 import { loadDocument } from '../../src/input/load-document';
-import { KubectlReading, PsaOracle, describeWithOracle } from '../oracle/oracle';
-import { PLAIN_SPELLINGS, REFUSED, Spelling, WRITTEN_SCALARS } from './yaml-spellings';
 import { integerFromEnv } from '../env-integer';
+import type { KubectlReading } from '../oracle/oracle';
+import { PsaOracle, describeWithOracle } from '../oracle/oracle';
 
 const RUNS = integerFromEnv('YAML_FUZZ_RUNS') ?? 300;
 const SEED = integerFromEnv('YAML_FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 31);

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { checkInputs } from '../../src/check/check-inputs';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { readSources } from '../../src/input/read-sources';
 import { findRuntimeProfile } from '../../src/model/runtime-profile';
 

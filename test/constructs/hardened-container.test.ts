@@ -5,10 +5,11 @@
  */
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { ContainerBindingProps, HardenedContainer, hardenWorkload, PrivilegedPortService } from '../../src/constructs';
-import { PodSecurityLevel } from '../../src/model/pod-security-types';
-import { BindStrategy, BindStrategyError } from '../../src/planner';
 import { analyzeManifests, bindVerdicts, podSecurityLevels } from './manifest';
+import type { ContainerBindingProps } from '../../src/constructs';
+import { HardenedContainer, hardenWorkload, PrivilegedPortService } from '../../src/constructs';
+import type { PodSecurityLevel } from '../../src/model/pod-security-types';
+import { BindStrategy, BindStrategyError } from '../../src/planner';
 
 const SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
 
@@ -180,9 +181,9 @@ describe('hardenWorkload explains what it changed', () => {
 
   test('a sysctl it replaces or keeps is said too', () => {
     const higher = new kplus.Deployment(Testing.chart(), 'web', { containers: [{ image: 'nginx', portNumber: 80 }], securityContext: { sysctls: [{ name: SYSCTL, value: '1024' }] } });
-    expect(hardenWorkload(higher).explanation).toContain(`is set to 80 (it was 1024)`);
+    expect(hardenWorkload(higher).explanation).toContain('is set to 80 (it was 1024)');
     const lower = new kplus.Deployment(Testing.chart(), 'web', { containers: [{ image: 'nginx', portNumber: 80 }], securityContext: { sysctls: [{ name: SYSCTL, value: '0' }] } });
-    expect(hardenWorkload(lower).explanation).toContain(`stays 0, which already lets every container of the pod bind ports from 0 up`);
+    expect(hardenWorkload(lower).explanation).toContain('stays 0, which already lets every container of the pod bind ports from 0 up');
   });
 
   test('root for the binding container while user is every other container\'s uid: a documented resolution, said in the explanation', () => {

@@ -8,12 +8,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Testing } from 'cdk8s';
-import { PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
-import { ImageInspection, readImageInspection } from '../../src/image';
+import { bindVerdicts, podSecurityLevels } from './manifest';
+import type { PrivilegedPortServiceProps } from '../../src/constructs';
+import { PrivilegedPortService } from '../../src/constructs';
+import type { ImageInspection } from '../../src/image';
+import { readImageInspection } from '../../src/image';
 import { BindStrategy, BindStrategyError, fileCapabilityDockerfileLines, planPrivilegedPort, podOfPlan } from '../../src/planner';
 import { PrivilegedPortService as PulumiPrivilegedPortService } from '../../src/pulumi';
 import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, writeOciLayout } from '../image/image-builder';
-import { bindVerdicts, podSecurityLevels } from './manifest';
 
 const SERVER = '/usr/local/bin/server';
 
@@ -23,7 +25,11 @@ async function serverImage(name: string, capability: string | undefined, user = 
     {
       tag: 'v1',
       config: { User: user, Cmd: ['server', '--port', '80'], Env: ['PATH=/usr/local/bin:/usr/bin:/bin'] },
-      layers: [buildLayer({ files: [...baseFiles(), { path: SERVER.slice(1), copyOf: elfBinary(), mode: 0o755, ...(capability === undefined ? {} : { capability }) }] })],
+      layers: [
+        buildLayer({
+          files: [...baseFiles(), { path: SERVER.slice(1), copyOf: elfBinary(), mode: 0o755, ...(capability === undefined ? {} : { capability }) }],
+        }),
+      ],
     },
   ]);
   return readImageInspection(`oci:${layout}:v1`, { binaries: ['/bin/sh'] });
@@ -84,17 +90,18 @@ describe('an image whose binary lacks the capability: refused, with the Dockerfi
   });
 
   test('a capability without the effective bit does not bind either', () => {
-    const error = thrown(() => planPrivilegedPort({ port: 80, strategy: BindStrategy.fileCapability({ binary: SERVER }), imageInspection: permittedOnly }));
+    const strategy = BindStrategy.fileCapability({ binary: SERVER });
+    const error = thrown(() => planPrivilegedPort({ port: 80, strategy, imageInspection: permittedOnly }));
     expect(error).toBeInstanceOf(BindStrategyError);
     expect(error.message).toContain('cap_net_bind_service=p, without the effective bit');
   });
 
-  test("auto: the file capability was its last non-root choice, so restricted is refused with the lines; baseline falls back to root", () => {
+  test('auto: the file capability was its last non-root choice, so restricted is refused with the lines; baseline falls back to root', () => {
     const intent = { port: 80, binary: SERVER, minKubernetesVersion: '1.21', imageInspection: without } as const;
     const error = thrown(() => planPrivilegedPort(intent));
     expect(error).toBeInstanceOf(BindStrategyError);
     expect(error.message).toMatch(/fileCapability: the image .* does not give \/usr\/local\/bin\/server/);
-    expect(error.message).toContain(`RUN apt-get update \\\n && apt-get install -y --no-install-recommends libcap2-bin \\`);
+    expect(error.message).toContain('RUN apt-get update \\\n && apt-get install -y --no-install-recommends libcap2-bin \\');
     expect(planPrivilegedPort({ ...intent, level: 'baseline' }).strategy).toBe('rootWithNetBindService');
   });
 
@@ -133,7 +140,8 @@ describe('an image whose binary has the capability', () => {
   });
 
   test('an explicit runAsUser wins over the image USER; an image running as root keeps the default non-root uid', () => {
-    expect(planPrivilegedPort({ port: 80, imageInspection: withCapability, runAsUser: 4242 }).podSecurityContext).toMatchObject({ runAsUser: 4242, runAsGroup: 65532 });
+    const plan = planPrivilegedPort({ port: 80, imageInspection: withCapability, runAsUser: 4242 });
+    expect(plan.podSecurityContext).toMatchObject({ runAsUser: 4242, runAsGroup: 65532 });
     const root = planPrivilegedPort({ port: 80, imageInspection: rootWithCapability });
     expect(root.strategy).toBe('fileCapability');
     expect(root.podSecurityContext).toMatchObject({ runAsUser: 65532, runAsGroup: 65532 });

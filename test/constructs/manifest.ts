@@ -1,4 +1,5 @@
-import { analyzePod, PodAnalysis } from '../../src/model/analyze';
+import type { PodAnalysis } from '../../src/model/analyze';
+import { analyzePod } from '../../src/model/analyze';
 import { objectsInDocument } from '../../src/model/workload';
 
 /** Every pod (template) in synthesized manifests, analyzed by the model under the strict profile. */

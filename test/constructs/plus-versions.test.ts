@@ -15,19 +15,22 @@ import * as kplus32 from 'cdk8s-plus-32';
 import * as kplus33 from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
+import { bindVerdicts, podSecurityLevels } from './manifest';
 import { checkInputs } from '../../src/check/check-inputs';
-import {
+import type {
   Cdk8sPlusModule,
+  PrivilegedPortServiceProps,
+} from '../../src/constructs';
+import {
   cdk8sPlusOf,
   HardenedContainer,
   hardenWorkload,
   PrivilegedPortService,
-  PrivilegedPortServiceProps,
   SUPPORTED_CDK8S_PLUS_PACKAGES,
 } from '../../src/constructs';
 import { DEFAULT_RUNTIME_PROFILE } from '../../src/model/runtime-profile';
-import { BindStrategy, ResolvedBindStrategyKind } from '../../src/planner';
-import { bindVerdicts, podSecurityLevels } from './manifest';
+import type { ResolvedBindStrategyKind } from '../../src/planner';
+import { BindStrategy } from '../../src/planner';
 
 const VERSIONS: readonly (readonly [string, Cdk8sPlusModule])[] = [
   ['cdk8s-plus-27', kplus27],

@@ -1,9 +1,10 @@
 import { ApiObject, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { HardenedContainer, hardenWorkload, PrivilegedPortService, PrivilegedPortServiceProps, requireVerifiedPod } from '../../src/constructs';
+import { bindVerdicts, podSecurityLevels } from './manifest';
+import type { PrivilegedPortServiceProps } from '../../src/constructs';
+import { HardenedContainer, hardenWorkload, PrivilegedPortService, requireVerifiedPod } from '../../src/constructs';
 import { BindStrategy, BindStrategyError } from '../../src/planner';
 import { AUTO_DECISIONS } from '../planner/auto-decisions';
-import { bindVerdicts, podSecurityLevels } from './manifest';
 
 function synthService(props: PrivilegedPortServiceProps): { service: PrivilegedPortService; manifests: any[] } {
   const chart = Testing.chart();

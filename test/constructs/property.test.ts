@@ -1,9 +1,11 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
-import { PodSecurityLevel, POD_SECURITY_LEVELS } from '../../src/model/pod-security-types';
-import { BindStrategy, BindStrategyError } from '../../src/planner';
 import { analyzeManifests } from './manifest';
+import type { PrivilegedPortServiceProps } from '../../src/constructs';
+import { PrivilegedPortService } from '../../src/constructs';
+import type { PodSecurityLevel } from '../../src/model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../../src/model/pod-security-types';
+import { BindStrategy, BindStrategyError } from '../../src/planner';
 
 const strategy: fc.Arbitrary<BindStrategy> = fc.oneof(
   fc.constant(BindStrategy.auto()),

@@ -19,11 +19,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { cliSnippets, docSnippets, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
 import { HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
 import { DEFAULT_PACK_CONFIG, PolicyPackProcess } from '../integrations/analyzer-client';
-import { ENFORCEMENT_FIXTURES, EnforcementFixture } from '../integrations/enforcement-table';
-import { cliSnippets, docSnippets, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
+import type { EnforcementFixture } from '../integrations/enforcement-table';
+import { ENFORCEMENT_FIXTURES } from '../integrations/enforcement-table';
 
 const REPO = join(__dirname, '..', '..');
 const WORK = join(REPO, 'test', '.work', 'consumer');
@@ -94,7 +95,12 @@ function compile(project: string, directory: string, file: string, source: strin
 }
 
 /** {@link compile} for several files, compiled together. */
-function compileFiles(project: string, directory: string, sources: Record<string, string>, compilerOptions: Record<string, unknown> = {}): Promise<Run> {
+function compileFiles(
+  project: string,
+  directory: string,
+  sources: Record<string, string>,
+  compilerOptions: Record<string, unknown> = {},
+): Promise<Run> {
   const options = { target: 'ES2022', module: 'commonjs', strict: true, skipLibCheck: false, types: ['node'], outDir: 'out', ...compilerOptions };
   writeFiles(directory, { ...sources, 'tsconfig.json': `${JSON.stringify({ compilerOptions: options, files: Object.keys(sources) }, null, 2)}\n` });
   return run(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], directory);

@@ -18,8 +18,7 @@ export function docSnippets(repository: string, languages: readonly string[] = [
     const lines = readFileSync(join(repository, file), 'utf8').split('\n');
     let start: number | undefined;
     for (let index = 0; index < lines.length; index++) {
-      if (start === undefined && fence.test(lines[index])) start = index;
-      else if (start !== undefined && /^```\s*$/.test(lines[index])) {
+      if (start === undefined && fence.test(lines[index])) {start = index;} else if (start !== undefined && /^```\s*$/.test(lines[index])) {
         snippets.push({ location: `${file}:${start + 1}`, code: lines.slice(start + 1, index).join('\n') });
         start = undefined;
       }
@@ -42,7 +41,7 @@ export function snippetModule(snippet: DocSnippet): string {
     if (inImport || /^import\s/.test(line)) {
       imports.push(line);
       inImport = !/;\s*$/.test(line);
-    } else body.push(line.replace(/^export const /, 'const '));
+    } else {body.push(line.replace(/^export const /, 'const '));}
   }
   return [`// ${snippet.location}`, ...imports, '', 'export async function snippet(): Promise<void> {', ...body, '}', ''].join('\n');
 }

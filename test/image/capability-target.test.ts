@@ -3,9 +3,9 @@
  * init wrapper, or — when the image starts a script — a guess that can make a verdict
  * `unknown` but never `denied`.
  */
+import { dir, filesystem } from './synthetic-filesystem';
 import { capabilityTargetOf } from '../../src/image/executable';
 import { CAPABILITY_XATTR } from '../../src/image/vfs-capability';
-import { dir, filesystem } from './synthetic-filesystem';
 
 const ELF = '\x7fELF';
 // vfs_cap_data revision 2: cap_net_bind_service (bit 10) permitted, effective.

@@ -1,16 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResourceValidation, ResourceValidationArgs } from '@pulumi/policy';
+import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, tarDirectory, writeDockerArchive, writeOciLayout } from './image-builder';
 import { checkInputs } from '../../src/check/check-inputs';
 import { checkOptionsWithImages } from '../../src/check/enforcement-config';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCliAsync } from '../../src/cli/main';
+import { loadImages } from '../../src/image';
+import type { Cdk8sValidationViolation } from '../../src/integrations/cdk8s-validation';
+import { LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
+import { leastPrivilegePolicies } from '../../src/integrations/pulumi-policy';
 import { analyzePod } from '../../src/model';
 import { fileCapabilityAnnotationContradicted } from '../../src/rules/file-capability-annotation-contradicted';
-import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, tarDirectory, writeDockerArchive, writeOciLayout } from './image-builder';
-import { ResourceValidation, ResourceValidationArgs } from '@pulumi/policy';
-import { loadImages } from '../../src/image';
-import { leastPrivilegePolicies } from '../../src/integrations/pulumi-policy';
-import { Cdk8sValidationViolation, LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
 
 const SERVER = 'usr/local/bin/server';
 

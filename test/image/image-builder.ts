@@ -20,12 +20,12 @@ export const IMAGE_WORK_DIR = join(__dirname, '..', '.work', 'image');
 /** One file of a layer. */
 export type LayerFile =
   | {
-      readonly path: string;
-      readonly content: string | Buffer;
-      readonly mode?: number;
-      readonly capability?: string;
-      readonly namespaceRoot?: number;
-    }
+    readonly path: string;
+    readonly content: string | Buffer;
+    readonly mode?: number;
+    readonly capability?: string;
+    readonly namespaceRoot?: number;
+  }
   | { readonly path: string; readonly copyOf: string; readonly mode?: number; readonly capability?: string; readonly namespaceRoot?: number }
   | { readonly path: string; readonly symlink: string }
   | { readonly path: string; readonly directory: true }
@@ -122,10 +122,7 @@ export function buildLayer(spec: LayerSpec): BuiltLayer {
   for (const file of spec.files) {
     const target = join(rootfs, file.path);
     mkdirSync(dirname(target), { recursive: true });
-    if ('directory' in file) mkdirSync(target, { recursive: true });
-    else if ('symlink' in file) symlinkSync(file.symlink, target);
-    else if ('whiteout' in file) writeFileSync(join(dirname(target), `.wh.${file.path.split('/').pop()}`), '');
-    else if ('opaque' in file) {
+    if ('directory' in file) {mkdirSync(target, { recursive: true });} else if ('symlink' in file) {symlinkSync(file.symlink, target);} else if ('whiteout' in file) {writeFileSync(join(dirname(target), `.wh.${file.path.split('/').pop()}`), '');} else if ('opaque' in file) {
       mkdirSync(target, { recursive: true });
       writeFileSync(join(target, '.wh..wh..opq'), '');
     } else {

@@ -3,9 +3,9 @@
  * (the registry reads from the top down), path resolution that stays linear, and the account
  * files resolved through symlinks and hard links.
  */
+import { dir, filesystem } from './synthetic-filesystem';
 import { MAX_ACCOUNT_FILE_BYTES, UndecidedPath } from '../../src/image/image-filesystem';
 import { resolveImageUser } from '../../src/image/image-user';
-import { dir, filesystem } from './synthetic-filesystem';
 
 describe('top layers over unread lower ones', () => {
   const top = filesystem(

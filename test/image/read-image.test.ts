@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ImageError, inspectImage, readImage } from '../../src/image';
 import {
   baseFiles,
   buildLayer,
@@ -14,6 +13,7 @@ import {
   writeOciLayout,
   zstdCommandDecoder,
 } from './image-builder';
+import { ImageError, inspectImage, readImage } from '../../src/image';
 
 const zstd = zstdCommandDecoder;
 const SERVER = '/usr/local/bin/server';

@@ -3,7 +3,7 @@
  * filesystem and the exec model decide from metadata alone.
  */
 import { ImageFilesystem } from '../../src/image/image-filesystem';
-import { TarEntry } from '../../src/image/tar-reader';
+import type { TarEntry } from '../../src/image/tar-reader';
 
 /** An entry: its path, and whatever differs from a 0644 root-owned empty file. */
 export type EntrySpec = Partial<TarEntry> & { readonly path: string };

@@ -16,11 +16,12 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as fc from 'fast-check';
+import { IMAGE_WORK_DIR, sha256, writeBlob } from './image-builder';
 import { ImageError, readImage, TarFormatError, TarParser } from '../../src/image';
 import { ArchiveStore } from '../../src/image/image-store';
-import { base256, paxData, tarArchive, TarMember } from '../robustness/hostile-inputs';
-import { IMAGE_WORK_DIR, sha256, writeBlob } from './image-builder';
 import { integerFromEnv } from '../env-integer';
+import type { TarMember } from '../robustness/hostile-inputs';
+import { base256, paxData, tarArchive } from '../robustness/hostile-inputs';
 
 const RUNS = integerFromEnv('FUZZ_RUNS') ?? 150;
 const SEED = integerFromEnv('FUZZ_SEED') ?? Math.floor(Math.random() * 2 ** 31);

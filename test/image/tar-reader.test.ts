@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeVfsCapability, encodeVfsCapability, TarEntry, TarFormatError, TarParser } from '../../src/image';
-import { parseFileCapabilities } from '../../src/model';
 import { IMAGE_WORK_DIR } from './image-builder';
+import type { TarEntry } from '../../src/image';
+import { decodeVfsCapability, encodeVfsCapability, TarFormatError, TarParser } from '../../src/image';
+import { parseFileCapabilities } from '../../src/model';
 
 function readAll(archive: Buffer, chunkSize: number): { entries: TarEntry[]; data: Map<string, Buffer> } {
   const entries: TarEntry[] = [];

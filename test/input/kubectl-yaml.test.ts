@@ -5,7 +5,7 @@
  * oracle's (kubectl's decoder); test/conformance/yaml-differential.test.ts compares the two at
  * large.
  */
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { IndentationLocator } from '../../src/input/indentation-locator';
 import { loadDocument } from '../../src/input/load-document';
 import { ParsedLocator } from '../../src/input/parsed-locator';
@@ -100,7 +100,7 @@ describe('what kubectl refuses when it converts a document to JSON', () => {
   });
 
   test('as keys, the same spellings are read: .inf, a float printed as a float32, a bool', () => {
-    expect(loadDocument('.inf: a\n1e6: b\n3.14159265: c\non: d\n-0.0: e\n')).toEqual({ ok: true, value: { '.inf': 'a', '1e+06': 'b', '3.1415927': 'c', true: 'd', '-0': 'e' } });
+    expect(loadDocument('.inf: a\n1e6: b\n3.14159265: c\non: d\n-0.0: e\n')).toEqual({ ok: true, value: { '.inf': 'a', '1e+06': 'b', '3.1415927': 'c', 'true': 'd', '-0': 'e' } });
   });
 });
 

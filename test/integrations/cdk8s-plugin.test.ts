@@ -8,8 +8,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Validation } from 'cdk8s-cli/lib/plugins/validation';
+import type { EnforcementFixture } from './enforcement-table';
+import { ENFORCEMENT_FIXTURES } from './enforcement-table';
 import { LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
-import { ENFORCEMENT_FIXTURES, EnforcementFixture } from './enforcement-table';
 
 const REPO = join(__dirname, '..', '..');
 const PLUGIN = join(REPO, 'lib', 'integrations', 'cdk8s-validation.js');
@@ -29,7 +30,11 @@ interface ValidationReports {
     readonly violations: readonly {
       readonly ruleName: string;
       readonly fix: string;
-      readonly violatingConstructs: readonly { readonly resourceName: string; readonly constructPath?: string; readonly locations: readonly string[] }[];
+      readonly violatingConstructs: readonly {
+        readonly resourceName: string;
+        readonly constructPath?: string;
+        readonly locations: readonly string[];
+      }[];
     }[];
   }[];
 }
@@ -162,7 +167,7 @@ describe('cdk8s synth with the plugin, on an app that keeps them', () => {
 });
 
 describe('LeastPrivilegeValidation', () => {
-  test("is a cdk8s-cli Validation (checked by the compiler) and refuses properties that do not exist", () => {
+  test('is a cdk8s-cli Validation (checked by the compiler) and refuses properties that do not exist', () => {
     const plugin: Validation = new LeastPrivilegeValidation({ runtimeProfile: 'kind', podSecurityVersion: 'v1.25', imageFacts: 'assume-none' });
     expect(typeof plugin.validate).toBe('function');
     expect(() => new LeastPrivilegeValidation({ runtimeProfile: 'gvisor' })).toThrow(/runtimeProfile "gvisor" is not one of strict/);

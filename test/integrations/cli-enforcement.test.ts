@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { CheckReport } from '../../src/check/report';
 import { ENFORCEMENT_FIXTURES } from './enforcement-table';
+import type { CheckReport } from '../../src/check/report';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'k8s-least-privilege');
 

@@ -1,7 +1,7 @@
+import { ENFORCEMENT_FIXTURES } from './enforcement-table';
 import { checkObject } from '../../src/check/check-object';
 import { DEFAULT_RUNTIME_PROFILE } from '../../src/model/runtime-profile';
 import { objectsInDocument } from '../../src/model/workload';
-import { ENFORCEMENT_FIXTURES } from './enforcement-table';
 
 // The table's expectations are what the rules say today: when a rule changes, this test names
 // the fixture to update before the Pulumi and cdk8s tests disagree with it.

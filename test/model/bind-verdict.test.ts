@@ -1,6 +1,8 @@
+import type { ContainerCase } from './pod-builder';
+import { podOf } from './pod-builder';
 import { analyzeBinding } from '../../src/model/bind-analysis';
-import { findRuntimeProfile, RuntimeProfileName } from '../../src/model/runtime-profile';
-import { ContainerCase, podOf } from './pod-builder';
+import type { RuntimeProfileName } from '../../src/model/runtime-profile';
+import { findRuntimeProfile } from '../../src/model/runtime-profile';
 
 function verdict(c: ContainerCase, profile: RuntimeProfileName = 'strict', portIndex = 0) {
   const analysis = analyzeBinding(podOf(c), findRuntimeProfile(profile)!);

@@ -3,9 +3,10 @@
  * Services selecting its pod and its image's ExposedPorts name without a `ports` entry are judged
  * by the same model function as declared ones, each once, marked with where it came from.
  */
-import { analyzeBinding, PortAnalysis } from '../../src/model/bind-analysis';
-import { ImageFacts, ImageFactsLookup } from '../../src/model/image-facts';
-import { ServiceTarget } from '../../src/model/undeclared-ports';
+import type { PortAnalysis } from '../../src/model/bind-analysis';
+import { analyzeBinding } from '../../src/model/bind-analysis';
+import type { ImageFacts, ImageFactsLookup } from '../../src/model/image-facts';
+import type { ServiceTarget } from '../../src/model/undeclared-ports';
 
 type Container = Record<string, unknown>;
 

@@ -14,7 +14,8 @@
 import { readdirSync, readFileSync, existsSync } from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { OracleVerdict, PolicyRegistry, PsaOracle, describeWithOracle, oracleRegistry } from './oracle';
+import type { OracleVerdict, PolicyRegistry } from './oracle';
+import { PsaOracle, describeWithOracle, oracleRegistry } from './oracle';
 
 const CORPUS = process.env.PSA_FIXTURES_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'corpora', 'psa');
 const LEVELS = ['baseline', 'restricted'] as const;

@@ -15,7 +15,8 @@
  *
  * Build the binary first with `bash test/oracle/build.sh`.
  */
-import { ChildProcessWithoutNullStreams, execFileSync, spawn } from 'child_process';
+import type { ChildProcessWithoutNullStreams } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';

@@ -1,4 +1,4 @@
-import { PrivilegedPortIntent, ResolvedBindStrategyKind } from '../../src/planner';
+import type { PrivilegedPortIntent, ResolvedBindStrategyKind } from '../../src/planner';
 
 /** `auto`'s decision table (docs/strategies.md): facts in, strategy out. */
 export const AUTO_DECISIONS: readonly [string, ResolvedBindStrategyKind | 'throws', PrivilegedPortIntent, string][] = [

@@ -4,7 +4,8 @@
  * each binds; the single-port props keep working.
  */
 import { analyzePod } from '../../src/model/analyze';
-import { BindStrategy, BindStrategyError, planPrivilegedPort, podOfPlan, PrivilegedPortPlan } from '../../src/planner';
+import type { PrivilegedPortPlan } from '../../src/planner';
+import { BindStrategy, BindStrategyError, planPrivilegedPort, podOfPlan } from '../../src/planner';
 
 const DNS = [
   { port: 53, protocol: 'UDP' as const },
@@ -57,12 +58,14 @@ describe('planPrivilegedPort with ports', () => {
     expect(dns.containerPorts.map((port) => `${port.containerPort}/${port.protocol}`)).toEqual(['8080/UDP', '8080/TCP']);
     expect(dns.servicePorts.map((port) => `${port.port}→${port.targetPortNumber}`)).toEqual(['53→8080', '53→8080']);
 
-    const web = planPrivilegedPort({ ports: [{ port: 80 }, { port: 443 }, { port: 8081 }, { port: 8443, containerPort: 9443 }], strategy: BindStrategy.highPort() });
+    const ports = [{ port: 80 }, { port: 443 }, { port: 8081 }, { port: 8443, containerPort: 9443 }];
+    const web = planPrivilegedPort({ ports, strategy: BindStrategy.highPort() });
     // 8081 is taken by a port that is not privileged, so 443 gets 8082.
     expect(web.servicePorts.map((port) => `${port.port}→${port.targetPortNumber}`)).toEqual(['80→8080', '443→8082', '8081→8081', '8443→9443']);
     expect(modelVerdict(web).level).toBe('restricted');
 
-    const chosen = planPrivilegedPort({ ports: [{ port: 80 }, { port: 443, containerPort: 8443 }], strategy: BindStrategy.highPort({ containerPort: 8000 }) });
+    const strategy = BindStrategy.highPort({ containerPort: 8000 });
+    const chosen = planPrivilegedPort({ ports: [{ port: 80 }, { port: 443, containerPort: 8443 }], strategy });
     expect(chosen.servicePorts.map((port) => `${port.port}→${port.targetPortNumber}`)).toEqual(['80→8000', '443→8443']);
   });
 
@@ -80,7 +83,8 @@ describe('planPrivilegedPort with ports', () => {
       'planPrivilegedPort: ports[1] is named "dns" like ports[0]; port names must be unique (give each a name)',
     );
     expect(() => planPrivilegedPort({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'UDP' }] })).toThrow('planPrivilegedPort: ports[1] repeats 53/UDP of ports[0]');
-    expect(() => planPrivilegedPort({ ports: [{ port: 80, containerPort: 9000 }, { port: 443, containerPort: 9000 }], strategy: BindStrategy.highPort() })).toThrow(
+    const clashing = [{ port: 80, containerPort: 9000 }, { port: 443, containerPort: 9000 }];
+    expect(() => planPrivilegedPort({ ports: clashing, strategy: BindStrategy.highPort() })).toThrow(
       /80\/TCP \(ports\[0\]\) and 443\/TCP \(ports\[1\]\) would both listen on 9000\/TCP under the high-port strategy/,
     );
   });

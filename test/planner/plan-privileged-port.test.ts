@@ -1,4 +1,6 @@
+import { AUTO_DECISIONS } from './auto-decisions';
 import { analyzePod } from '../../src/model/analyze';
+import type { PrivilegedPortPlan } from '../../src/planner';
 import {
   BIND_STRATEGY_ANNOTATION,
   BindStrategy,
@@ -7,9 +9,7 @@ import {
   parseKubernetesVersion,
   planPrivilegedPort,
   podOfPlan,
-  PrivilegedPortPlan,
 } from '../../src/planner';
-import { AUTO_DECISIONS } from './auto-decisions';
 
 /** The model's verdict on a plan's pod: every port and the level. */
 function modelVerdict(plan: PrivilegedPortPlan) {

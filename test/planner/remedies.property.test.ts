@@ -12,8 +12,10 @@
  */
 import * as fc from 'fast-check';
 import { analyzePod } from '../../src/model/analyze';
-import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../../src/model/pod-security-types';
-import { BindStrategy, BindStrategyError, planPrivilegedPort, PlanOptions, podOfPlan, PrivilegedPortIntent, PrivilegedPortPlan } from '../../src/planner';
+import type { PodSecurityLevel } from '../../src/model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../../src/model/pod-security-types';
+import type { PlanOptions, PrivilegedPortIntent, PrivilegedPortPlan } from '../../src/planner';
+import { BindStrategy, BindStrategyError, planPrivilegedPort, podOfPlan } from '../../src/planner';
 
 const strategy: fc.Arbitrary<BindStrategy | undefined> = fc.oneof(
   fc.constant(undefined),

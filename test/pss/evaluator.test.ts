@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
+import type { PodSecurityEvaluation } from '../../src/model/pod-security-types';
 import { evaluatePodSecurity, LATEST_POLICY_VERSION, levelVerdict, missedLevelPhrase, POD_SECURITY_CHECKS, resolvePolicyVersion } from '../../src/model/pss';
-import { PodSecurityEvaluation } from '../../src/model/pod-security-types';
 
 /** A pod whose containers are all restricted-compliant unless a test changes them. */
 function restrictedContainer(name: string, securityContext: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { evaluatePodSecurity, POD_SECURITY_CHECKS, PodSecurityCheck } from '../../src/model/pss';
+import type { PodSecurityCheck } from '../../src/model/pss';
+import { evaluatePodSecurity, POD_SECURITY_CHECKS } from '../../src/model/pss';
 
 // The upstream fixtures live beside the repository (see DESIGN.md): ../shared/corpora/psa.
 const CORPUS = path.resolve(__dirname, '../../../shared/corpora/psa');

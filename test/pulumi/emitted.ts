@@ -6,13 +6,15 @@
 import * as pulumi from '@pulumi/pulumi';
 import { unknownValue } from '@pulumi/pulumi/runtime/rpc';
 import * as yaml from 'js-yaml';
+import type { RegisteredResource } from './mocks';
+import { registered, settle } from './mocks';
 import { checkInputs } from '../../src/check/check-inputs';
 import { checkObject } from '../../src/check/check-object';
-import { PodSecurityLevel } from '../../src/model/pod-security-types';
+import type { PodSecurityLevel } from '../../src/model/pod-security-types';
 import { DEFAULT_RUNTIME_PROFILE } from '../../src/model/runtime-profile';
 import { objectsInDocument } from '../../src/model/workload';
-import { PrivilegedPortService, PrivilegedPortServiceArgs } from '../../src/pulumi';
-import { registered, RegisteredResource, settle } from './mocks';
+import type { PrivilegedPortServiceArgs } from '../../src/pulumi';
+import { PrivilegedPortService } from '../../src/pulumi';
 
 /** The children one component registered. */
 export interface EmittedService {

@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import * as yaml from 'js-yaml';
+import { installMocks, registered, valueOf } from './mocks';
 import { checkInputs } from '../../src/check/check-inputs';
 import { DEFAULT_RUNTIME_PROFILE } from '../../src/model/runtime-profile';
-import { installMocks, registered, valueOf } from './mocks';
 
 const EXAMPLE = join(__dirname, '..', '..', 'examples', 'pulumi-component');
 
@@ -23,7 +23,8 @@ test('under the mocks: three components, each a Deployment and a Service, all pa
   await installMocks({ preview: false });
   // The stack's exports, as `pulumi stack output` shows them.
   const program = require(join(EXAMPLE, 'index.ts')) as Record<string, pulumi.Input<unknown>>;
-  const exports = Object.fromEntries(await Promise.all(Object.entries(program).map(async ([name, value]) => [name, await valueOf(pulumi.output(value))] as const)));
+  const values = await Promise.all(Object.entries(program).map(async ([name, value]) => [name, await valueOf(pulumi.output(value))] as const));
+  const exports = Object.fromEntries(values);
   // Every registration has been answered once no new one arrives for a while.
   for (let count = -1; count !== registered.length; ) {
     count = registered.length;

@@ -6,10 +6,11 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { BindStrategy, PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL, PrivilegedPortServiceArgs } from '../../src/pulumi';
-import { usePolicyPack } from '../integrations/analyzer-client';
 import { analysisOf, emit, wireForm } from './emitted';
 import { installMocks, settled } from './mocks';
+import type { PrivilegedPortServiceArgs } from '../../src/pulumi';
+import { BindStrategy, PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL } from '../../src/pulumi';
+import { usePolicyPack } from '../integrations/analyzer-client';
 
 
 const pack = usePolicyPack();

@@ -6,22 +6,24 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { EmittedService } from './emitted';
+import { analysisOf, checkerErrors, emit, wireForm } from './emitted';
+import { installMocks, registered, urnOf, valueOf } from './mocks';
+import type { PodSecurityLevel } from '../../src/model/pod-security-types';
 import { planPrivilegedPort } from '../../src/planner';
+import type {
+  PrivilegedPortServiceArgs,
+  ResolvedBindStrategyKind,
+} from '../../src/pulumi';
 import {
   BindStrategy,
   BindStrategyError,
   PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL,
   PRIVILEGED_PORT_SERVICE_TYPE,
   PrivilegedPortService,
-  PrivilegedPortServiceArgs,
-  ResolvedBindStrategyKind,
 } from '../../src/pulumi';
-import { PodSecurityLevel } from '../../src/model/pod-security-types';
 import { DEFAULT_PACK_CONFIG, usePolicyPack } from '../integrations/analyzer-client';
 import { AUTO_DECISIONS } from '../planner/auto-decisions';
-import { analysisOf, checkerErrors, emit, EmittedService, wireForm } from './emitted';
-import { installMocks, registered, urnOf, valueOf } from './mocks';
-
 
 
 const pack = usePolicyPack();
@@ -45,7 +47,13 @@ function uniqueName(base: string): string {
 }
 
 /** Everything every emitted component must satisfy, whatever its strategy. */
-async function expectWellFormed(name: string, emitted: EmittedService, args: PrivilegedPortServiceArgs, strategy: ResolvedBindStrategyKind, level: string): Promise<void> {
+async function expectWellFormed(
+  name: string,
+  emitted: EmittedService,
+  args: PrivilegedPortServiceArgs,
+  strategy: ResolvedBindStrategyKind,
+  level: string,
+): Promise<void> {
   const { component, deployment, service } = emitted;
   const plan = planPrivilegedPort(args);
 
@@ -84,7 +92,13 @@ async function expectWellFormed(name: string, emitted: EmittedService, args: Pri
   expect(deployment.inputs.spec.selector.matchLabels).toEqual(selector);
   expect(template.metadata.labels).toMatchObject(selector);
   expect(service.inputs.spec.selector).toEqual(selector);
-  expect(service.inputs.spec.ports).toEqual(plan.servicePorts.map((port, index) => ({ name: port.name, port: port.port, targetPort: container.ports[index].name, protocol: port.protocol })));
+  const expectedPorts = plan.servicePorts.map((port, index) => ({
+    name: port.name,
+    port: port.port,
+    targetPort: container.ports[index].name,
+    protocol: port.protocol,
+  }));
+  expect(service.inputs.spec.ports).toEqual(expectedPorts);
 
   // The model: every port binds under strict, the declared level is met; the checker, gated at the declared level, finds no error.
   const required = level as PodSecurityLevel;

@@ -12,8 +12,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseImageName } from '../../src/image/registry/image-name';
-import { buildLayer, ConfigSpec, elfBinary, LayerFile, writeOciLayout } from '../image/image-builder';
-import { Registry } from '../registry/registry';
+import type { ConfigSpec, LayerFile } from '../image/image-builder';
+import { buildLayer, elfBinary, writeOciLayout } from '../image/image-builder';
+import type { Registry } from '../registry/registry';
 
 /** test/real-world: the corpus and its manifests. */
 export const CORPUS_DIR = __dirname;

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCliAsync } from '../../src/cli/main';
 
 /** One run: its exit status, report and standard error. */

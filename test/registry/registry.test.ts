@@ -3,12 +3,14 @@
  * TLS, htpasswd, bearer tokens from the in-process issuer), skopeo pushes (one image, a
  * two-platform index with --all) and the fault proxy's faults.
  */
-import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import type { FaultProxy, Registry } from './registry';
+import { INDEX_PLATFORMS, makeIndexLayout, OCI_INDEX, startFaultProxy, startRegistry, TOKEN_SERVICE } from './registry';
 import { buildLayer, sha256, tarDirectory, writeOciLayout } from '../image/image-builder';
-import { FaultProxy, INDEX_PLATFORMS, makeIndexLayout, OCI_INDEX, Registry, startFaultProxy, startRegistry, TOKEN_SERVICE } from './registry';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';

@@ -6,16 +6,21 @@
  * registry client must survive (error statuses, cut or corrupted bodies, slow answers, hostile
  * bytes). The binaries come from test/registry/setup.sh (`npm run test:prepare`).
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { KeyObject, X509Certificate, createPrivateKey, randomBytes, sign, timingSafeEqual } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
+import { X509Certificate, createPrivateKey, randomBytes, sign, timingSafeEqual } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { IncomingMessage, Server, ServerResponse, STATUS_CODES, createServer, get as httpGet, request as httpRequest } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, get as httpGet, request as httpRequest } from 'node:http';
 import { createServer as createHttpsServer, get as httpsGet } from 'node:https';
-import { AddressInfo, Server as NetServer, createServer as createNetServer } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { buildLayer, writeBlob, writeOciLayout, Platform } from '../image/image-builder';
+import type { Platform } from '../image/image-builder';
+import { buildLayer, writeBlob, writeOciLayout } from '../image/image-builder';
 
 /** test/.work/registry: the storage, certificates and config of every registry the tests start. */
 const REGISTRY_WORK_DIR = join(__dirname, '..', '.work', 'registry');

@@ -106,7 +106,11 @@ test('"remove it" (NET_BIND_SERVICE without a privileged port) is said only of r
       if (!findingMessages(pod).some((message) => /NET_BIND_SERVICE but declares no port below 1024: remove it/.test(message))) return;
       expect(d.runAsUser).toBe(0);
       const before = verdicts(pod);
-      const after = verdicts(withCapabilities(pod, (capabilities) => ({ ...capabilities, add: (capabilities.add ?? []).filter((name) => !isNetBindService(name)) })));
+      const withoutIt = (capabilities: Capabilities) => ({
+        ...capabilities,
+        add: (capabilities.add ?? []).filter((name) => !isNetBindService(name)),
+      });
+      const after = verdicts(withCapabilities(pod, withoutIt));
       for (const [port, bind] of before) if (bind === 'allowed') expect([port, after.get(port)]).toEqual([port, 'allowed']);
     }),
     { numRuns: RUNS },

@@ -1,7 +1,7 @@
 import { dump } from 'js-yaml';
 import { checkInputs } from '../../src/check/check-inputs';
-import { FindingReport, ResourceReport } from '../../src/check/report';
-import { InputSource } from '../../src/input/read-sources';
+import type { FindingReport, ResourceReport } from '../../src/check/report';
+import type { InputSource } from '../../src/input/read-sources';
 import { findRuntimeProfile } from '../../src/model/runtime-profile';
 
 function check(...objects: object[]): ResourceReport[] {

@@ -1,4 +1,4 @@
-import { ImageFactsLookup } from '../../src/model/image-facts';
+import type { ImageFactsLookup } from '../../src/model/image-facts';
 
 /**
  * One compliant and one non-compliant pod per rule, side by side. Every case is a

@@ -1,12 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RuleCase } from './rule-cases';
+import { deployment, RULE_CASES } from './rule-cases';
 import { checkObject } from '../../src/check/check-object';
-import { findRuntimeProfile, RuntimeProfileName } from '../../src/model/runtime-profile';
+import type { ImageFactsLookup } from '../../src/model/image-facts';
+import type { RuntimeProfileName } from '../../src/model/runtime-profile';
+import { findRuntimeProfile } from '../../src/model/runtime-profile';
 import { objectsInDocument } from '../../src/model/workload';
-import { ALL_RULES, defineRule, RuleMetadata, RULES } from '../../src/rules';
+import type { RuleMetadata } from '../../src/rules';
+import { ALL_RULES, defineRule, RULES } from '../../src/rules';
 import { renderRuleDoc, renderRuleIndex } from '../../src/rules/support/rule-doc';
-import { deployment, RULE_CASES, RuleCase } from './rule-cases';
-import { ImageFactsLookup } from '../../src/model/image-facts';
 
 function ruleIds(
   manifest: object,

@@ -11,7 +11,8 @@
  * daemon is ready, image imported, within a second. Both run the same containerd
  * binary; only `enable_unprivileged_ports` (and its ICMP twin) differs.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CriClient } from './cri';

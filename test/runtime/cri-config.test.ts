@@ -1,4 +1,5 @@
-import { FILE_CAPABILITIES_ANNOTATION_PREFIX, planPod, SandboxPlacement } from './cri-config';
+import type { SandboxPlacement } from './cri-config';
+import { FILE_CAPABILITIES_ANNOTATION_PREFIX, planPod } from './cri-config';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_PATH } from './image';
 import type { KubePod } from './kube-types';
 
@@ -51,7 +52,7 @@ describe('planPod (kubelet translation)', () => {
     expect(containers.map((c) => c.config!.command[0])).toEqual([PROBE_PATH, SETCAP_PROBE_PATH]);
   });
 
-  test("an explicit command naming a probe copy runs that copy, over the annotation; any other command is still replaced", () => {
+  test('an explicit command naming a probe copy runs that copy, over the annotation; any other command is still replaced', () => {
     const { containers } = plan({
       metadata: { annotations: { [`${FILE_CAPABILITIES_ANNOTATION_PREFIX}b`]: 'cap_net_bind_service=+ep' } },
       spec: {

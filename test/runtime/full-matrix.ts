@@ -12,14 +12,16 @@
  * Exits 1 when the model disagrees with any observation (each is printed), 2 when the
  * harness cannot run.
  */
-import { RUNTIME_PROFILES } from './containerd';
-import { runPod, runtimeAvailable, stopRuntimes } from './harness';
-import { compareWithModel, describeDisagreements, edgeCases, LabelledPod, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
-import { fullProduct } from './pairwise';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUNTIME_PROFILES } from './containerd';
+import { runPod, runtimeAvailable, stopRuntimes } from './harness';
+import type { LabelledPod } from './matrix';
+import { compareWithModel, describeDisagreements, edgeCases, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
+import { fullProduct } from './pairwise';
 import { runtimeWorkDir } from './paths';
-import { MatrixRow, renderOutcomeSummary, renderTable, writeVerificationSection } from './verification-doc';
+import type { MatrixRow } from './verification-doc';
+import { renderOutcomeSummary, renderTable, writeVerificationSection } from './verification-doc';
 
 async function main(): Promise<number> {
   const available = await runtimeAvailable();

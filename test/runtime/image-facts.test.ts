@@ -9,15 +9,18 @@
  * cannot tell (`unknown`), or, for a setcap binary with no NET_BIND_SERVICE left, says the
  * wrong thing on containerd ≥ 2.0.
  */
-import { inspectImage, loadImages, readImage } from '../../src/image';
-import { analyzePod, BindVerdict, ImageFactsLookup } from '../../src/model';
-import { BindStrategy, planPrivilegedPort, podOfPlan, readImageInspection } from '../../src';
-import { RUNTIME_PROFILES, RuntimeProfile } from './containerd';
+import type { RuntimeProfile } from './containerd';
+import { RUNTIME_PROFILES } from './containerd';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from './cri-config';
 import { describeRuntime } from './gate';
-import { ObservedPod, runPod, stopRuntimes } from './harness';
+import type { ObservedPod } from './harness';
+import { runPod, stopRuntimes } from './harness';
 import { imageArchivePath, PROBE_ACCOUNT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_PATH } from './image';
 import type { KubeContainer, KubePod } from './kube-types';
+import { BindStrategy, planPrivilegedPort, podOfPlan, readImageInspection } from '../../src';
+import { inspectImage, loadImages, readImage } from '../../src/image';
+import { analyzePod } from '../../src/model';
+import type { BindVerdict, ImageFactsLookup } from '../../src/model';
 
 const LOCATION = `oci-archive:${imageArchivePath()}:user-1000`;
 

@@ -7,12 +7,15 @@
  * Needs root and test/runtime/setup.sh. Without them it skips with one message — except
  * in CI (`CI` set), where not running is a failure.
  */
-import { RUNTIME_PROFILES, RuntimeProfile } from './containerd';
+import type { RuntimeProfile } from './containerd';
+import { RUNTIME_PROFILES } from './containerd';
 import { describeRuntime } from './gate';
 import { runPod, stopRuntimes } from './harness';
-import { admissible, compareWithModel, describeDisagreements, edgeCases, LabelledPod, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
+import type { LabelledPod } from './matrix';
+import { admissible, compareWithModel, describeDisagreements, edgeCases, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
 import { pairwiseCases } from './pairwise';
-import { MatrixRow, writeVerificationTable } from './verification-doc';
+import type { MatrixRow } from './verification-doc';
+import { writeVerificationTable } from './verification-doc';
 
 const sample: LabelledPod[] = [...seedCases(), ...edgeCases(), ...pairwiseCases(MATRIX_DIMENSIONS, admissible).map(podForCase)];
 const rows: MatrixRow[] = [];

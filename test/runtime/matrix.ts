@@ -5,14 +5,14 @@
  * observation with the capability model. Shared by matrix.test.ts (covering sample)
  * and full-matrix.ts (full product).
  */
-import { analyzePod } from '../../src/model';
-import type { RuntimeProfileName } from '../../src/model/runtime-profile';
 import type { RuntimeProfile } from './containerd';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from './cri-config';
 import type { ObservedPod, PortObservation } from './harness';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, SETCAP_PROBE_CAPABILITY } from './image';
 import type { KubeContainer, KubeContainerPort, KubePod, KubeSecurityContext } from './kube-types';
-import { Case } from './pairwise';
+import type { Case } from './pairwise';
+import { analyzePod } from '../../src/model';
+import type { RuntimeProfileName } from '../../src/model/runtime-profile';
 
 /** The ports every matrix pod declares, each for TCP and UDP: both sides of 1024, and 79/80 around the sysctl values. */
 export const MATRIX_PORTS: readonly number[] = [79, 80, 1023, 1024, 8080];
@@ -150,21 +150,21 @@ export function seedCases(): LabelledPod[] {
 /** Cases outside the product: refusals, host network, image users, pod-level contexts, two containers. */
 export function edgeCases(): LabelledPod[] {
   return [
-    { label: 'edge: runAsNonRoot, runAsUser 0', pod: matrixPod({ containers: [container({ runAsNonRoot: true, runAsUser: 0 })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: runAsNonRoot, runAsUser 0', pod: matrixPod({ containers: [container({ runAsNonRoot: true, runAsUser: 0 })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
     {
       label: 'edge: runAsNonRoot, image user root',
       pod: matrixPod({ containers: [container({ runAsNonRoot: true })] }),
-      expectedPort80: { strict: 'refused', 'containerd-2': 'refused' },
+      expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' },
       notComparable: "the image's user is not in the manifest; the model takes runAsNonRoot to promise a non-root image user",
     },
-    { label: 'edge: aPE false with privileged', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, privileged: true })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: aPE false with privileged', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, privileged: true })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
     { label: 'edge: runAsNonRoot, image user 1000, add NET_BIND_SERVICE', pod: matrixPod({ containers: [container({ runAsNonRoot: true, capabilities: { add: ['NET_BIND_SERVICE'] } }, PROBE_IMAGE_USER_1000)] }) },
     { label: 'edge: pod runAsUser 1000, container runAsUser 0 wins', pod: matrixPod({ podSecurityContext: { runAsUser: 1000 }, containers: [container({ runAsUser: 0 })] }) },
     { label: 'edge: pod runAsUser 1000 and runAsNonRoot, container adds NET_BIND_SERVICE', pod: matrixPod({ podSecurityContext: { runAsUser: 1000, runAsNonRoot: true }, containers: [container({ capabilities: { add: ['NET_BIND_SERVICE'] } })] }) },
-    { label: 'edge: hostNetwork, uid 1000, no capabilities', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { strict: 'eacces', 'containerd-2': 'eacces' } },
+    { label: 'edge: hostNetwork, uid 1000, no capabilities', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { 'strict': 'eacces', 'containerd-2': 'eacces' } },
     { label: 'edge: hostNetwork, uid 0', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 0 })] }) },
-    { label: 'edge: hostNetwork with sysctl ups=80', pod: matrixPod({ hostNetwork: true, unprivilegedPortStart: 80, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
-    { label: 'edge: aPE false with add CAP_SYS_ADMIN', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } })] }), expectedPort80: { strict: 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: hostNetwork with sysctl ups=80', pod: matrixPod({ hostNetwork: true, unprivilegedPortStart: 80, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
+    { label: 'edge: aPE false with add CAP_SYS_ADMIN', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
     {
       label: 'edge: two containers, sysctl ups=1023 is pod-wide',
       pod: matrixPod({

@@ -50,9 +50,7 @@ export function parseProbeOutput(lines: readonly string[]): ProbeReport {
   let identity: string | undefined;
   let ready = false;
   for (const line of lines) {
-    if (line.startsWith('bindprobe uid=')) identity = line.slice('bindprobe '.length);
-    else if (line === 'bindprobe ready') ready = true;
-    else {
+    if (line.startsWith('bindprobe uid=')) {identity = line.slice('bindprobe '.length);} else if (line === 'bindprobe ready') {ready = true;} else {
       const match = /^(tcp|udp) (\d+) (\S+)$/.exec(line);
       if (match) results.set(`${match[1]} ${match[2]}`, match[3]);
     }

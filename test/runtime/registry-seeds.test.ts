@@ -23,16 +23,19 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readImageInspection } from '../../src';
-import { CheckReport } from '../../src/check/report';
-import { baseFiles, buildLayer, tarDirectory, writeOciLayout } from '../image/image-builder';
-import { checkJson, firstPortOf } from '../registry/check-json';
-import { Registry, startRegistry } from '../registry/registry';
-import { RUNTIME_PROFILES, RuntimeProfile } from './containerd';
+import type { RuntimeProfile } from './containerd';
+import { RUNTIME_PROFILES } from './containerd';
 import { describeRuntime } from './gate';
-import { ImportedImage, importImageArchive, ObservedPod, runPod, stopRuntimes } from './harness';
+import type { ImportedImage, ObservedPod } from './harness';
+import { importImageArchive, runPod, stopRuntimes } from './harness';
 import { probeBinaryPath } from './image';
 import type { KubePod } from './kube-types';
+import { readImageInspection } from '../../src';
+import type { CheckReport } from '../../src/check/report';
+import { baseFiles, buildLayer, tarDirectory, writeOciLayout } from '../image/image-builder';
+import { checkJson, firstPortOf } from '../registry/check-json';
+import { startRegistry } from '../registry/registry';
+import type { Registry } from '../registry/registry';
 
 const WORK = join(__dirname, '..', '.work', 'registry-seeds');
 const PYTHON = '/usr/local/bin/python3.9';

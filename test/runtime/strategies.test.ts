@@ -11,12 +11,16 @@
 import { RUNTIME_PROFILES } from './containerd';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX, planPod } from './cri-config';
 import { describeRuntime } from './gate';
-import { ObservedPod, runPod, stopRuntimes } from './harness';
+import type { ObservedPod } from './harness';
+import { runPod, stopRuntimes } from './harness';
 import { PROBE_IMAGE_USER_1000, SETCAP_PROBE_PATH } from './image';
 import type { KubePod } from './kube-types';
-import { compareWithModel, describeDisagreements, PortComparison } from './matrix';
-import { MatrixRow, renderPortList, writeVerificationSection } from './verification-doc';
-import { cdk8sExampleNames, CONSTRUCT_CASES, constructPods, EmittedPod, examplePods, pulumiExampleNames, pulumiExamplePods } from './workloads';
+import type { PortComparison } from './matrix';
+import { compareWithModel, describeDisagreements } from './matrix';
+import type { MatrixRow } from './verification-doc';
+import { renderPortList, writeVerificationSection } from './verification-doc';
+import type { EmittedPod } from './workloads';
+import { cdk8sExampleNames, CONSTRUCT_CASES, constructPods, examplePods, pulumiExampleNames, pulumiExamplePods } from './workloads';
 import { analyzePod } from '../../src/model';
 
 const constructs = CONSTRUCT_CASES.map((c) => ({ ...c, pods: constructPods(c) }));

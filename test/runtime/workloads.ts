@@ -11,9 +11,11 @@ import { join } from 'node:path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parseAllDocuments } from 'yaml';
-import { HardenedContainer, HardenedContainerProps, hardenWorkload, HardenWorkloadOptions, PrivilegedPortService, PrivilegedPortServiceProps } from '../../src/constructs';
-import { BIND_STRATEGY_ANNOTATION, BindStrategy, ResolvedBindStrategyKind } from '../../src/planner';
 import type { KubeObjectMeta, KubePod, KubePodSpec } from './kube-types';
+import type { HardenedContainerProps, HardenWorkloadOptions, PrivilegedPortServiceProps } from '../../src/constructs';
+import { HardenedContainer, hardenWorkload, PrivilegedPortService } from '../../src/constructs';
+import type { ResolvedBindStrategyKind } from '../../src/planner';
+import { BIND_STRATEGY_ANNOTATION, BindStrategy } from '../../src/planner';
 import { installMocks, registered } from '../pulumi/mocks';
 
 /** A pod our code emits, with where it comes from and the strategy its annotation records. */

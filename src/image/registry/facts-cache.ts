@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FileCapabilities } from '../../model/file-capabilities';
-import { ImageFacts } from '../../model/image-facts';
+import type { FileCapabilities } from '../../model/file-capabilities';
+import type { ImageFacts } from '../../model/image-facts';
 
 /** Where and for how long facts are kept. */
 export interface FactsCacheOptions {
@@ -120,14 +120,14 @@ function store(facts: ImageFacts): StoredFacts {
       facts.binary === undefined
         ? undefined
         : {
-            path: facts.binary.path,
-            note: facts.binary.note,
-            assumed: facts.binary.assumed,
-            fileCapabilities:
+          path: facts.binary.path,
+          note: facts.binary.note,
+          assumed: facts.binary.assumed,
+          fileCapabilities:
               capabilities === undefined
                 ? undefined
                 : { ...capabilities, permitted: [...capabilities.permitted], inheritable: [...capabilities.inheritable] },
-          },
+        },
   };
 }
 

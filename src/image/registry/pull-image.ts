@@ -6,19 +6,25 @@
  * it reads every layer.
  */
 import { createHash } from 'node:crypto';
-import { ContainerStart, imageFactsOf } from '../container-facts';
+import type { ImageFacts } from '../../model/image-facts';
+import type { ContainerStart } from '../container-facts';
+import { imageFactsOf } from '../container-facts';
 import { HEAD_BYTES, ImageFilesystem, keptBytesOf, UndecidedPath } from '../image-filesystem';
-import { ImageError, ImageLocation } from '../image-location';
-import { ZstdDecoderFactory } from '../layer-compression';
-import { LayerSummary, readLayerStream } from '../layer-stream';
+import type { ImageLocation } from '../image-location';
+import { ImageError } from '../image-location';
+import type { ZstdDecoderFactory } from '../layer-compression';
+import type { LayerSummary } from '../layer-stream';
+import { readLayerStream } from '../layer-stream';
+import type {
+  Descriptor,
+  Fail,
+  ImageConfig,
+} from '../oci-manifest';
 import {
   choosePlatform,
-  Descriptor,
   descriptorOf,
   descriptorsOf,
   diffIdsOf,
-  Fail,
-  ImageConfig,
   imageConfigOf,
   INDEX_TYPES,
   MAX_JSON,
@@ -27,10 +33,11 @@ import {
   verifyBytes,
 } from '../oci-manifest';
 import type { Image } from '../read-image';
-import { TarEntry } from '../tar-reader';
-import { ImageFacts } from '../../model/image-facts';
-import { ImageName, ImageNameError, parseImageName } from './image-name';
-import { readBody, RegistryClient, RegistryError } from './registry-client';
+import type { TarEntry } from '../tar-reader';
+import type { ImageName } from './image-name';
+import { ImageNameError, parseImageName } from './image-name';
+import type { RegistryClient } from './registry-client';
+import { readBody, RegistryError } from './registry-client';
 
 /** Options of a pull. */
 export interface PullOptions {

@@ -7,11 +7,14 @@
  * Hand-written over node:http(s): the npm registry clients either pull whole layers to disk or
  * bring a Docker client; this reads a blob as a stream that the caller verifies and drops.
  */
-import { IncomingMessage, request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
-import { Credentials, credentialsFor, CredentialSources } from './credentials';
-import { apiHostOf, ImageName } from './image-name';
+import type { Readable } from 'node:stream';
+import type { Credentials, CredentialSources } from './credentials';
+import { credentialsFor } from './credentials';
+import type { ImageName } from './image-name';
+import { apiHostOf } from './image-name';
 
 /** How the client reaches registries. */
 export interface RegistryClientOptions {
@@ -175,7 +178,7 @@ export class RegistryClient {
     let current = url;
     for (let hop = 0; ; hop++) {
       const sameHost = current.host === url.host;
-      const response = await this.send(current, { Accept: accept, 'User-Agent': USER_AGENT, ...(authorization !== undefined && sameHost ? { Authorization: authorization } : {}) });
+      const response = await this.send(current, { 'Accept': accept, 'User-Agent': USER_AGENT, ...(authorization !== undefined && sameHost ? { Authorization: authorization } : {}) });
       const location = response.headers.location;
       if (response.statusCode === undefined || response.statusCode < 300 || response.statusCode >= 400 || location === undefined) return response;
       response.resume();

@@ -4,13 +4,15 @@
  * facts first, so that a second check of the same input downloads no layer. A pull that fails
  * leaves its containers' verdicts `unknown` with the cause, and never stops the others.
  */
-import { ContainerStart } from '../container-facts';
+import type { ImageFacts, UnreadImage } from '../../model/image-facts';
+import type { ContainerStart } from '../container-facts';
 import { ImageError } from '../image-location';
-import { ImageFacts, UnreadImage } from '../../model/image-facts';
 import { FactsCache } from './facts-cache';
 import { parseImageName } from './image-name';
-import { PullOptions, pullImageFacts, resolveImage } from './pull-image';
-import { RegistryClient, RegistryClientOptions } from './registry-client';
+import type { PullOptions } from './pull-image';
+import { pullImageFacts, resolveImage } from './pull-image';
+import type { RegistryClientOptions } from './registry-client';
+import { RegistryClient } from './registry-client';
 
 /** One container start whose verdict depends on its image. */
 export interface FactsRequest {

@@ -1,4 +1,4 @@
-import { PodView } from './pod-view';
+import type { PodView } from './pod-view';
 
 /** One version of a check: from `since` on (until the next entry), the check is evaluated so. */
 export interface PodSecurityCheckVersion {

@@ -1,5 +1,5 @@
-import { CheckFailure } from './check';
-import { ContainerView } from './pod-view';
+import type { CheckFailure } from './check';
+import type { ContainerView } from './pod-view';
 
 /** `"a", "b"` — upstream's `joinQuote`. */
 export function joinQuoted(items: readonly string[]): string {

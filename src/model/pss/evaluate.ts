@@ -1,4 +1,5 @@
-import { POD_SECURITY_LEVELS, PodInput, PodSecurityEvaluation, PodSecurityLevel, PodSecurityLevelVerdict, PodSecurityViolation } from '../pod-security-types';
+import type { PodInput, PodSecurityEvaluation, PodSecurityLevel, PodSecurityLevelVerdict, PodSecurityViolation } from '../pod-security-types';
+import { POD_SECURITY_LEVELS } from '../pod-security-types';
 import { viewPod } from './pod-view';
 import { policyMinor } from './policy-version';
 import { activeChecks } from './registry';

@@ -5,7 +5,7 @@
 export { evaluatePodSecurity, EvaluatePodSecurityOptions, failingChecksPhrase, levelVerdict, missedLevelPhrase } from './evaluate';
 export { LATEST_POLICY_VERSION, resolvePolicyVersion } from './policy-version';
 export { PodSecurityCheck, PodSecurityCheckVersion } from './check';
-import { PodSecurityCheck } from './check';
+import type { PodSecurityCheck } from './check';
 import { CHECK_DEFINITIONS } from './registry';
 
 /** Every Pod Security Standards check, with its level and version history (baseline first). */

@@ -1,5 +1,6 @@
-import { Fields, displayValue, fieldsOf, itemsOf } from './pod-fields';
-import { PodInput } from '../pod-security-types';
+import type { Fields } from './pod-fields';
+import { displayValue, fieldsOf, itemsOf } from './pod-fields';
+import type { PodInput } from '../pod-security-types';
 
 /** One container (init, regular or ephemeral) as the checks see it. */
 export interface ContainerView {

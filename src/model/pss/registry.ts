@@ -1,4 +1,4 @@
-import { CheckDefinition, EvaluateCheck } from './check';
+import type { CheckDefinition, EvaluateCheck } from './check';
 import { allowPrivilegeEscalationCheck } from './checks/allow-privilege-escalation';
 import { appArmorProfileCheck } from './checks/app-armor-profile';
 import { capabilitiesBaselineCheck } from './checks/capabilities-baseline';

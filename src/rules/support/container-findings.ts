@@ -1,5 +1,5 @@
-import { ContainerAnalysis } from '../../model/bind-analysis';
-import { RuleFinding, RuleInput } from './rule';
+import type { RuleFinding, RuleInput } from './rule';
+import type { ContainerAnalysis } from '../../model/bind-analysis';
 
 /**
  * One finding per container for which `describe` returns a message; the finding points

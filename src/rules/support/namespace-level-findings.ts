@@ -1,7 +1,8 @@
+import type { CheckedObject, InputRuleFinding } from './rule';
 import { asObject, objectField } from '../../model/json-value';
-import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../../model/pod-security-types';
+import type { PodSecurityLevel } from '../../model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../../model/pod-security-types';
 import { evaluatePodSecurity, failingChecksPhrase, levelVerdict, missedLevelPhrase, resolvePolicyVersion } from '../../model/pss';
-import { CheckedObject, InputRuleFinding } from './rule';
 
 /** The Pod Security Admission modes a namespace label sets. */
 export type AdmissionMode = 'enforce' | 'audit' | 'warn';

@@ -1,5 +1,5 @@
+import type { RuleFinding, RuleInput } from './rule';
 import { POD_SECURITY_CHECKS } from '../../model/pss';
-import { RuleFinding, RuleInput } from './rule';
 
 let sources: ReadonlyMap<string, string> | undefined;
 

@@ -1,6 +1,6 @@
-import { PortAnalysis } from '../../model/bind-analysis';
+import type { RuleFinding, RuleInput } from './rule';
+import type { PortAnalysis } from '../../model/bind-analysis';
 import { describePort } from '../../model/ports';
-import { RuleFinding, RuleInput } from './rule';
 
 /** One finding per judged port that matches, naming container, port (and what names it, when undeclared) and the model's reason. */
 export function portFindings(input: RuleInput, matches: (port: PortAnalysis) => boolean, verb: string): RuleFinding[] {

@@ -1,4 +1,4 @@
-import { RuleMetadata } from './rule';
+import type { RuleMetadata } from './rule';
 
 /** The rule's documentation page (`docs/rules/<id>.md`), made from its metadata so the two cannot drift. */
 export function renderRuleDoc(rule: RuleMetadata): string {

@@ -1,7 +1,7 @@
-import { PodAnalysis } from '../../model/analyze';
-import { PodSecurityEvaluation, PodSecurityLevel } from '../../model/pod-security-types';
-import { JsonObject } from '../../model/json-value';
-import { KubernetesObject, PodTemplate } from '../../model/workload';
+import type { PodAnalysis } from '../../model/analyze';
+import type { JsonObject } from '../../model/json-value';
+import type { PodSecurityEvaluation, PodSecurityLevel } from '../../model/pod-security-types';
+import type { KubernetesObject, PodTemplate } from '../../model/workload';
 
 /** How much a finding matters: an `error` fails the check (exit status 1). */
 export type Severity = 'error' | 'warning' | 'info';

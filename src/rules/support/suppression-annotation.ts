@@ -1,4 +1,5 @@
-import { JsonObject, objectField } from '../../model/json-value';
+import type { JsonObject } from '../../model/json-value';
+import { objectField } from '../../model/json-value';
 
 /** The workload annotation that suppresses findings: `"<ruleId>: <reason>"` entries, one per line or `;`-separated. */
 export const SUPPRESS_ANNOTATION = 'k8s-least-privilege.dev/suppress';

@@ -1,6 +1,7 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
 import { Culprits, containersPhrase } from '../culprits';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 // Only a literal `false` sets no_new_privs; unset defaults to allowing escalation.
 function allowPrivilegeEscalation1_8(pod: PodView): CheckFailure | undefined {

@@ -1,4 +1,4 @@
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 /**
  * An annotation's value as the decoder reads `map[string]string`: `null` is the empty string;

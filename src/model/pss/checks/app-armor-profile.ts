@@ -1,7 +1,9 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, joinQuoted, pluralize, sortedValues } from '../culprits';
-import { Fields, displayValue, fieldsOf, isSet, quoted } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { Fields } from '../pod-fields';
+import { displayValue, fieldsOf, isSet, quoted } from '../pod-fields';
+import type { PodView } from '../pod-view';
 import { annotationPath, annotationValue } from './annotations';
 
 // The deprecated beta annotations (removed from kubelet in 1.30) are still judged by PSA.

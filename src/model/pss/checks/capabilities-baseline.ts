@@ -1,6 +1,7 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, containersPhrase, joinQuoted, sortedValues } from '../culprits';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { capabilitiesPath, forbiddenAdditions } from './capabilities';
 
 /** What baseline lets a container add: the container runtimes' default set minus NET_RAW (upstream `capabilities_allowed_1_0`). */

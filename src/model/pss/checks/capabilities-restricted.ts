@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
 import { Culprits, containersPhrase, joinQuoted, sortedValues } from '../culprits';
 import { fieldsOf, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { capabilitiesPath, forbiddenAdditions } from './capabilities';
 
 const isNetBindService = (name: string): boolean => name === 'NET_BIND_SERVICE';

@@ -1,5 +1,5 @@
 import { displayValue, fieldsOf, isSet } from '../pod-fields';
-import { ContainerView } from '../pod-view';
+import type { ContainerView } from '../pod-view';
 
 const NONE: readonly string[] = Object.freeze([]);
 

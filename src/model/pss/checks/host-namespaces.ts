@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits } from '../culprits';
 import { displayValue, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 

@@ -1,6 +1,7 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, joinQuoted, pluralize } from '../culprits';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { forEachVolume, hasSource } from './volumes';
 
 function hostPathVolumes1_0(pod: PodView): CheckFailure | undefined {

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, containersPhrase, pluralize, sortedValues } from '../culprits';
 import { displayValue, fieldsOf, isSet, itemsOf } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 function hostPorts1_0(pod: PodView): CheckFailure | undefined {
   const culprits = new Culprits();

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, containersPhrase, joinQuoted, pluralize, sortedValues } from '../culprits';
 import { displayValue, fieldsOf, isSet } from '../pod-fields';
-import { ContainerView, PodView } from '../pod-view';
+import type { ContainerView, PodView } from '../pod-view';
 
 // A probe or handler with a host reaches another machine with the kubelet's network identity.
 const HANDLERS = ['livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle.postStart', 'lifecycle.preStop'] as const;

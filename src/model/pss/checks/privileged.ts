@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, containersPhrase } from '../culprits';
 import { isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 // Only an absent/null or literal `false` is allowed; anything else could be (or become) true.
 function privileged1_0(pod: PodView): CheckFailure | undefined {

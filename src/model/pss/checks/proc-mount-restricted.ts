@@ -1,4 +1,5 @@
-import { CheckDefinition, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { procMountMasked } from './proc-mount';
 
 /** `procMount_restricted` (restricted, v1.35+): keeps /proc masked even in a user namespace. */

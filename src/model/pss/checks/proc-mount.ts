@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
 import { Culprits, containersPhrase, joinQuoted, sortedValues } from '../culprits';
 import { displayValue, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 /** The unconditional rule: every container's procMount is unset or `Default` (masked /proc). */
 export function procMountMasked(pod: PodView): CheckFailure | undefined {

@@ -1,6 +1,7 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, joinQuoted, pluralize, sortedValues } from '../culprits';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { forEachVolume, hasSource } from './volumes';
 
 // Upstream's allowed inline sources (`image` included from v1.0: it is read-only OCI content).

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
 import { Culprits, containersPhrase } from '../culprits';
 import { isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 function runAsNonRoot1_0(pod: PodView): CheckFailure | undefined {
   const explicit = new Culprits();

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingUserNamespacePods, upstreamSource } from '../check';
 import { Culprits } from '../culprits';
 import { isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 // Fail closed: only a non-zero integer is provably not root (a string "1000" would not decode).
 function isRootOrUndecodable(runAsUser: unknown): boolean {

@@ -1,7 +1,9 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, joinQuoted, pluralize, sortedValues } from '../culprits';
-import { Fields, displayValue, fieldsOf, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { Fields } from '../pod-fields';
+import { displayValue, fieldsOf, isSet } from '../pod-fields';
+import type { PodView } from '../pod-view';
 
 const ALLOWED_TYPES_1_0: ReadonlySet<unknown> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const ALLOWED_TYPES_1_31: ReadonlySet<unknown> = new Set([...ALLOWED_TYPES_1_0, 'container_engine_t']);

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits, pluralize, sortedValues } from '../culprits';
 import { displayValue, quoted } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { annotationPath, annotationValue } from './annotations';
 import { explicitSeccompDetail, explicitSeccompFaults } from './seccomp';
 

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, exemptingWindowsPods, upstreamSource } from '../check';
 import { Culprits, containersPhrase } from '../culprits';
 import { isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 import { explicitSeccompDetail, explicitSeccompFaults } from './seccomp';
 
 function seccompProfileRestricted1_19(pod: PodView): CheckFailure | undefined {

@@ -1,6 +1,7 @@
 import { Culprits, joinQuoted, sortedValues } from '../culprits';
-import { Fields, displayValue, fieldsOf, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { Fields } from '../pod-fields';
+import { displayValue, fieldsOf, isSet } from '../pod-fields';
+import type { PodView } from '../pod-view';
 
 /** Whether a `seccompProfile.type` is allowed: only RuntimeDefault and Localhost (an unset type is ""). */
 export function allowedSeccompType(type: unknown): boolean {

@@ -1,7 +1,8 @@
-import { CheckDefinition, CheckFailure, CheckVersionDefinition, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure, CheckVersionDefinition } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits } from '../culprits';
 import { displayValue, fieldsOf, itemsOf } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { PodView } from '../pod-view';
 
 /** The "safe" (namespaced, pod-isolated) sysctls each policy version adds to the allowed list. */
 const ADDED_BY_VERSION: readonly { readonly since: string; readonly added: readonly string[] }[] = [

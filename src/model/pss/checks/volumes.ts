@@ -1,5 +1,6 @@
-import { Fields, fieldsOf, isSet, itemsOf, displayValue } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { Fields } from '../pod-fields';
+import { fieldsOf, isSet, itemsOf, displayValue } from '../pod-fields';
+import type { PodView } from '../pod-view';
 
 /** One entry of `spec.volumes`. */
 export interface VolumeView {

@@ -1,7 +1,9 @@
-import { CheckDefinition, CheckFailure, documentationFor, upstreamSource } from '../check';
+import type { CheckDefinition, CheckFailure } from '../check';
+import { documentationFor, upstreamSource } from '../check';
 import { Culprits } from '../culprits';
-import { Fields, fieldsOf, isSet } from '../pod-fields';
-import { PodView } from '../pod-view';
+import type { Fields } from '../pod-fields';
+import { fieldsOf, isSet } from '../pod-fields';
+import type { PodView } from '../pod-view';
 
 function hostProcess(securityContext: Fields): boolean {
   const value = fieldsOf(securityContext.windowsOptions).hostProcess;
