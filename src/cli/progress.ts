@@ -13,6 +13,7 @@ export interface ProgressStream {
   readonly isTTY?: boolean;
   /** The terminal's width; the line is cut to fit. */
   readonly columns?: number;
+  /** Writes the progress line (with its carriage return). */
   write(text: string): unknown;
 }
 

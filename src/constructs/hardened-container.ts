@@ -186,6 +186,12 @@ export class HardenedContainer<W extends Cdk8sPlusWorkload = kplus27.AbstractPod
   /** Dockerfile lines for the image's final stage (file-capability strategy only; empty otherwise). */
   public readonly dockerfileLines: readonly string[];
 
+  /**
+   * @param workload the cdk8s-plus workload (27–33) the container is added to
+   * @param id the construct id
+   * @param props the container props of that cdk8s-plus version, with the hardening props
+   * @throws TypeError or RangeError naming the prop on a value that does not fit; BindStrategyError when no strategy binds its privileged ports
+   */
   constructor(workload: W, id: string, props: HardenedContainerProps<WorkloadContainerPropsOf<W>>) {
     super(workload, id);
     const caller = `HardenedContainer ${id}`;

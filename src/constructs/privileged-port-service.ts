@@ -178,6 +178,12 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
   /** The Service that exposes the port. */
   public readonly service: InstanceType<P['Service']>;
 
+  /**
+   * @param scope the chart (or construct) the Deployment and the Service go in
+   * @param id the construct id
+   * @param props the image, the port(s), the strategy and the Pod Security level
+   * @throws TypeError or RangeError naming the prop on a value that does not fit; BindStrategyError when no strategy binds the ports
+   */
   constructor(scope: Construct, id: string, props: PrivilegedPortServiceProps<P>) {
     super(scope, id);
     const caller = `PrivilegedPortService ${id}`;
