@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -332,7 +332,7 @@ function service(random: SeededRandom, app: string, namespace: string, style: St
   lines.add(4, `app.kubernetes.io/name: ${app}`);
   lines.add(2, 'ports:');
   const port = random.pick(PRIVILEGED_PORTS);
-  lines.add(itemIndent(style, 2), `- name: serve`);
+  lines.add(itemIndent(style, 2), '- name: serve');
   lines.add(itemIndent(style, 2) + 2, `port: ${port}`);
   lines.add(itemIndent(style, 2) + 2, `targetPort: ${random.chance(0.5) ? port : random.pick(HIGH_PORTS)}`);
   lines.add(itemIndent(style, 2) + 2, 'protocol: TCP');
@@ -358,9 +358,153 @@ function configMap(random: SeededRandom, app: string, namespace: string): string
   return lines.toString();
 }
 
+/**
+ * The small-document corpus of the performance issue (#19), where the fixed cost per document
+ * dominates: Deployments of one container and one port, each followed by the Service that
+ * selects it. 10,000 of each make 7.9 MB.
+ */
+export const SMALL_DOCUMENT_CORPUS = { name: '20k-small', deployments: 10_000 } as const;
+
+/** What {@link smallDocuments} yields: one document, and whether it is a workload generated with a mistake. */
+interface SmallDocument {
+  readonly text: string;
+  readonly workload: boolean;
+  readonly mistaken: boolean;
+}
+
+/**
+ * The documents of a small-document corpus, one at a time (a gigabyte of them is never one
+ * string): `deployments` Deployments numbered from `first`, half of them with a mistake, each
+ * with its Service.
+ */
+export function* smallDocuments(deployments: number, first = 0, seed: number = CORPUS_SEED): Generator<SmallDocument> {
+  const random = new SeededRandom(seed ^ deployments ^ first);
+  for (let index = first; index < first + deployments; index++) {
+    const app = `${random.pick(APPS)}-${index}`;
+    const namespace = random.pick(TEAMS);
+    const style: Style = { kubectl: random.chance(0.3), flowCapabilities: random.chance(0.5) };
+    const mistaken = random.chance(0.5);
+    const choice = podChoice(random, mistaken);
+    yield { text: `---\n${smallDeployment(random, app, namespace, style, choice)}`, workload: true, mistaken };
+    yield { text: `---\n${smallService(app, namespace, style, choice.port)}`, workload: false, mistaken: false };
+  }
+}
+
+/** A corpus written to a file: what it holds, where, and its size. */
+type WrittenCorpus = Corpus & { readonly path: string; readonly bytes: number };
+
+/** Writes a small-document corpus to `path` in chunks and returns what it holds. */
+export function writeSmallDocumentCorpus(path: string, deployments: number, first = 0): WrittenCorpus {
+  const file = openSync(path, 'w');
+  let documents = 0;
+  let workloadsWithMistakes = 0;
+  let bytes = 0;
+  let chunk: string[] = [];
+  const flush = () => {
+    const text = chunk.join('');
+    bytes += writeSync(file, text);
+    chunk = [];
+  };
+  try {
+    for (const document of smallDocuments(deployments, first)) {
+      documents++;
+      if (document.mistaken) workloadsWithMistakes++;
+      chunk.push(document.text);
+      if (chunk.length === 10_000) flush();
+    }
+    flush();
+  } finally {
+    closeSync(file);
+  }
+  return { text: '', documents, workloads: deployments, workloadsWithMistakes, path, bytes };
+}
+
+function smallDeployment(random: SeededRandom, app: string, namespace: string, style: Style, choice: PodChoice): string {
+  const lines = new Lines();
+  lines.add(0, 'apiVersion: apps/v1');
+  lines.add(0, 'kind: Deployment');
+  lines.add(0, 'metadata:');
+  lines.add(2, `name: ${app}`);
+  lines.add(2, `namespace: ${namespace}`);
+  lines.add(0, 'spec:');
+  lines.add(2, 'selector:');
+  lines.add(4, 'matchLabels:');
+  lines.add(6, `app: ${app}`);
+  lines.add(2, 'template:');
+  lines.add(4, 'metadata:');
+  lines.add(6, 'labels:');
+  lines.add(8, `app: ${app}`);
+  if (choice.fileCapability) {
+    lines.add(6, 'annotations:');
+    lines.add(8, 'file-capabilities.k8s-least-privilege.dev/app: cap_net_bind_service=+ep');
+  }
+  lines.add(4, 'spec:');
+  lines.add(6, 'securityContext:');
+  if (choice.runAsNonRoot) lines.add(8, 'runAsNonRoot: true');
+  if (choice.runAsUser !== undefined) lines.add(8, `runAsUser: ${choice.runAsUser}`);
+  if (choice.seccomp) lines.add(8, 'seccompProfile: {type: RuntimeDefault}');
+  if (choice.sysctl) lines.add(8, `sysctls: [{name: net.ipv4.ip_unprivileged_port_start, value: "${choice.port}"}]`);
+  lines.add(6, 'containers:');
+  const item = itemIndent(style, 6);
+  lines.add(item, '- name: app');
+  lines.add(item + 2, `image: ${random.pick(IMAGES)}`);
+  lines.add(item + 2, 'ports:');
+  lines.add(itemIndent(style, item + 2), `- containerPort: ${choice.port}`);
+  lines.add(item + 2, 'securityContext:');
+  if (choice.privileged) lines.add(item + 4, 'privileged: true');
+  if (choice.allowPrivilegeEscalation !== undefined) lines.add(item + 4, 'allowPrivilegeEscalation: false');
+  capabilities(lines, item + 4, style, choice.drop, choice.add);
+  return lines.toString();
+}
+
+function smallService(app: string, namespace: string, style: Style, targetPort: number): string {
+  const lines = new Lines();
+  lines.add(0, 'apiVersion: v1');
+  lines.add(0, 'kind: Service');
+  lines.add(0, 'metadata:');
+  lines.add(2, `name: ${app}`);
+  lines.add(2, `namespace: ${namespace}`);
+  lines.add(0, 'spec:');
+  lines.add(2, 'selector:');
+  lines.add(4, `app: ${app}`);
+  lines.add(2, 'ports:');
+  lines.add(itemIndent(style, 2), `- port: ${targetPort < 1024 ? targetPort : 80}`);
+  lines.add(itemIndent(style, 2) + 2, `targetPort: ${targetPort}`);
+  return lines.toString();
+}
+
 /** The path of a corpus file. */
 export function corpusPath(name: string): string {
   return join(CORPUS_DIRECTORY, `corpus-${name}.yaml`);
+}
+
+/** The corpora sections 1 and 2 of the benchmark report, in order: {@link CORPUS_SIZES}, then the small-document one. */
+export const BENCH_CORPORA: readonly string[] = [...CORPUS_SIZES.map(({ name }) => name), SMALL_DOCUMENT_CORPUS.name];
+
+/**
+ * The large inputs of the memory section, generated when it runs (never committed): about
+ * 100 MB in one file, and about 1 GB in ten such files (a file is read whole, up to 256 MiB),
+ * of the small-document shape, each file's objects named apart.
+ */
+export const LARGE_INPUTS = { deploymentsPerFile: 126_000, files: 10 } as const;
+
+/** Writes the large inputs and returns the 100 MB file (the directory's first) and the 1 GB directory. */
+export function writeLargeInputs(): { readonly file: WrittenCorpus; readonly directory: Omit<WrittenCorpus, 'text' | 'workloadsWithMistakes'> } {
+  const directory = join(CORPUS_DIRECTORY, 'large-1gb');
+  mkdirSync(directory, { recursive: true });
+  const parts = Array.from({ length: LARGE_INPUTS.files }, (_, part) =>
+    writeSmallDocumentCorpus(join(directory, `part-${part}.yaml`), LARGE_INPUTS.deploymentsPerFile, part * LARGE_INPUTS.deploymentsPerFile),
+  );
+  const sum = (pick: (part: (typeof parts)[number]) => number) => parts.reduce((total, part) => total + pick(part), 0);
+  return {
+    file: parts[0],
+    directory: {
+      path: directory,
+      documents: sum((part) => part.documents),
+      workloads: sum((part) => part.workloads),
+      bytes: sum((part) => part.bytes),
+    },
+  };
 }
 
 /** Writes every corpus (and a one-workload file for the cold start) and returns what each holds. */
@@ -373,6 +517,8 @@ export function writeCorpora(): Map<string, Corpus & { readonly path: string; re
     writeFileSync(path, corpus.text);
     written.set(name, { ...corpus, path, bytes: Buffer.byteLength(corpus.text) });
   }
+  const smallDocumentPath = corpusPath(SMALL_DOCUMENT_CORPUS.name);
+  written.set(SMALL_DOCUMENT_CORPUS.name, writeSmallDocumentCorpus(smallDocumentPath, SMALL_DOCUMENT_CORPUS.deployments));
   const small = generateCorpus(3);
   writeFileSync(corpusPath('small'), small.text);
   written.set('small', { ...small, path: corpusPath('small'), bytes: Buffer.byteLength(small.text) });

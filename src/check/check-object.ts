@@ -1,14 +1,19 @@
-import { analyzePod, PodAnalysis } from '../model/analyze';
-import { ImageFactsLookup } from '../model/image-facts';
-import { asObject } from '../model/json-value';
-import { PodSecurityLevel } from '../model/pod-security-types';
-import { RuntimeProfile } from '../model/runtime-profile';
-import { ServiceTargetLookup } from '../model/service-selection';
-import { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
-import { readSuppressionAnnotation, ruleIdSet, RULES, Severity, Suppression } from '../rules';
 import { shortenLongWords } from '../input/untrusted-text';
+import type { PodAnalysis } from '../model/analyze';
+import { withPodSecurity } from '../model/analyze';
+import type { BindingAnalysis, ContainerAnalysis, PortAnalysis } from '../model/bind-analysis';
+import { analyzeBinding } from '../model/bind-analysis';
+import type { ImageFactsLookup } from '../model/image-facts';
+import { asObject } from '../model/json-value';
+import type { PodSecurityLevel } from '../model/pod-security-types';
+import type { RuntimeProfile } from '../model/runtime-profile';
+import type { ServiceTargetLookup } from '../model/service-selection';
+import type { ServiceTarget } from '../model/undeclared-ports';
+import type { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
+import type { RuleInput, Severity, Suppression } from '../rules';
+import { readSuppressionAnnotation, ruleIdSet, RULES } from '../rules';
 import { parseFieldPath } from './node-path';
-import { ContainerReport } from './report';
+import type { ContainerReport, PortReport } from './report';
 
 /** Options of a check. */
 export interface CheckOptions {
@@ -87,30 +92,32 @@ export interface ObjectCheck {
  */
 export function checkObject(object: KubernetesObject, options: CheckOptions): ObjectCheck {
   const pod = object.pod;
-  if (pod === undefined) return { analysis: undefined, containers: [], findings: [] };
-  const analysis = analyzePod(pod, {
-    runtimeProfile: options.runtimeProfile,
-    podSecurityVersion: options.podSecurityVersion,
-    imageFacts: options.imageFacts,
-    serviceTargets: options.serviceTargets?.(object),
-  });
-  const containers: ContainerReport[] = analysis.containers.map((container) => ({
-    name: container.name,
-    type: container.type,
-    ports: container.ports.map(({ containerPort, protocol, bind, reason, awaitsImage, source, origin }) => ({
-      containerPort,
-      protocol,
-      bind,
-      reason: shortenLongWords(reason),
-      ...(awaitsImage ? { awaitsImage: true as const } : {}),
-      ...(source === 'declared' || origin === undefined ? {} : { source, origin: shortenLongWords(origin) }),
-    })),
-  }));
+  if (pod === undefined) return NOTHING_TO_CHECK;
+  return checkAnalyzedObject(object, pod, analyzeObjectBinding(pod, options, options.serviceTargets?.(object) ?? []), options);
+}
+
+const NOTHING_TO_CHECK: ObjectCheck = Object.freeze({ analysis: undefined, containers: Object.freeze([]), findings: Object.freeze([]) });
+
+/**
+ * The first step of {@link checkObject}: the bind verdicts of the object's pod, with the Service
+ * targets given. A caller that reads images learns from them which images the verdicts need.
+ */
+export function analyzeObjectBinding(pod: PodTemplate, options: CheckOptions, serviceTargets: readonly ServiceTarget[]): BindingAnalysis {
+  return analyzeBinding(pod, options.runtimeProfile, options.imageFacts, serviceTargets);
+}
+
+/** The rest of {@link checkObject}, from the bind verdicts of `pod`, the object's pod, made with the same options. */
+export function checkAnalyzedObject(object: KubernetesObject, pod: PodTemplate, binding: BindingAnalysis, options: CheckOptions): ObjectCheck {
+  const analysis = withPodSecurity(pod, binding, options.runtimeProfile, options.podSecurityVersion);
+  const containers = analysis.containers.map(containerReport);
+  // One input for every rule (a rule reads it, never changes it); the suppressions once a rule finds something.
   const objectMetadata = asObject(object.object.metadata);
-  const suppressions = suppressionsOf(object, options);
+  const input: RuleInput = { pod, analysis, objectMetadata, requiredLevel: options.level, knownRuleIds: ruleIdSet() };
+  let suppressions: Suppression[] | undefined;
   const findings: ObjectFinding[] = [];
   for (const rule of RULES) {
-    for (const finding of rule.check({ pod, analysis, objectMetadata, requiredLevel: options.level, knownRuleIds: ruleIdSet() })) {
+    for (const finding of rule.check(input)) {
+      suppressions ??= suppressionsOf(object, options);
       findings.push({
         ruleId: rule.id,
         severity: rule.severity,
@@ -122,6 +129,23 @@ export function checkObject(object: KubernetesObject, options: CheckOptions): Ob
     }
   }
   return { analysis, containers, findings };
+}
+
+function containerReport(container: ContainerAnalysis): ContainerReport {
+  return { name: container.name, type: container.type, ports: container.ports.map(portReport) };
+}
+
+/** A port's verdict for the report; one object literal per shape, in the report's key order. */
+function portReport(port: PortAnalysis): PortReport {
+  const { containerPort, protocol, bind } = port;
+  const reason = shortenLongWords(port.reason);
+  const undeclared = port.source !== 'declared' && port.origin !== undefined;
+  if (!undeclared) return port.awaitsImage ? { containerPort, protocol, bind, reason, awaitsImage: true } : { containerPort, protocol, bind, reason };
+  const source = port.source as Exclude<PortAnalysis['source'], 'declared'>;
+  const origin = shortenLongWords(port.origin!);
+  return port.awaitsImage
+    ? { containerPort, protocol, bind, reason, awaitsImage: true, source, origin }
+    : { containerPort, protocol, bind, reason, source, origin };
 }
 
 /** The suppressions that apply to an object: its own annotation's, and the configured ones that select it. */
@@ -147,8 +171,9 @@ function appliesTo(suppression: ConfiguredSuppression, object: KubernetesObject)
 
 /** Maps a pod-relative path (`spec.containers[0]`, `metadata.annotations`) onto the object's template. */
 function podRelativeToObject(pod: PodTemplate, podPath: string): NodePath {
-  const [root, ...rest] = parseFieldPath(podPath);
-  if (root === 'metadata') return [...pod.metadataPath, ...rest];
-  if (root === 'spec') return [...pod.specPath, ...rest];
-  return [...pod.specPath, root, ...rest];
+  const segments = parseFieldPath(podPath);
+  const root = segments[0];
+  if (root === 'metadata') return [...pod.metadataPath, ...segments.slice(1)];
+  if (root === 'spec') return [...pod.specPath, ...segments.slice(1)];
+  return [...pod.specPath, ...segments];
 }

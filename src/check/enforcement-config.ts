@@ -1,13 +1,16 @@
+import type { ImageFactsMode } from './image-facts-mode';
+import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES } from './image-facts-mode';
+import type { ImageLoadError } from '../image/image-map';
+import { imageMapOf, ImageMapError, loadImages } from '../image/image-map';
+import { FactsCache } from '../image/registry/facts-cache';
+import type { RegistryFactsOptions } from '../image/registry/registry-facts';
 import { asArray, asObject, describeRaw } from '../model/json-value';
-import { POD_SECURITY_LEVELS, PodSecurityLevel } from '../model/pod-security-types';
+import type { PodSecurityLevel } from '../model/pod-security-types';
+import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
 import { resolvePolicyVersion } from '../model/pss';
 import { DEFAULT_REQUIRED_LEVEL, ruleIdSet } from '../rules';
-import { CheckOptions, ConfiguredSuppression } from './check-object';
+import type { CheckOptions, ConfiguredSuppression } from './check-object';
 import { DEFAULT_RUNTIME_PROFILE, findRuntimeProfile, runtimeProfileNames } from '../model/runtime-profile';
-import { ImageLoadError, imageMapOf, ImageMapError, loadImages } from '../image/image-map';
-import { FactsCache } from '../image/registry/facts-cache';
-import { RegistryFactsOptions } from '../image/registry/registry-facts';
-import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES, ImageFactsMode } from './image-facts-mode';
 
 /**
  * What an enforcement point is configured with: the Pulumi policies' config, the cdk8s
@@ -118,15 +121,13 @@ function registryOptionsOf(raw: unknown, name: string): RegistryFactsOptions {
     const kind = REGISTRY_KEYS[key];
     const where = `k8s-least-privilege: ${name}.${key}`;
     if (kind === undefined) throw new Error(`k8s-least-privilege: ${name}: unknown key "${key}"; the keys are ${Object.keys(REGISTRY_KEYS).join(', ')}`);
-    if (kind === 'mirrors') options.mirrors = mirrorsOf(value, where);
-    else if (kind === 'hosts') options.plainHttp = hostsOf(value, where);
-    else if (kind === 'path' && (typeof value !== 'string' || value === '')) throw new Error(`${where} must be a directory path`);
-    else if (kind !== 'path' && (typeof value !== 'number' || !Number.isInteger(value) || value < (kind === 'seconds' ? 0 : 1))) {
+    if (kind === 'mirrors') {options.mirrors = mirrorsOf(value, where);} else if (kind === 'hosts') {options.plainHttp = hostsOf(value, where);} else if (kind === 'path' && (typeof value !== 'string' || value === '')) {throw new Error(`${where} must be a directory path`);} else if (kind !== 'path' && (typeof value !== 'number' || !Number.isInteger(value) || value < (kind === 'seconds' ? 0 : 1))) {
       throw new Error(`${where} must be a whole number${kind === 'seconds' ? ' of seconds' : kind === 'bytes' ? ' of bytes' : ' ≥ 1'}, not ${JSON.stringify(value)}`);
-    } else options[key] = value;
+    } else {options[key] = value;}
   }
   const { cacheDirectory, tagTtlSeconds, ...rest } = options as { cacheDirectory?: string; tagTtlSeconds?: number };
-  const cache = cacheDirectory === undefined && tagTtlSeconds === undefined ? {} : { cache: new FactsCache({ directory: cacheDirectory, tagTtlSeconds }) };
+  const cache =
+    cacheDirectory === undefined && tagTtlSeconds === undefined ? {} : { cache: new FactsCache({ directory: cacheDirectory, tagTtlSeconds }) };
   return { ...rest, ...cache } as RegistryFactsOptions;
 }
 

@@ -6,16 +6,23 @@
  * - `assume-none`: no file capability unless the annotation declares one (the closed world).
  * An image map (`--images`) answers first in every mode.
  */
-import { ContainerStart, containerStartOf } from '../image/container-facts';
-import { FactsRequest, fetchRegistryFacts, ImagePullReport, RegistryFactsOptions, requestKey } from '../image/registry/registry-facts';
+import type { ContainerStart } from '../image/container-facts';
+import { containerStartOf } from '../image/container-facts';
 import { DEFAULT_PLATFORM } from '../image/registry/pull-image';
+import type { FactsRequest, ImagePullReport, RegistryFactsOptions } from '../image/registry/registry-facts';
+import { fetchRegistryFacts, requestKey } from '../image/registry/registry-facts';
+import type { BindingAnalysis } from '../model/bind-analysis';
 import { analyzeBinding } from '../model/bind-analysis';
-import { ContainerEntry, listContainers } from '../model/containers';
-import { executedBinaryOf, ImageFacts, ImageFactsLookup, UnreadImage } from '../model/image-facts';
-import { asObject, JsonObject, objectField } from '../model/json-value';
-import { RuntimeProfile } from '../model/runtime-profile';
-import { ServiceTargetLookup, serviceTargetsOf } from '../model/service-selection';
-import { KubernetesObject } from '../model/workload';
+import type { ContainerEntry } from '../model/containers';
+import { listContainers } from '../model/containers';
+import type { ImageFacts, ImageFactsLookup, UnreadImage } from '../model/image-facts';
+import { executedBinaryOf } from '../model/image-facts';
+import type { JsonObject } from '../model/json-value';
+import { asObject, objectField } from '../model/json-value';
+import type { RuntimeProfile } from '../model/runtime-profile';
+import type { ServiceTargetLookup } from '../model/service-selection';
+import { serviceTargetsOf } from '../model/service-selection';
+import type { KubernetesObject, PodTemplate } from '../model/workload';
 
 /** How image facts are found. */
 export type ImageFactsMode = 'registry' | 'offline' | 'assume-none';
@@ -59,12 +66,48 @@ export function imageRequestsOf(
   platform: string | undefined,
   serviceTargets: ServiceTargetLookup = serviceTargetsOf(objects),
 ): FactsRequest[] {
-  const requests = new Map<string, FactsRequest>();
-  const asking: ImageFactsLookup = (container, podSpec) => known?.(container, podSpec) ?? unread(container, 'not read yet');
+  const requests = new ImageRequests(known, platform);
   for (const object of objects) {
     if (object.pod === undefined) continue;
-    const spec = asObject(object.pod.spec);
-    const analysis = analyzeBinding(object.pod, profile, asking, serviceTargets(object));
+    const look = requests.lookupForPod();
+    requests.record(object.pod, analyzeBinding(object.pod, profile, look.lookup, serviceTargets(object)));
+  }
+  return requests.all();
+}
+
+/**
+ * What the verdicts of pods analyzed before their images are read need from images: each pod is
+ * analyzed with {@link lookupForPod}'s lookup (`known`, else the image is not read yet), and
+ * {@link record} keeps the requests its analysis makes.
+ */
+export class ImageRequests {
+  private readonly requests = new Map<string, FactsRequest>();
+
+  constructor(
+    private readonly known: ImageFactsLookup | undefined,
+    private readonly platform: string | undefined,
+  ) {}
+
+  /**
+   * A lookup for one pod's analysis, and the containers it answered with an image not read yet:
+   * the pod's verdicts are final when there are none.
+   */
+  lookupForPod(): { readonly lookup: ImageFactsLookup; readonly unread: ContainerEntry[] } {
+    const unreadContainers: ContainerEntry[] = [];
+    const lookup: ImageFactsLookup = (container, podSpec) => {
+      const fromMap = this.known?.(container, podSpec);
+      if (fromMap !== undefined) return fromMap;
+      const answer = unread(container, 'not read yet');
+      if (answer !== undefined) unreadContainers.push(container);
+      return answer;
+    };
+    return { lookup, unread: unreadContainers };
+  }
+
+  /** Keeps the requests of a pod's analysis made with {@link lookupForPod}; whether it made any. */
+  record(pod: PodTemplate, analysis: BindingAnalysis): boolean {
+    const spec = asObject(pod.spec);
+    let requested = false;
     // The analysis lists the containers as listContainers does, in the same order.
     listContainers(spec).forEach((entry, index) => {
       const reference = imageOf(entry);
@@ -72,12 +115,42 @@ export function imageRequestsOf(
       // An annotation declares what the image holds: reading the image verifies it (LP017).
       const declared = analyzed.securityContext.fileCapabilitiesSource === 'annotation' && analyzed.ports.length > 0;
       if (reference === undefined || !(declared || analyzed.ports.some((port) => port.awaitsImage))) return;
+      // The last container of a start names its request (`nginx` and `docker.io/library/nginx` are one start).
+      const key = startKeyOf(entry, reference, spec, this.platform);
       const start = containerStartOf(entry.spec);
-      const podPlatform = platformOfPod(spec, platform);
-      requests.set(requestKey(reference, podPlatform, start), { reference, platform: podPlatform, start, binary: executedBinaryOf(entry) });
+      this.requests.set(key, { reference, platform: platformOfPod(spec, this.platform), start, binary: executedBinaryOf(entry) });
+      requested = true;
     });
+    return requested;
   }
-  return [...requests.values()];
+
+  /** Whether any of `containers` (of a pod with spec `podSpec`) starts an image that `answers` answers. */
+  answered(containers: readonly ContainerEntry[], podSpec: JsonObject | undefined, answers: ReadonlyMap<string, unknown>): boolean {
+    return containers.some((container) => answers.has(startKeyOf(container, imageOf(container)!, podSpec, this.platform)));
+  }
+
+  /** Every request recorded, once each. */
+  all(): FactsRequest[] {
+    return [...this.requests.values()];
+  }
+}
+
+/**
+ * A pod's analysis made with an image not read yet, as it is with no image facts, for a pod
+ * that requested none and whose images no other pod had read: the model asks an image's
+ * question only in a verdict that awaits the image (which makes a request), so such an analysis
+ * differs only by the `unreadImage` its containers carry (test/check/image-deferral.test.ts).
+ */
+export function withoutUnreadImages(analysis: BindingAnalysis): BindingAnalysis {
+  if (analysis.containers.every((container) => container.securityContext.unreadImage === undefined)) return analysis;
+  return {
+    ...analysis,
+    containers: analysis.containers.map((container) => {
+      if (container.securityContext.unreadImage === undefined) return container;
+      const { unreadImage: _unread, ...securityContext } = container.securityContext;
+      return { ...container, securityContext };
+    }),
+  };
 }
 
 /**
@@ -97,9 +170,31 @@ export function imageFactsLookup(
     const reference = imageOf(container);
     if (reference === undefined) return undefined;
     if (mode === 'offline') return unread(container, OFFLINE_WHY);
-    const start: ContainerStart = containerStartOf(container.spec);
-    return answers.get(requestKey(reference, platformOfPod(podSpec, platform), start));
+    return answers.get(startKeyOf(container, reference, podSpec, platform));
   };
+}
+
+/** The last key made for a container (by its spec object), with what it was made from. */
+const START_KEYS = new WeakMap<JsonObject, StartKey>();
+
+/** A container's start key, with the pod spec and the platform it was made for. */
+interface StartKey {
+  readonly podSpec: JsonObject | undefined;
+  readonly platform: string | undefined;
+  readonly key: string;
+}
+
+/**
+ * The {@link requestKey} of a container's start, made once per container: a pod is analyzed
+ * before its images are read and again after, and each analysis asks for it.
+ */
+function startKeyOf(container: ContainerEntry, reference: string, podSpec: JsonObject | undefined, platform: string | undefined): string {
+  const known = START_KEYS.get(container.spec);
+  if (known !== undefined && known.podSpec === podSpec && known.platform === platform) return known.key;
+  const start: ContainerStart = containerStartOf(container.spec);
+  const key = requestKey(reference, platformOfPod(podSpec, platform), start);
+  START_KEYS.set(container.spec, { podSpec, platform, key });
+  return key;
 }
 
 function unread(container: ContainerEntry, why: string): UnreadImage | undefined {

@@ -1,13 +1,23 @@
-import { NodePath } from '../model/workload';
+import type { NodePath } from '../model/workload';
 
 const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
 
-/** Parses a field path such as `spec.containers[0].ports[1]` into its segments. */
-export function parseFieldPath(path: string): (string | number)[] {
-  const segments: (string | number)[] = [];
-  for (const [, key, index] of path.matchAll(SEGMENT)) segments.push(index !== undefined ? Number(index) : key);
+/** Parses a field path such as `spec.containers[0].ports[1]` into its segments (frozen: they are shared). */
+export function parseFieldPath(path: string): readonly (string | number)[] {
+  let segments = PARSED.get(path);
+  if (segments === undefined) {
+    const parsed: (string | number)[] = [];
+    for (const [, key, index] of path.matchAll(SEGMENT)) parsed.push(index !== undefined ? Number(index) : key);
+    segments = Object.freeze(parsed);
+    // Rules name few distinct paths; a bound keeps input-made ones (annotation keys) from piling up.
+    if (PARSED.size >= MAX_PARSED) PARSED.clear();
+    PARSED.set(path, segments);
+  }
   return segments;
 }
+
+const PARSED = new Map<string, readonly (string | number)[]>();
+const MAX_PARSED = 4096;
 
 /** Renders segments as a field path: `spec.template.spec.containers[0]`. */
 export function formatFieldPath(path: NodePath): string {

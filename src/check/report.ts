@@ -1,9 +1,9 @@
-import { BindVerdict } from '../model/bind-verdict';
-import { ContainerType } from '../model/containers';
-import { PodSecurityLevel, PodSecurityLevelVerdict } from '../model/pod-security-types';
-import { PortSource } from '../model/undeclared-ports';
-import { Severity } from '../rules';
 import type { ImagePullReport } from '../image/registry/registry-facts';
+import type { BindVerdict } from '../model/bind-verdict';
+import type { ContainerType } from '../model/containers';
+import type { PodSecurityLevel, PodSecurityLevelVerdict } from '../model/pod-security-types';
+import type { PortSource } from '../model/undeclared-ports';
+import type { Severity } from '../rules';
 
 /** Where something is in the input. */
 export interface SourceLocation {
@@ -166,7 +166,26 @@ export interface CheckReport {
 }
 
 /** The process exit status for a report: 2 on any input error, 1 on an unsuppressed error finding, else 0. */
-export function exitStatusOf(report: CheckReport): 0 | 1 | 2 {
+export function exitStatusOf(report: Pick<CheckReport, 'errors' | 'summary'>): 0 | 1 | 2 {
   if (report.errors.length > 0) return 2;
   return report.summary.findings.error > 0 ? 1 : 0;
+}
+
+/** What a report holds before its first resource: the input errors are known once the input is read. */
+export type ReportHead = Pick<CheckReport, 'schemaVersion' | 'runtimeProfile' | 'requiredLevel' | 'errors'>;
+
+/** What a report holds after its last resource. */
+export type ReportTail = Pick<CheckReport, 'summary' | 'images'>;
+
+/**
+ * Writes one report as it is made (the formats of `src/report` each have one): `start` once,
+ * then `resource` once per resource in input order, then `finish` once.
+ */
+export interface ReportWriter {
+  /** The report's start. */
+  start(head: ReportHead): void;
+  /** One resource, in input order. */
+  resource(resource: ResourceReport): void;
+  /** The report's end. */
+  finish(tail: ReportTail): void;
 }

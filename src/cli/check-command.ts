@@ -1,23 +1,30 @@
 import { dirname, resolve } from 'node:path';
-import { checkParsed, ParsedInputs, parseInputs } from '../check/check-inputs';
-import { CheckOptions } from '../check/check-object';
-import { checkOptionsOf, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
-import { imageFactsLookup, readImageFacts } from '../check/image-facts-mode';
-import { CheckReport, exitStatusOf, InputErrorReport } from '../check/report';
-import { ImageMapEntry, ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
-import { ImagePullReport } from '../image/registry/registry-facts';
+import type { Command } from './arguments';
+import type { CliOutput } from './cli-output';
+import { ConfigFileError, readConfigFile } from './config-file';
+import { packageVersion } from './package-version';
+import type { CheckProgress } from './progress';
+import { startProgress } from './progress';
+import type { CheckOptions } from '../check/check-object';
+import type { CheckOutcome } from '../check/check-run';
+import { writeCheck, writeCheckReadingImages } from '../check/check-run';
+import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
+import { checkOptionsOf, imageFactsSettingsOf } from '../check/enforcement-config';
+import { imageFactsLookup } from '../check/image-facts-mode';
+import type { ParsedInput } from '../check/parsed-input';
+import { InputChangedError, readInput } from '../check/parsed-input';
+import type { InputErrorReport, ReportWriter } from '../check/report';
+import { exitStatusOf } from '../check/report';
+import type { ImageMapEntry } from '../image/image-map';
+import { ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
+import type { ImagePullReport } from '../image/registry/registry-facts';
 import { readSources } from '../input/read-sources';
 import { escapeControlCharacters } from '../input/untrusted-text';
-import { ImageFactsLookup } from '../model/image-facts';
-import { serviceTargetsOf } from '../model/service-selection';
-import { formatHuman } from '../report/human-format';
-import { formatJson } from '../report/json-format';
-import { formatSarif } from '../report/sarif-format';
-import { Command } from './arguments';
-import { ConfigFileError, readConfigFile } from './config-file';
-import type { CliOutput } from './cli-output';
-import { packageVersion } from './package-version';
-import { CheckProgress, startProgress } from './progress';
+import type { ImageFactsLookup } from '../model/image-facts';
+import { humanReportWriter } from '../report/human-format';
+import { jsonReportWriter } from '../report/json-format';
+import { chunkedOutput } from '../report/report-writer';
+import { sarifReportWriter } from '../report/sarif-format';
 
 type CheckCommand = Command & { name: 'check' };
 
@@ -39,62 +46,107 @@ export function runCheck(command: CheckCommand, output: CliOutput): number {
   if (settings.imageMap !== undefined || settings.imageFacts.mode === 'registry') {
     throw new Error('check reads images (--images, or --image-facts registry, the default) asynchronously: call runCliAsync');
   }
-  const parsed = parse(command, startProgress(output.progress));
-  const lookup = imageFactsLookup(settings.imageFacts.mode, undefined, new Map(), command.platform);
-  return report(command, output, checkParsed(parsed, lookup === undefined ? settings.options : { ...settings.options, imageFacts: lookup }), []);
+  const input = read(command, startProgress(output.progress));
+  const out = reportOutput(command, output);
+  try {
+    return out.done(writeWithoutRegistries(command, settings, input, out, undefined, []));
+  } catch (error) {
+    return out.failed(error);
+  }
 }
 
 /**
- * Runs `check` and returns its exit status: parses every input, reads the image facts the
- * verdicts depend on (an image map, then registries in `registry` mode), then checks. An image
- * that cannot be read leaves its verdicts `unknown` with the cause; the rest is still checked.
+ * Runs `check` and returns its exit status: reads and parses every input, reads the image facts
+ * the verdicts depend on (an image map, then registries in `registry` mode), and writes the
+ * report as the objects are checked. An image that cannot be read leaves its verdicts `unknown`
+ * with the cause; the rest is still checked.
  */
 export async function runCheckAsync(command: CheckCommand, output: CliOutput): Promise<number> {
   const settings = settingsOf(command, output);
   if (typeof settings === 'number') return settings;
   const progress = startProgress(output.progress);
   try {
-    const parsed = parse(command, progress);
+    const input = read(command, progress);
     const mapErrors: InputErrorReport[] = [];
     let known: ImageFactsLookup | undefined;
     if (settings.imageMap !== undefined && settings.imageMap.entries.length > 0) {
       const loaded = await loadImages(settings.imageMap.entries, { platform: command.platform });
       known = loaded.lookup;
       const file = settings.imageMap.file;
+      // An image of the map that cannot be read is an input error (exit 2); every container is still checked.
       mapErrors.push(...loaded.errors.map((error) => ({ file, document: null, line: null, message: error.message })));
     }
-    const objects = parsed.objects.map((parsedObject) => parsedObject.object);
-    // Matched once: the image requests and the check both judge the ports Services name.
-    const serviceTargets = serviceTargetsOf(objects);
-    const { lookup, images } = await readImageFacts(objects, settings.imageFacts.mode, settings.options.runtimeProfile, known, {
-      ...settings.imageFacts.registry,
-      platform: command.platform,
-      serviceTargets,
-      onImage: (done, total, pull) => progress.imageRead(done, total, pull.image),
-    });
-    progress.finish();
-    const checked = checkParsed(parsed, { ...settings.options, serviceTargets, ...(lookup === undefined ? {} : { imageFacts: lookup }) });
-    // An image of the map that cannot be read is an input error (exit 2); every container is still checked.
-    const withMapErrors = mapErrors.length === 0 ? checked : { ...checked, errors: [...mapErrors, ...checked.errors], summary: { ...checked.summary, errors: checked.summary.errors + mapErrors.length } };
-    return report(command, output, withMapErrors, images);
+    const { mode, registry } = settings.imageFacts;
+    const out = reportOutput(command, output);
+    try {
+      if (mode !== 'registry') return out.done(writeWithoutRegistries(command, settings, input, out, known, mapErrors));
+      const onImage = (done: number, total: number, pull: ImagePullReport) => progress.imageRead(done, total, pull.image);
+      const reading = { known, platform: command.platform, registry: { ...registry, onImage } };
+      // The report starts once the images are read, and the progress line is gone.
+      const writer = () => {
+        progress.finish();
+        return out.writer();
+      };
+      return out.done(await writeCheckReadingImages(input, settings.options, reading, writer, mapErrors));
+    } catch (error) {
+      return out.failed(error);
+    }
   } finally {
     progress.finish();
   }
 }
 
-function parse(command: CheckCommand, progress: CheckProgress): ParsedInputs {
+/** Checks with image facts from the image map alone, or none (`offline`, `assume-none`), and writes the report. */
+function writeWithoutRegistries(
+  command: CheckCommand,
+  settings: CheckSettings,
+  input: ParsedInput,
+  out: ReportOutput,
+  known: ImageFactsLookup | undefined,
+  mapErrors: readonly InputErrorReport[],
+): CheckOutcome {
+  const lookup = imageFactsLookup(settings.imageFacts.mode, known, new Map(), command.platform);
+  return writeCheck(input, { ...settings.options, imageFacts: lookup }, out.writer(), mapErrors);
+}
+
+/** Reads and parses the inputs, with the progress line, which is gone once they are read. */
+function read(command: CheckCommand, progress: CheckProgress): ParsedInput {
   try {
-    return parseInputs(progress.trackSources(readSources(command.paths)));
+    return readInput(progress.trackSources(readSources(command.paths)));
   } finally {
     progress.finish();
   }
 }
 
-function report(command: CheckCommand, output: CliOutput, checked: CheckReport, images: readonly ImagePullReport[]): number {
-  const full: CheckReport = images.length === 0 ? checked : { ...checked, images };
-  const formatted = command.format === 'json' ? formatJson(full) : command.format === 'sarif' ? formatSarif(full, packageVersion()) : formatHuman(full);
-  output.stdout(formatted);
-  return exitStatusOf(full);
+/** Where a check writes its report, and how it ends. */
+interface ReportOutput {
+  /** Makes the writer of the command's format, on stdout. */
+  writer(): ReportWriter;
+  /** The exit status of a check written. */
+  done(outcome: CheckOutcome): number;
+  /**
+   * The exit status of a check stopped by a file that changed between its two readings (a
+   * large input is read twice): 2, with the message. @throws anything else
+   */
+  failed(error: unknown): number;
+}
+
+function reportOutput(command: CheckCommand, output: CliOutput): ReportOutput {
+  const stdout = chunkedOutput((text) => output.stdout(text));
+  const writerOf = command.format === 'json' ? jsonReportWriter : command.format === 'sarif' ? sarifReportWriter(packageVersion()) : humanReportWriter;
+  return {
+    writer: () => writerOf(stdout.write),
+    done(outcome) {
+      stdout.flush();
+      return exitStatusOf(outcome);
+    },
+    failed(error) {
+      if (!(error instanceof InputChangedError)) throw error;
+      stdout.flush();
+      output.stderr(`k8s-least-privilege: ${escapeControlCharacters(error.message)}\n`);
+      return 2;
+    },
+  };
 }
 
 /** The settings of a check, or the exit status of a usage error already reported. */

@@ -1,5 +1,5 @@
-import { NodePath } from '../model/workload';
 import { plainKeyString } from './go-yaml-scalars';
+import type { NodePath } from '../model/workload';
 
 /**
  * Finds the line of a node in block-style YAML by reading indentation, with no parse: the
@@ -272,7 +272,8 @@ export class IndentationLocator {
       for (let n = l + 1; n < indents.length; n++) {
         const indent = indents[n];
         if (indent === NO_NODE || indent > column) continue;
-        if (indent === column && text.charCodeAt(starts[n] + column) === DASH && isBreakOrSpace(text, starts[n] + column + 1, starts[n + 1] - 1)) next = n;
+        const start = starts[n] + column;
+        if (indent === column && text.charCodeAt(start) === DASH && isBreakOrSpace(text, start + 1, starts[n + 1] - 1)) next = n;
         break;
       }
       if (next === -1) return undefined;
@@ -330,7 +331,10 @@ function isBreakOrSpace(text: string, position: number, end: number): boolean {
 /** A character that cannot start a plain scalar, or that this locator leaves to the parser. */
 function isUnsupportedIndicator(c: number): boolean {
   // ? : , ] } & * ! % @ `
-  return c === 0x3f || c === COLON || c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE || c === 0x26 || c === 0x2a || c === 0x21 || c === 0x25 || c === 0x40 || c === 0x60;
+  return (
+    c === 0x3f || c === COLON || c === COMMA || c === CLOSE_BRACKET || c === CLOSE_BRACE ||
+    c === 0x26 || c === 0x2a || c === 0x21 || c === 0x25 || c === 0x40 || c === 0x60
+  );
 }
 
 /** What {@link scanLine} found on a line: its `-` indicators, its key, and what its value is. */
@@ -418,7 +422,8 @@ function scanLine(text: string, position: number, end: number): number {
 function isPlainContinuation(text: string, position: number, end: number): boolean {
   const c = text.charCodeAt(position);
   if (c === DASH && isBreakOrSpace(text, position + 1, end)) return false;
-  if (isUnsupportedIndicator(c) || c === DOUBLE_QUOTE || c === SINGLE_QUOTE || c === OPEN_BRACKET || c === OPEN_BRACE || c === PIPE || c === GREATER) return false;
+  if (isUnsupportedIndicator(c) || c === DOUBLE_QUOTE || c === SINGLE_QUOTE) return false;
+  if (c === OPEN_BRACKET || c === OPEN_BRACE || c === PIPE || c === GREATER) return false;
   for (let i = position; i < end; i++) {
     const ch = text.charCodeAt(i);
     if (ch === COLON && isBreakOrSpace(text, i + 1, end)) return false;

@@ -23,9 +23,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as jsYaml from 'js-yaml';
+import type { ResolvableTag } from './go-yaml-scalars';
 import {
   GoNumber,
-  ResolvableTag,
   binaryScalarValue,
   mayNotBeString,
   plainScalarValue,
@@ -103,19 +103,19 @@ let context: LoadContext = newContext();
 /** The value a type's `resolve` computed, for its `construct`, which js-yaml calls right after. */
 let resolved: unknown;
 
-function placeholder(): string {
+function nextPlaceholder(): string {
   return `${PLACEHOLDER_PREFIX}${context.placeholders.size}`;
 }
 
 function newMergeKey(): MergeKey {
-  const key = new MergeKey(placeholder());
+  const key = new MergeKey(nextPlaceholder());
   context.placeholders.set(String(key), key);
   context.merges = true;
   return key;
 }
 
 function newRefusal(state: ParseState, reason: string): Refusal {
-  const refusal = new Refusal(reason, state.line, placeholder());
+  const refusal = new Refusal(reason, state.line, nextPlaceholder());
   context.placeholders.set(String(refusal), refusal);
   context.wrapped = true;
   return refusal;

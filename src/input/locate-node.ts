@@ -1,6 +1,6 @@
-import { NodePath } from '../model/workload';
 import { IndentationLocator } from './indentation-locator';
 import { ParsedLocator } from './parsed-locator';
+import type { NodePath } from '../model/workload';
 
 /**
  * Finds the line of a node in a document's text, for findings and errors: js-yaml, which

@@ -1,6 +1,6 @@
 import type { Document, LineCounter, Pair } from 'yaml';
-import { NodePath } from '../model/workload';
 import { plainKeyString } from './go-yaml-scalars';
+import type { NodePath } from '../model/workload';
 
 /**
  * Finds the line of a node by parsing the document with the `yaml` package, which keeps
@@ -53,6 +53,7 @@ export class ParsedLocator {
 }
 
 function loadYaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: most runs never need it
   return require('yaml') as typeof import('yaml');
 }
 

@@ -4,7 +4,8 @@
  * and no more than the file-size limit is ever read. Every reader of input files (manifests,
  * standard input, `--config`, `--images`, images on disk) goes through this module.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, Stats, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { describeLimit, limitBytes, MAX_FILE_SIZE } from './limits';
 

@@ -1,10 +1,14 @@
-import { Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeSystemError, FileReadError, isInsideDirectory, readRegularFile, readStandardInput } from './read-regular-file';
 
-/** One input file's text, or why it could not be read. */
+/**
+ * One input file's text, or why it could not be read. `reread` reads the file again as it was
+ * read (a checker that cannot keep a large input reads it twice); standard input has none.
+ */
 export type InputSource =
-  | { readonly file: string; readonly ok: true; readonly text: string }
+  | { readonly file: string; readonly ok: true; readonly text: string; readonly reread?: () => InputSource }
   | { readonly file: string; readonly ok: false; readonly message: string };
 
 /** The file name under which standard input is reported. */
@@ -30,7 +34,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 export function* readSources(paths: readonly string[]): Generator<InputSource> {
   for (const path of paths) {
     if (path === '-') {
-      yield decode(STDIN_NAME, readStandardInput);
+      yield decode(STDIN_NAME, readStandardInput, '', false);
       continue;
     }
     let isDirectory: boolean;
@@ -94,7 +98,7 @@ function followLink(path: string, { given, root }: WalkRoot): InputSource {
   return decode(path, () => readRegularFile(target, { noFollow: true }));
 }
 
-function decode(file: string, read: () => Buffer, pipeHint = ''): InputSource {
+function decode(file: string, read: () => Buffer, pipeHint = '', rereadable = true): InputSource {
   let bytes: Buffer;
   try {
     bytes = read();
@@ -103,7 +107,8 @@ function decode(file: string, read: () => Buffer, pipeHint = ''): InputSource {
     return unreadable(file, `${describeSystemError(error)}${irregular ? pipeHint : ''}`);
   }
   try {
-    return { file, ok: true, text: UTF8.decode(bytes) };
+    const text = UTF8.decode(bytes);
+    return rereadable ? { file, ok: true, text, reread: () => decode(file, read, pipeHint) } : { file, ok: true, text };
   } catch {
     return { file, ok: false, message: 'not UTF-8 text (Kubernetes manifests are UTF-8): is it a binary file?' };
   }

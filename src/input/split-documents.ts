@@ -57,7 +57,8 @@ export function splitDocuments(stream: string): DocumentText[] {
     if (first === DASH && isMarker(text, lineStart, lineEnd, DASH)) {
       finish();
       // Content may follow the marker on the same line (`--- {a: 1}`).
-      current = { startLine: lineNumber, contentLine: lineNumber, start: lineStart + 3, end: lineEnd, explicit: true, hasContent: hasContent(text, lineStart + 3, lineEnd) };
+      const start = lineStart + 3;
+      current = { startLine: lineNumber, contentLine: lineNumber, start, end: lineEnd, explicit: true, hasContent: hasContent(text, start, lineEnd) };
     } else if (first === DOT && isMarker(text, lineStart, lineEnd, DOT)) {
       finish();
     } else {

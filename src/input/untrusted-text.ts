@@ -31,7 +31,52 @@ export function boundMessage(message: string): string {
  * length is not capped: a finding's reason is ours and says all it must.
  */
 export function shortenLongWords(message: string): string {
+  if (!hasLongWord(message)) return message;
   return message.replace(LONG_WORD, (word) => `${cut(word, EXCERPT_CHARS)}…[${(word.length - EXCERPT_CHARS).toLocaleString('en-US')} more characters]`);
+}
+
+/**
+ * Whether `text` has a run of more than {@link MAX_WORD_CHARS} non-space UTF-16 units: what
+ * {@link LONG_WORD} matches, found in one pass (the regular expression retries from every
+ * character of every shorter word, and nearly every message has none). A run lies between two
+ * spaces, so only a stretch between spaces longer than that is looked into.
+ */
+function hasLongWord(text: string): boolean {
+  if (text.length <= MAX_WORD_CHARS) return false;
+  for (let start = 0; ; ) {
+    const space = text.indexOf(' ', start);
+    const end = space === -1 ? text.length : space;
+    if (end - start > MAX_WORD_CHARS && hasLongRun(text, start, end)) return true;
+    if (space === -1) return false;
+    start = space + 1;
+  }
+}
+
+/** Whether `text` has a run of more than {@link MAX_WORD_CHARS} non-space units from `start` to `end`. */
+function hasLongRun(text: string, start: number, end: number): boolean {
+  let run = 0;
+  for (let i = start; i < end; i++) {
+    if (isWhiteSpace(text.charCodeAt(i))) run = 0;
+    else if (++run > MAX_WORD_CHARS) return true;
+  }
+  return false;
+}
+
+/** What `\s` matches in a regular expression (ECMA-262 WhiteSpace and LineTerminator). */
+function isWhiteSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 // C0 controls (line breaks and tabs included), DEL, C1 controls (U+009B is a CSI on many

@@ -1,6 +1,10 @@
 import type * as Sarif from 'sarif';
-import { CheckReport } from '../check/report';
-import { ALL_RULES, RuleMetadata, Severity } from '../rules';
+import type { CheckReport, FindingReport, ReportHead, ResourceReport } from '../check/report';
+import type { RuleMetadata, Severity } from '../rules';
+import { ALL_RULES } from '../rules';
+import { aroundEmptyArray, JsonArrayWriter } from './json-items';
+import type { ReportWriterFactory } from './report-writer';
+import { formatWhole } from './report-writer';
 
 /** Where the rule docs are published; each rule's help URI is `<base>/<id>.md`. */
 export const RULE_DOCS_BASE_URI = 'https://github.com/k8s-least-privilege/k8s-least-privilege/blob/main/docs/rules';
@@ -13,26 +17,40 @@ const LEVEL: Readonly<Record<Severity, Sarif.ReportingConfiguration.level>> = { 
  * input errors as tool notifications (and the run marked unsuccessful).
  */
 export function formatSarif(report: CheckReport, toolVersion: string): string {
-  const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
-  const results: Sarif.Result[] = [];
-  for (const resource of report.resources) {
-    for (const finding of resource.findings) {
-      results.push({
-        ruleId: finding.ruleId,
-        ruleIndex: ruleIndex.get(finding.ruleId),
-        level: LEVEL[finding.severity],
-        message: { text: `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name ?? '<unnamed>'}: ${finding.message}` },
-        locations: [
-          {
-            physicalLocation: { artifactLocation: { uri: toUri(resource.source.file) }, region: { startLine: finding.line } },
-            logicalLocations: [{ fullyQualifiedName: `${resource.kind}/${resource.name ?? ''}.${finding.path}` }],
-          },
-        ],
-        ...(finding.suppressed ? { suppressions: [{ kind: 'inSource', justification: finding.suppressionReason }] } : {}),
-      });
-    }
-  }
-  const log: Sarif.Log = {
+  return formatWhole(report, sarifReportWriter(toolVersion));
+}
+
+/**
+ * Writes the SARIF log resource by resource, as {@link formatSarif} writes it whole: the results
+ * are the run's last key, and everything before them (the rules, the input errors as
+ * notifications) is known before the first resource.
+ */
+export function sarifReportWriter(toolVersion: string): ReportWriterFactory {
+  return (write) => {
+    const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
+    // The results array is at depth 4: runs[0].results[i].
+    const results = new JsonArrayWriter<Sarif.Result>(write, 4);
+    let after = '';
+    return {
+      start(head) {
+        const around = aroundEmptyArray(sarifLog(head, toolVersion), 'results');
+        write(around.before);
+        after = around.after;
+      },
+      resource(resource) {
+        for (const finding of resource.findings) results.item(sarifResult(resource, finding, ruleIndex));
+      },
+      finish() {
+        results.close();
+        write(`${after}\n`);
+      },
+    };
+  };
+}
+
+/** The log without its results. */
+function sarifLog(head: ReportHead, toolVersion: string): Sarif.Log {
+  return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     runs: [
@@ -47,8 +65,8 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
         },
         invocations: [
           {
-            executionSuccessful: report.errors.length === 0,
-            toolExecutionNotifications: report.errors.map((error) => ({
+            executionSuccessful: head.errors.length === 0,
+            toolExecutionNotifications: head.errors.map((error) => ({
               level: 'error',
               message: { text: error.document === null ? error.message : `document ${error.document}: ${error.message}` },
               locations: [
@@ -62,12 +80,27 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
             })),
           },
         ],
-        properties: { runtimeProfile: report.runtimeProfile, requiredLevel: report.requiredLevel },
-        results,
+        properties: { runtimeProfile: head.runtimeProfile, requiredLevel: head.requiredLevel },
+        results: [],
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function sarifResult(resource: ResourceReport, finding: FindingReport, ruleIndex: ReadonlyMap<string, number>): Sarif.Result {
+  return {
+    ruleId: finding.ruleId,
+    ruleIndex: ruleIndex.get(finding.ruleId),
+    level: LEVEL[finding.severity],
+    message: { text: `${resource.kind} ${resource.namespace === null ? '' : `${resource.namespace}/`}${resource.name ?? '<unnamed>'}: ${finding.message}` },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: toUri(resource.source.file) }, region: { startLine: finding.line } },
+        logicalLocations: [{ fullyQualifiedName: `${resource.kind}/${resource.name ?? ''}.${finding.path}` }],
+      },
+    ],
+    ...(finding.suppressed ? { suppressions: [{ kind: 'inSource', justification: finding.suppressionReason }] } : {}),
+  };
 }
 
 function ruleDescriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {

@@ -7,7 +7,7 @@ import { IndentationLocator } from '../../src/input/indentation-locator';
 import { NodeLocator } from '../../src/input/locate-node';
 import { ParsedLocator } from '../../src/input/parsed-locator';
 import { splitDocuments } from '../../src/input/split-documents';
-import { NodePath } from '../../src/model/workload';
+import type { NodePath } from '../../src/model/workload';
 
 /**
  * The indentation locator must give the yaml-based locator's answer whenever it gives one:

@@ -1,0 +1,174 @@
+/**
+ * A check of the whole input, written as it is made: each object checked in input order, with
+ * what it needs of the others from the input's index, and its report handed to a writer at once,
+ * so that neither the objects nor the reports accumulate. In registry mode the images the
+ * verdicts need are read first (see {@link writeCheckReadingImages}).
+ */
+import type { CheckOptions, ObjectCheck } from './check-object';
+import { analyzeObjectBinding, checkAnalyzedObject, checkObject } from './check-object';
+import type { ObjectContext } from './cross-resource-index';
+import { imageFactsLookup, ImageRequests, withoutUnreadImages } from './image-facts-mode';
+import { InputRuleWindow } from './input-rule-window';
+import type { ParsedInput, ParsedObject } from './parsed-input';
+import type { CheckSummary, InputErrorReport, ReportHead, ReportWriter, ResourceReport } from './report';
+import { resourceReport } from './resource-report';
+import { SummaryCounter } from './summary-counter';
+import type { ImagePullReport, RegistryFactsOptions } from '../image/registry/registry-facts';
+import { fetchRegistryFacts } from '../image/registry/registry-facts';
+import type { BindingAnalysis } from '../model/bind-analysis';
+import type { ContainerEntry } from '../model/containers';
+import type { ImageFactsLookup } from '../model/image-facts';
+import type { JsonObject } from '../model/json-value';
+import { asObject } from '../model/json-value';
+import type { ServiceTarget } from '../model/undeclared-ports';
+import { DEFAULT_REQUIRED_LEVEL } from '../rules';
+
+/** What a written check ends with: what decides its exit status. */
+export interface CheckOutcome {
+  /** Every input error reported. */
+  readonly errors: readonly InputErrorReport[];
+  /** The report's counts. */
+  readonly summary: CheckSummary;
+}
+
+/**
+ * Checks every object of `input` with `options`, whose image facts are final, and writes the
+ * report, each resource as soon as it is checked. `otherErrors` (an image map that cannot be
+ * read) come before the input's errors; `images` says how images were read.
+ */
+export function writeCheck(
+  input: ParsedInput,
+  options: CheckOptions,
+  writer: ReportWriter,
+  otherErrors: readonly InputErrorReport[] = [],
+  images: readonly ImagePullReport[] = [],
+): CheckOutcome {
+  return writeReports(input, options, writer, otherErrors, images, new Map());
+}
+
+/** How registry mode reads images: an image map's facts first, then the registries. */
+export interface RegistryReading {
+  /** The facts an image map gives. */
+  readonly known: ImageFactsLookup | undefined;
+  /** The platform every pod runs on, when given (`--platform`). */
+  readonly platform: string | undefined;
+  /** How registries are reached (and a progress callback). */
+  readonly registry: RegistryFactsOptions;
+}
+
+/**
+ * Checks every object of `input`, reading from registries the images its verdicts need, and
+ * writes the report once they are read (`writer` is made then). Each pod is first analyzed with
+ * the images it starts not read yet, which tells the images its verdicts need; then the report
+ * is written as {@link writeCheck} writes it, but a pod whose verdicts did not depend on an
+ * image is not analyzed again: one that starts no unknown image, or whose images nobody needed
+ * (its first analysis is kept, when the input is). Only a pod that starts an image that was
+ * read is judged again, with its facts.
+ */
+export async function writeCheckReadingImages(
+  input: ParsedInput,
+  options: CheckOptions,
+  reading: RegistryReading,
+  writer: () => ReportWriter,
+  otherErrors: readonly InputErrorReport[] = [],
+): Promise<CheckOutcome> {
+  const requests = new ImageRequests(reading.known, reading.platform);
+  const kept = new Map<number, FirstLook>();
+  const contexts = input.index.contexts();
+  let ordinal = 0;
+  for (const parsed of input.objects()) {
+    const at = ordinal++;
+    const context = contexts(at, parsed.object);
+    const pod = parsed.object.pod;
+    if (pod === undefined) continue;
+    const look = requests.lookupForPod();
+    const binding = analyzeObjectBinding(pod, { ...options, imageFacts: look.lookup }, targetsOf(parsed, context, options));
+    // A pod whose verdicts asked for images is judged again with them: its first analysis is not kept.
+    if (!requests.record(pod, binding) && input.kept) kept.set(at, { binding, unread: look.unread, podSpec: asObject(pod.spec) });
+  }
+  const wanted = requests.all();
+  const { answers, images } = wanted.length === 0 ? NOTHING_READ : await fetchRegistryFacts(wanted, reading.registry);
+  const reusable = new Map<number, BindingAnalysis>();
+  for (const [at, { binding, unread, podSpec }] of kept) {
+    // Its images were read for other pods: it is judged with their facts.
+    if (requests.answered(unread, podSpec, answers)) continue;
+    reusable.set(at, unread.length === 0 ? binding : withoutUnreadImages(binding));
+  }
+  const finalOptions = { ...options, imageFacts: imageFactsLookup('registry', reading.known, answers, reading.platform) };
+  return writeReports(input, finalOptions, writer(), otherErrors, images, reusable);
+}
+
+/** A pod's analysis made before its images were read: kept, when its verdicts asked for no image. */
+interface FirstLook {
+  readonly binding: BindingAnalysis;
+  /** Its containers whose image was not known. */
+  readonly unread: readonly ContainerEntry[];
+  readonly podSpec: JsonObject | undefined;
+}
+
+/** What registry mode learns when no verdict needs an image. */
+const NOTHING_READ = { answers: new Map<string, never>(), images: [] };
+
+/** {@link writeCheck}, with the bind analyses already made of some pods, by ordinal. */
+function writeReports(
+  input: ParsedInput,
+  options: CheckOptions,
+  writer: ReportWriter,
+  otherErrors: readonly InputErrorReport[],
+  images: readonly ImagePullReport[],
+  bindings: ReadonlyMap<number, BindingAnalysis>,
+): CheckOutcome {
+  const report = new WrittenReport(writer, options, input, otherErrors);
+  const window = new InputRuleWindow(options, (resource) => report.resource(resource));
+  const contexts = input.index.contexts();
+  let ordinal = 0;
+  for (const parsed of input.objects()) {
+    const at = ordinal++;
+    const context = contexts(at, parsed.object);
+    const pod = parsed.object.pod;
+    let check: ObjectCheck;
+    if (pod === undefined) {
+      check = checkObject(parsed.object, options);
+    } else {
+      const binding = bindings.get(at) ?? analyzeObjectBinding(pod, options, targetsOf(parsed, context, options));
+      check = checkAnalyzedObject(parsed.object, pod, binding, options);
+    }
+    window.add(at, parsed, resourceReport(parsed, check), check.analysis?.podSecurity, context);
+  }
+  window.flush();
+  return report.finish(images);
+}
+
+/** The numbers the Services target on the object's pod: the options' own matching, when they give one (`checkParsed`'s callers), else the index's. */
+function targetsOf(parsed: ParsedObject, context: ObjectContext, options: CheckOptions): readonly ServiceTarget[] {
+  return options.serviceTargets?.(parsed.object) ?? context.serviceTargets;
+}
+
+/** A report being written: its head at once, then each resource counted and written, then its tail. */
+class WrittenReport {
+  private readonly counter = new SummaryCounter();
+  private readonly errors: readonly InputErrorReport[];
+
+  constructor(
+    private readonly writer: ReportWriter,
+    options: CheckOptions,
+    private readonly input: ParsedInput,
+    otherErrors: readonly InputErrorReport[],
+  ) {
+    this.errors = [...otherErrors, ...input.errors];
+    const requiredLevel = options.level ?? DEFAULT_REQUIRED_LEVEL;
+    const head: ReportHead = { schemaVersion: 1, runtimeProfile: options.runtimeProfile.name, requiredLevel, errors: this.errors };
+    writer.start(head);
+  }
+
+  resource(report: ResourceReport): void {
+    this.counter.add(report);
+    this.writer.resource(report);
+  }
+
+  finish(images: readonly ImagePullReport[]): CheckOutcome {
+    const summary = this.counter.summary(this.input.files, this.errors.length);
+    this.writer.finish({ summary, ...(images.length === 0 ? {} : { images }) });
+    return { errors: this.errors, summary };
+  }
+}
