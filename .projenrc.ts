@@ -38,7 +38,16 @@ const project = new typescript.TypeScriptProject({
   release: false,
   depsUpgrade: false,
   pullRequestTemplate: false,
-  eslint: false,
+  eslint: true,
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'bench', 'scripts'],
+    // Each file is linted against the tsconfig that includes it (src: tsconfig.json, the rest: test/tsconfig.json).
+    projectService: true,
+    // .ci/run must fail on a finding, not fix it silently: `npx projen eslint --fix` fixes.
+    commandOptions: { fix: false },
+    ignorePatterns: ['*.js', '*.d.ts', 'node_modules/', 'coverage', 'test/.work/', 'examples/*/dist/', 'examples/*/imports/', 'lib/'],
+  },
   prettier: false,
   sampleCode: false,
   package: false,
@@ -117,6 +126,38 @@ const project = new typescript.TypeScriptProject({
     },
   },
 });
+
+/**
+ * Lint rules beyond projen's defaults (docs/architecture.md): no import cycles, type-only imports
+ * said so, and the layers' import direction (model ← input, image, rules ← check, planner ← faces).
+ */
+const LAYERS: Record<string, readonly string[]> = {
+  model: ['input', 'image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  input: ['image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  image: ['rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  rules: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  check: ['planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  planner: ['input', 'rules', 'check', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+};
+project.eslint?.addRules({
+  'import/no-cycle': 'error',
+  // `typeof import('…')` stays allowed: it types what a lazy require() loads.
+  '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports', disallowTypeAnnotations: false }],
+  'import/no-restricted-paths': [
+    'error',
+    {
+      zones: Object.entries(LAYERS).map(([layer, above]) => ({
+        target: `./src/${layer}`,
+        from: above.map((folder) => `./src/${folder}`),
+        message: `src/${layer} may not import from the layers above it (docs/architecture.md)`,
+      })),
+    },
+  ],
+  // Capability sets are bit masks (the kernel's vfs_cap_data) and tar headers are octal fields.
+  'no-bitwise': 'off',
+});
+// Tests and benchmarks load modules by computed path (each example, each rule file, a fresh module state).
+project.eslint?.addOverride({ files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { '@typescript-eslint/no-require-imports': 'off' } });
 
 project.package.addField(
   'peerDependenciesMeta',

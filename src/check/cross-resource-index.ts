@@ -248,6 +248,7 @@ class SelectedWorkloads {
 
 /** The index of an input: what the checks of each object need from the others. */
 export class CrossResourceIndex {
+  /** Made by the index's builder once the whole input is read: targets and findings by object ordinal, related objects by namespace. */
   constructor(
     private readonly targets: OrdinalValues<readonly ServiceTarget[] | string>,
     private readonly findings: OrdinalValues<readonly IndexedFinding[]>,

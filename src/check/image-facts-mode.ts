@@ -83,6 +83,7 @@ export function imageRequestsOf(
 export class ImageRequests {
   private readonly requests = new Map<string, FactsRequest>();
 
+  /** @param known the images already answered (`--images`); @param platform the `--platform` asked for, if any */
   constructor(
     private readonly known: ImageFactsLookup | undefined,
     private readonly platform: string | undefined,

@@ -29,6 +29,7 @@ interface WindowEntry {
 export class InputRuleWindow {
   private entries: WindowEntry[] = [];
 
+  /** @param options the check's options; @param emit where finished reports go, in input order; @param size how many reports wait for the input rules */
   constructor(
     private readonly options: CheckOptions,
     private readonly emit: (report: ResourceReport) => void,

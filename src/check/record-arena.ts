@@ -13,6 +13,7 @@ export class RecordArena {
   private places = new Float64Array(2048);
   private count = 0;
 
+  /** @param chunkBytes the size of each buffer the strings are appended to */
   constructor(private readonly chunkBytes = 4 * 1024 * 1024) {}
 
   /** Keeps a string; the number reads it back. */

@@ -147,7 +147,7 @@ export interface CheckSummary {
   readonly portsAwaitingImages: number;
 }
 
-/** The checker's whole answer: the machine interface of DESIGN.md, schemaVersion 1. */
+/** The checker's whole answer: the machine interface (docs/architecture.md), schemaVersion 1. */
 export interface CheckReport {
   /** The version of this shape. */
   readonly schemaVersion: 1;

@@ -25,6 +25,7 @@ export class IndentationLocator {
    */
   private indents: Int32Array | null | undefined;
 
+  /** @param text the document's text */
   constructor(private readonly text: string) {}
 
   /**

@@ -11,6 +11,7 @@ import type { NodePath } from '../model/workload';
 export class ParsedLocator {
   private parsed: { document: Document; lines: LineCounter } | undefined;
 
+  /** @param text the document's text, parsed on the first question */
   constructor(private readonly text: string) {}
 
   /** The zero-based line (within the text) of the node at `path`, or of its nearest ancestor that exists. */

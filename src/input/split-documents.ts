@@ -1,6 +1,6 @@
 /** One YAML document of a stream, as text, with where it starts. */
 export interface DocumentText {
-  /** Zero-based index of the document in its file (what `kubectl` and DESIGN.md call `document`). */
+  /** Zero-based index of the document in its file (what `kubectl` and the JSON report call `document`). */
   readonly index: number;
   /** One-based line of the document's first line in the file. */
   readonly startLine: number;

@@ -1,11 +1,13 @@
 import { checkParsed, parseInputs } from '../check/check-inputs';
-import { CheckOptions } from '../check/check-object';
-import { exitStatusOf, FindingReport, ResourceReport } from '../check/report';
-import { readSources } from '../input/read-sources';
-import { ALL_RULES, DEFAULT_REQUIRED_LEVEL } from '../rules';
-import { checkOptionsOf, checkOptionsWithImages, EnforcementConfig, ImageFactsSettings, imageFactsSettingsOf } from '../check/enforcement-config';
+import type { CheckOptions } from '../check/check-object';
+import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
+import { checkOptionsOf, checkOptionsWithImages, imageFactsSettingsOf } from '../check/enforcement-config';
 import { readImageFacts } from '../check/image-facts-mode';
+import type { FindingReport, ResourceReport } from '../check/report';
+import { exitStatusOf } from '../check/report';
+import { readSources } from '../input/read-sources';
 import { serviceTargetsOf } from '../model/service-selection';
+import { ALL_RULES, DEFAULT_REQUIRED_LEVEL } from '../rules';
 
 /**
  * The part of cdk8s-cli's `ValidationContext` (cdk8s-cli/lib/plugins/validation.d.ts) the
@@ -79,7 +81,8 @@ export class LeastPrivilegeValidation {
     const objects = parsed.objects.map(({ object }) => object);
     // Matched once: the image requests and the check both judge the ports Services name.
     const serviceTargets = serviceTargetsOf(objects);
-    const { lookup, images } = await readImageFacts(objects, this.imageFacts.mode, options.runtimeProfile, options.imageFacts, { ...this.imageFacts.registry, serviceTargets });
+    const registry = { ...this.imageFacts.registry, serviceTargets };
+    const { lookup, images } = await readImageFacts(objects, this.imageFacts.mode, options.runtimeProfile, options.imageFacts, registry);
     const report = checkParsed(parsed, { ...options, serviceTargets, ...(lookup === undefined ? {} : { imageFacts: lookup }) });
     for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
     const failedPulls = images.filter((image) => image.status === 'failed');

@@ -34,7 +34,7 @@ export const NET_BIND_SERVICE = 'NET_BIND_SERVICE';
  * - `containerd`: upper-cases the name and prepends `CAP_` (containerd pkg/cri/opts
  *   `WithCapabilities`), so `net_bind_service` works but `CAP_NET_BIND_SERVICE` becomes
  *   `CAP_CAP_NET_BIND_SERVICE`, which runc ignores: the capability is not granted
- *   (observed with containerd 1.6 CRI, see DESIGN.md).
+ *   (observed with containerd 1.6 CRI: test/runtime, docs/architecture.md).
  * - `prefix-tolerant`: CRI-O and Docker accept the name with or without `CAP_`.
  * - `worst-case`: the strict profile's reading, true on every runtime: an add counts
  *   only if containerd grants it, a drop counts if any runtime drops it.

@@ -3,7 +3,7 @@ import { canonicalCapabilityName, LINUX_CAPABILITIES } from './capabilities';
 /**
  * File capabilities of the binary a container executes, as `setcap` writes them
  * into the `security.capability` xattr. A manifest cannot show them, so a workload
- * declares them with a pod template annotation (DESIGN.md):
+ * declares them with a pod template annotation (docs/architecture.md):
  * `file-capabilities.k8s-least-privilege.dev/<container-name>: cap_net_bind_service=+ep`.
  */
 export interface FileCapabilities {

@@ -69,35 +69,54 @@ export function undeclaredPorts(
   images: readonly (ImageFacts | UnreadImage | undefined)[],
   serviceTargets: readonly ServiceTarget[],
 ): UndeclaredPort[][] {
-  const judged = new Set<string>();
-  for (const port of declared.flat()) {
-    if (port.invalid === undefined && port.containerPort.state === 'valid') judged.add(portKey(port.containerPort.value, port.protocol));
-  }
-  const listeners = containers.filter(isLongRunning);
-  const serviceListener = listeners.length === 1 ? listeners[0] : undefined;
+  // The ports judged so far: made only once some evidence names a port (most pods have none).
+  let judged: Set<string> | undefined;
+  const serviceListener = serviceTargets.length === 0 ? undefined : onlyListener(containers);
   return containers.map((container, index) => {
-    const found: UndeclaredPort[] = [];
-    const add = (port: UndeclaredPort) => {
-      const key = portKey(port.containerPort, port.protocol);
-      if (judged.has(key)) return;
-      judged.add(key);
-      found.push(port);
-    };
-    probePorts(container, declared[index]).forEach(add);
+    const named = probePorts(container, declared[index]);
     if (container === serviceListener) {
       for (const target of serviceTargets) {
         const origin = target.defaulted ? `the Service ${target.service}'s port (it sets no targetPort)` : `the Service ${target.service}'s targetPort`;
-        add({ source: 'service', origin, path: container.path, containerPort: target.port, protocol: target.protocol });
+        named.push({ source: 'service', origin, path: container.path, containerPort: target.port, protocol: target.protocol });
       }
     }
     const facts = images[index];
     if (isLongRunning(container) && runsImageStart(container) && facts !== undefined && !isUnreadImage(facts)) {
       for (const exposed of facts.exposedPorts) {
-        add({ source: 'image', origin: "the image's ExposedPorts", path: `${container.path}.image`, containerPort: exposed.port, protocol: exposed.protocol });
+        named.push({ source: 'image', origin: "the image's ExposedPorts", path: `${container.path}.image`, containerPort: exposed.port, protocol: exposed.protocol });
       }
+    }
+    if (named.length === 0) return named;
+    judged ??= declaredPortKeys(declared);
+    const found: UndeclaredPort[] = [];
+    for (const port of named) {
+      const key = portKey(port.containerPort, port.protocol);
+      if (judged.has(key)) continue;
+      judged.add(key);
+      found.push(port);
     }
     return found;
   });
+}
+
+/** The keys of every port any container of the pod declares as the API server accepts it. */
+function declaredPortKeys(declared: readonly (readonly PortDeclaration[])[]): Set<string> {
+  const keys = new Set<string>();
+  for (const ports of declared) {
+    for (const port of ports) if (port.invalid === undefined && port.containerPort.state === 'valid') keys.add(portKey(port.containerPort.value, port.protocol));
+  }
+  return keys;
+}
+
+/** The pod's only long-running container, to which a Service's targets go; undefined with none or several. */
+function onlyListener(containers: readonly ContainerEntry[]): ContainerEntry | undefined {
+  let listener: ContainerEntry | undefined;
+  for (const container of containers) {
+    if (!isLongRunning(container)) continue;
+    if (listener !== undefined) return undefined;
+    listener = container;
+  }
+  return listener;
 }
 
 function portKey(port: number, protocol: string): string {

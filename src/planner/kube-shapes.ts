@@ -26,7 +26,7 @@ export interface ContainerSecurityContextSpec {
   readonly runAsGroup: number;
   /** `true` unless the strategy runs as uid 0. */
   readonly runAsNonRoot: boolean;
-  /** Always `false`: no_new_privs. It does not stop a file capability (DESIGN.md). */
+  /** Always `false`: no_new_privs. It does not stop a file capability (docs/architecture.md). */
   readonly allowPrivilegeEscalation: false;
   /** Always `false`. */
   readonly privileged: false;

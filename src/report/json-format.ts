@@ -3,7 +3,7 @@ import { aroundEmptyArray, JsonArrayWriter } from './json-items';
 import { formatWhole } from './report-writer';
 import type { CheckReport, ReportHead, ReportTail, ReportWriter, ResourceReport } from '../check/report';
 
-/** The report as the machine interface of DESIGN.md: one JSON object. */
+/** The report as the machine interface (docs/architecture.md): one JSON object. */
 export function formatJson(report: CheckReport): string {
   return formatWhole(report, jsonReportWriter);
 }

@@ -32,6 +32,7 @@ export class JsonArrayWriter<T> {
   private batch: T[] = [];
   private written = 0;
 
+  /** @param write where the text goes; @param depth the depth of the array's items; @param batchSize how many items are stringified at once */
   constructor(
     private readonly write: (text: string) => void,
     private readonly depth: number,

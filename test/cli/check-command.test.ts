@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCli } from '../../src/cli/main';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'check');

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCli } from '../../src/cli/main';
 
 const WORK = join(__dirname, '..', '.work', 'config-file');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCli } from '../../src/cli/main';
 
 /**

@@ -20,7 +20,7 @@ describe('check --format sarif', () => {
   const run = log.runs[0];
 
   test('is valid against the SARIF 2.1.0 schema', () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }) // the schema's language pattern is not valid with the u flag;
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }); // the schema's language pattern is not valid with the u flag;
     addFormats(ajv);
     const validate = ajv.compile(SCHEMA);
     expect(validate(log) ? [] : validate.errors).toEqual([]);

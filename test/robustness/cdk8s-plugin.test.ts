@@ -6,8 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cdk8sValidationContext, Cdk8sValidationViolation, LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
 import { workDirectory, removeWorkDirectories } from './run-checker';
+import type { Cdk8sValidationContext, Cdk8sValidationViolation } from '../../src/integrations/cdk8s-validation';
+import { LeastPrivilegeValidation } from '../../src/integrations/cdk8s-validation';
 
 afterAll(removeWorkDirectories);
 

@@ -3,8 +3,8 @@
  * reject most of these manifests; the checker must still report the resource — with a
  * finding or an `unknown` verdict naming the field — and never throw.
  */
-import { CheckReport, ResourceReport } from '../../src/check/report';
 import { checkText, parseReport, checkInProcess, inputFile, removeWorkDirectories } from './run-checker';
+import type { CheckReport, ResourceReport } from '../../src/check/report';
 
 afterAll(removeWorkDirectories);
 
@@ -92,7 +92,7 @@ function withValueAt(root: Json, path: readonly (string | number)[], value: Json
   if (value === undefined) {
     if (Array.isArray(node)) node.splice(Number(last), 1);
     else delete node[last];
-  } else node[last] = value;
+  } else {node[last] = value;}
   return copy;
 }
 
@@ -152,7 +152,8 @@ describe('the cases the issue names', () => {
   function port80(document: Json) {
     const { report } = checkText(JSON.stringify(document), 'pod.json');
     expect(report.errors).toEqual([]);
-    return { resource: report.resources[0], port: report.resources[0].containers[0]?.ports[0], ruleIds: report.resources[0].findings.map((finding) => finding.ruleId) };
+    const resource = report.resources[0];
+    return { resource, port: resource.containers[0]?.ports[0], ruleIds: resource.findings.map((finding) => finding.ruleId) };
   }
 
   test.each([

@@ -16,9 +16,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import * as jsYaml from 'js-yaml';
-import { CheckReport } from '../../src/check/report';
-import { WORKLOAD_KINDS } from '../../src/model/workload';
 import { checkInProcess, checkWithBinary, parseReport, workDirectory, removeWorkDirectories } from './run-checker';
+import type { CheckReport } from '../../src/check/report';
+import { WORKLOAD_KINDS } from '../../src/model/workload';
 import { integerFromEnv } from '../env-integer';
 
 afterAll(removeWorkDirectories);
@@ -51,7 +51,10 @@ const securityContext = fc.record(
     privileged: fc.boolean(),
     allowPrivilegeEscalation: fc.boolean(),
     readOnlyRootFilesystem: fc.boolean(),
-    capabilities: fc.record({ add: fc.array(capabilityName, { maxLength: 3 }), drop: fc.array(capabilityName, { maxLength: 2 }) }, { requiredKeys: [] }),
+    capabilities: fc.record(
+      { add: fc.array(capabilityName, { maxLength: 3 }), drop: fc.array(capabilityName, { maxLength: 2 }) },
+      { requiredKeys: [] },
+    ),
     seccompProfile: fc.record({ type: fc.constantFrom('RuntimeDefault', 'Unconfined', 'Localhost') }),
   },
   { requiredKeys: [] },
@@ -87,7 +90,10 @@ const podTemplate = fc.record({
   ),
   spec: podSpec,
 });
-const metadata = fc.record({ name: fc.constantFrom('web', 'api', 'dns', 'a-b', 'ünïcödé'), namespace: fc.constantFrom('default', 'shop') }, { requiredKeys: [] });
+const objectMetadata = fc.record(
+  { name: fc.constantFrom('web', 'api', 'dns', 'a-b', 'ünïcödé'), namespace: fc.constantFrom('default', 'shop') },
+  { requiredKeys: [] },
+);
 
 /** Where each kind keeps its pod, as in src/model/workload.ts (re-stated: the generator must not share the code it tests). */
 function workloadOf(kind: string, template: { metadata: Json; spec: Json }, meta: Json): Json {
@@ -100,9 +106,14 @@ function workloadOf(kind: string, template: { metadata: Json; spec: Json }, meta
 }
 
 const kubernetesObject: fc.Arbitrary<Json> = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...WORKLOAD_KINDS), podTemplate, metadata).map(([kind, template, meta]) => workloadOf(kind, template as { metadata: Json; spec: Json }, meta as Json)) },
-  { weight: 1, arbitrary: metadata.map((meta) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { ports: [{ port: 80, targetPort: 8080 }] } }) as Json) },
-  { weight: 1, arbitrary: metadata.map((meta) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'nginx.conf': 'listen 80;\n---\n' } }) as Json) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...WORKLOAD_KINDS), podTemplate, objectMetadata)
+      .map(([kind, template, meta]) => workloadOf(kind, template as { metadata: Json; spec: Json }, meta as Json)),
+  },
+  { weight: 1, arbitrary: objectMetadata.map((meta) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta, spec: { ports: [{ port: 80, targetPort: 8080 }] } }) as Json) },
+  { weight: 1, arbitrary: objectMetadata.map((meta) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { 'nginx.conf': 'listen 80;\n---\n' } }) as Json) },
   { weight: 1, arbitrary: podTemplate.map((template) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'crd' }, spec: { template } }) as Json) },
 );
 
@@ -148,7 +159,10 @@ const documentCase: fc.Arbitrary<DocumentCase> = fc.record({
   value: fc.oneof({ weight: 8, arbitrary: kubernetesObject }, { weight: 1, arbitrary: fc.array(kubernetesObject, { maxLength: 3 }).map((items) => ({ apiVersion: 'v1', kind: 'List', items }) as Json) }),
   format: fc.constantFrom('block' as const, 'block' as const, 'flow' as const, 'json' as const),
   valueMutations: fc.array(valueMutation, { maxLength: 3 }),
-  textMutations: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(textMutation, { minLength: 1, maxLength: 2 }) }),
+  textMutations: fc.oneof(
+    { weight: 2, arbitrary: fc.constant([]) },
+    { weight: 1, arbitrary: fc.array(textMutation, { minLength: 1, maxLength: 2 }) },
+  ),
 });
 const streamCase: fc.Arbitrary<StreamCase> = fc.record({
   documents: fc.array(documentCase, { minLength: 1, maxLength: 5 }),
@@ -298,7 +312,9 @@ function checkStream(file: string, stream: StreamCase): CheckReport {
   // above still hold.
   if (documents.some((document) => /^(?:---|\.\.\.)(?:[ \t\r]|$)/m.test(document) || /[\r\u0085\u2028\u2029]/.test(document))) return report;
   documents.forEach((document, index) => {
-    const resourcesHere = report.resources.filter((resource) => resource.source.document === index).map((resource) => ({ kind: resource.kind, name: resource.name }));
+    const resourcesHere = report.resources
+      .filter((resource) => resource.source.document === index)
+      .map((resource) => ({ kind: resource.kind, name: resource.name }));
     const errorsHere = report.errors.filter((error) => error.document === index);
     // The checker drops a byte order mark at any line start (YAML 1.2 §5.2 allows one only where a document starts).
     const loaded = loadWithJsYaml(document.replace(/^\ufeff/gm, ''));

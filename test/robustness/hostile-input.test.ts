@@ -6,9 +6,10 @@
  * output. Times and peak memory are printed; docs/input-handling.md and docs/image-facts.md
  * ("Limits") hold the table.
  */
-import { CheckReport } from '../../src/check/report';
-import { BoundedRun, describeRun, Probe, PROBES, runBounded, SECRET } from './hostile-inputs';
+import type { BoundedRun, Probe } from './hostile-inputs';
+import { describeRun, PROBES, runBounded, SECRET } from './hostile-inputs';
 import { removeWorkDirectories } from './run-checker';
+import type { CheckReport } from '../../src/check/report';
 
 afterAll(removeWorkDirectories);
 jest.setTimeout(90_000);

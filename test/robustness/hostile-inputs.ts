@@ -10,8 +10,9 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BuiltLayer, sha256, writeOciLayout } from '../image/image-builder';
 import { BIN, workDirectory } from './run-checker';
+import type { BuiltLayer } from '../image/image-builder';
+import { sha256, writeOciLayout } from '../image/image-builder';
 
 /** How a bounded run ended, with what it cost. */
 export interface BoundedRun {
@@ -517,7 +518,7 @@ export const PROBES: Readonly<Record<string, () => Probe>> = {
     const directory = probeDirectory('injection');
     const name = JSON.stringify(`web${INJECTION}`);
     writeTree(directory, {
-      [`evil\u001b]0;title\u0007\nFAKE LINE: 0 errors.yaml`]:
+      ['evil\u001b]0;title\u0007\nFAKE LINE: 0 errors.yaml']:
         `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${name}\n  annotations:\n    k8s-least-privilege.dev/suppress: ${JSON.stringify(`LP001: ${INJECTION}`)}\n` +
         `spec:\n  containers:\n    - name: ${name}\n      ports: [{containerPort: 80, protocol: ${name}}]\n` +
         `      securityContext: {runAsUser: 1000, capabilities: {add: [${name}, NET_BIND_SERVICE]}}\n---\n${name}: [\n`,
@@ -526,7 +527,7 @@ export const PROBES: Readonly<Record<string, () => Probe>> = {
   },
   'control characters in an image (image inspect, human output)': () => {
     const tar = tarArchive([
-      { name: 'etc/passwd', data: `root:x:0:0::/root:/bin/sh\n` },
+      { name: 'etc/passwd', data: 'root:x:0:0::/root:/bin/sh\n' },
       { name: 'bin/', type: '5', mode: 0o755 },
       { name: 'bin/start', type: '2', linkname: `/opt/${INJECTION}` },
       { name: 'opt/', type: '5', mode: 0o755 },

@@ -66,7 +66,7 @@ describe('large input, through the binary: bounded memory, every document, the r
       } else if (brokenDocument === -1 && size > 50 * MB) {
         brokenDocument = documents;
         text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [broken\n';
-      } else text = configMap(documents);
+      } else {text = configMap(documents);}
       const chunk = `---\n${text}`;
       writeSync(descriptor, chunk);
       size += Buffer.byteLength(chunk);

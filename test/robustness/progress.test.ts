@@ -1,5 +1,6 @@
 /** Issue 7: the progress indication of long runs, on a terminal only. */
-import { ProgressStream, startProgress } from '../../src/cli/progress';
+import type { ProgressStream } from '../../src/cli/progress';
+import { startProgress } from '../../src/cli/progress';
 
 function fakeTerminal(isTTY: boolean, columns = 80): ProgressStream & { readonly written: string[] } {
   const written: string[] = [];

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckReport } from '../../src/check/report';
+import type { CheckReport } from '../../src/check/report';
 import { runCli } from '../../src/cli/main';
 
 export const REPO = join(__dirname, '..', '..');
