@@ -295,9 +295,14 @@ async function launch(daemon: Containerd, sandboxId: string, plan: PodPlan, cont
 
 /**
  * Waits until the probe prints `bindprobe ready` (then reads the kernel's socket tables
- * while the process still holds its sockets) or the container exits without running it.
+ * while the process still holds its sockets, and gives the process's host pid) or the
+ * container exits without running it.
  */
-async function awaitReport(daemon: Containerd, containerId: string, logPath: string): Promise<{ outcome: ContainerOutcome; log: string[] }> {
+export async function awaitReport(
+  daemon: Containerd,
+  containerId: string,
+  logPath: string,
+): Promise<{ outcome: ContainerOutcome; log: string[]; pid?: number }> {
   const deadline = Date.now() + CONTAINER_REPORT_TIMEOUT_MS;
   for (;;) {
     const log = existsSync(logPath) ? parseCriLog(readFileSync(logPath, 'utf8')) : [];
@@ -306,7 +311,7 @@ async function awaitReport(daemon: Containerd, containerId: string, logPath: str
     if (report.ready && status.state === 'CONTAINER_RUNNING' && pid > 0) {
       const read = (table: string) => readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
       const sockets = parseSocketTables([read('tcp'), read('tcp6')], [read('udp'), read('udp6')]);
-      return { outcome: { kind: 'ran', report, sockets }, log };
+      return { outcome: { kind: 'ran', report, sockets }, log, pid };
     }
     if (status.state === 'CONTAINER_EXITED') return { outcome: exitedOutcome(status, log), log };
     if (Date.now() > deadline) {

@@ -11,16 +11,17 @@
  * (pkg/kubelet/userns/userns_manager.go hands out such blocks, k ≥ 1; block 0 is the host's).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Containerd } from '../containerd';
 import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig } from '../cri';
 import { CriError } from '../cri';
 import { planPod } from '../cri-config';
+import { awaitReport } from '../harness';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from '../image';
 import type { KubePod } from '../kube-types';
-import type { ContainerOutcome, ObservedPort } from '../observe';
-import { observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from '../observe';
+import type { ObservedPort } from '../observe';
+import { observePorts } from '../observe';
 
 /** The size of the block of ids kubelet gives each pod (and the only size it uses). */
 export const IDS_PER_POD = 65536;
@@ -86,8 +87,6 @@ export interface UsernsPodObservation {
   readonly durationMs: number;
 }
 
-/** How long a started container may take to report (or exit). */
-const CONTAINER_REPORT_TIMEOUT_MS = 10_000;
 let podCounter = 0;
 
 /** The pod's CRI requests (cri-config.ts) with `userns` on the sandbox's and every container's namespace options. */
@@ -162,7 +161,7 @@ export async function runPodInUserNamespace(daemon: Containerd, pod: UsernsKubeP
   }
 }
 
-/** Waits for the probe's `bindprobe ready` (or the container's exit) and reads both sides while the sockets are held. */
+/** Waits for the probe's `bindprobe ready` (or the container's exit) through the harness, and reads the process from the host too. */
 async function observe(
   daemon: Containerd,
   containerId: string,
@@ -171,24 +170,12 @@ async function observe(
   config: ContainerConfig,
   logPath: string,
 ): Promise<UsernsContainerObservation> {
-  const deadline = Date.now() + CONTAINER_REPORT_TIMEOUT_MS;
-  for (;;) {
-    const log = existsSync(logPath) ? parseCriLog(readFileSync(logPath, 'utf8')) : [];
-    const report = parseProbeOutput(log);
-    const { status, pid } = await daemon.cri.containerStatus(containerId);
-    if (report.ready && status.state === 'CONTAINER_RUNNING' && pid > 0) {
-      const read = (table: string) => readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
-      const sockets = parseSocketTables([read('tcp'), read('tcp6')], [read('udp'), read('udp6')]);
-      const outcome: ContainerOutcome = { kind: 'ran', report, sockets };
-      return { name, ports: observePorts(ports, outcome), identity: report.identity, host: hostView(pid), criConfig: config };
-    }
-    if (status.state === 'CONTAINER_EXITED') {
-      const failure = `exited ${status.exit_code} (${status.reason}${status.message ? `: ${status.message}` : ''}); log: ${log.join(' | ') || '(empty)'}`;
-      return { name, ports: observePorts(ports, { kind: 'exec-failed', reason: failure }), failure, criConfig: config };
-    }
-    if (Date.now() > deadline) throw new Error(`userns: container ${containerId} neither reported nor exited in ${CONTAINER_REPORT_TIMEOUT_MS} ms; log:\n${log.join('\n')}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
+  const { outcome, pid } = await awaitReport(daemon, containerId, logPath);
+  if (outcome.kind === 'ran' && pid !== undefined) {
+    return { name, ports: observePorts(ports, outcome), identity: outcome.report.identity, host: hostView(pid), criConfig: config };
   }
+  const failure = outcome.kind === 'ran' ? 'the probe reported without a process id' : outcome.reason;
+  return { name, ports: observePorts(ports, outcome), failure, criConfig: config };
 }
 
 /** The process as the host sees it (proc(5)). */
