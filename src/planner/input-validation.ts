@@ -208,3 +208,13 @@ function json(value: unknown): string {
 function clip(words: string): string {
   return words.length <= 80 ? words : `${words.slice(0, 77)}…`;
 }
+
+/** Whether `action` returns without throwing: a parser as a yes/no check, a plan as a remedy that works. */
+export function succeeds(action: () => unknown): boolean {
+  try {
+    action();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -6,7 +6,7 @@
  */
 import type { BindStrategyKind } from './bind-strategy';
 import type { InputProblem, PropRules, ValueRule } from './input-validation';
-import { BOOLEAN, integer, listOf, objectWith, oneOf, required, satisfying, text } from './input-validation';
+import { BOOLEAN, integer, listOf, objectWith, oneOf, required, satisfying, succeeds, text } from './input-validation';
 import { parseKubernetesVersion } from './kubernetes-version';
 import type { PrivilegedPortIntent } from './plan-privileged-port';
 import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
@@ -117,13 +117,4 @@ export const PRIVILEGED_PORT_INTENT_RULES: Readonly<Record<keyof PrivilegedPortI
 /** The intent's rules for the given props only: what a face shares with the planner. */
 export function intentRules(...props: readonly (keyof PrivilegedPortIntent)[]): PropRules {
   return Object.fromEntries(props.map((prop) => [prop, PRIVILEGED_PORT_INTENT_RULES[prop]]));
-}
-
-function succeeds(action: () => unknown): boolean {
-  try {
-    action();
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -5,7 +5,7 @@ import { BindStrategyError } from './bind-strategy-error';
 import { fileCapabilityDockerfileLines, NET_BIND_SERVICE_FILE_CAPABILITY } from './dockerfile';
 import type { PlannerImageInspection } from './image-inspection';
 import { imageLabelOf } from './image-inspection';
-import { validateProps } from './input-validation';
+import { succeeds, validateProps } from './input-validation';
 import { PRIVILEGED_PORT_INTENT_RULES } from './intent-rules';
 import type {
   ContainerPortSpec,
@@ -374,15 +374,6 @@ function planIntent(intent: PrivilegedPortIntent, options: PlanOptions, recommen
     podAnnotations,
     dockerfileLines,
   });
-}
-
-function succeeds(action: () => unknown): boolean {
-  try {
-    action();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function verified(plan: PrivilegedPortPlan): PrivilegedPortPlan {
