@@ -10,20 +10,12 @@ import type { ContainerBindingProps } from '../../src/constructs';
 import { HardenedContainer, hardenWorkload, PrivilegedPortService } from '../../src/constructs';
 import type { PodSecurityLevel } from '../../src/model/pod-security-types';
 import { BindStrategy, BindStrategyError } from '../../src/planner';
+import { thrown } from '../thrown';
 
 const SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
 
 function deploymentIn(chart = Testing.chart(), props: kplus.DeploymentProps = {}) {
   return { chart, deployment: new kplus.Deployment(chart, 'web', { containers: [], ...props }) };
-}
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('HardenedContainer on a privileged port', () => {

@@ -16,6 +16,7 @@ import { readImageInspection } from '../../src/image';
 import { BindStrategy, BindStrategyError, fileCapabilityDockerfileLines, planPrivilegedPort, podOfPlan } from '../../src/planner';
 import { PrivilegedPortService as PulumiPrivilegedPortService } from '../../src/pulumi';
 import { baseFiles, buildLayer, elfBinary, IMAGE_WORK_DIR, writeOciLayout } from '../image/image-builder';
+import { thrown } from '../thrown';
 
 const SERVER = '/usr/local/bin/server';
 
@@ -52,15 +53,6 @@ function synth(props: PrivilegedPortServiceProps): { service: PrivilegedPortServ
   const chart = Testing.chart();
   const service = new PrivilegedPortService(chart, 'svc', props);
   return { service, manifests: Testing.synth(chart) };
-}
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('an image whose binary lacks the capability: refused, with the Dockerfile lines', () => {

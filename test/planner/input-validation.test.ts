@@ -10,18 +10,10 @@ import { HardenedContainer, hardenWorkload, PrivilegedPortService } from '../../
 import { BindStrategy, planPrivilegedPort } from '../../src/planner';
 import { describeValue } from '../../src/planner/input-validation';
 import { PrivilegedPortService as PulumiPrivilegedPortService } from '../../src/pulumi';
+import { thrown } from '../thrown';
 
 /** What a JavaScript caller can pass: anything. */
 const loose = (value: unknown): any => value;
-
-function thrown(action: () => unknown): Error {
-  try {
-    action();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-}
 
 const FACTORIES =
   'a BindStrategy from one of its factories: BindStrategy.auto(), BindStrategy.highPort({ containerPort? }), BindStrategy.unprivilegedPortSysctl(), ' +
