@@ -21,9 +21,11 @@
  * Their TypeScript types differ nominally (classes with private members, enums), so a
  * cdk8s-plus-32 `Deployment` is not a cdk8s-plus-27 one to the compiler: the constructs take the
  * structural shapes below and are generic over the module, so each user keeps the types of the
- * version they use.
+ * version they use. The public typings name no cdk8s-plus package: a project with only, say,
+ * cdk8s-plus-32 type-checks them with `skipLibCheck: false`. When the module is not given (nor
+ * inferred), the props take the version-neutral shapes {@link Cdk8sPlusContainerProps} and
+ * {@link Cdk8sPlusServiceProps}, which any supported version's values fit.
  */
-import type * as kplus27 from 'cdk8s-plus-27';
 import type { Construct, IConstruct } from 'constructs';
 import { satisfying } from '../planner/input-validation';
 
@@ -37,9 +39,6 @@ export const SUPPORTED_CDK8S_PLUS_PACKAGES = [
   'cdk8s-plus-32',
   'cdk8s-plus-33',
 ] as const;
-
-/** The reference module's type: `typeof import('cdk8s-plus-27')`. */
-export type Cdk8sPlus27 = typeof kplus27;
 
 /** A container of any supported cdk8s-plus, as much of it as the constructs read. */
 export interface Cdk8sPlusContainer {
@@ -66,10 +65,10 @@ export interface Cdk8sPlusWorkload extends IConstruct {
   readonly securityContext: { readonly sysctls: readonly { readonly name: string; readonly value: string }[] };
   /** The pod template's metadata. */
   readonly podMetadata: { addAnnotation(key: string, value: string): unknown };
-  /** Adds an app container. */
-  addContainer(props: never): Cdk8sPlusContainer;
+  /** Adds an app container (a method: each version's own `ContainerProps` fit, as they fit the neutral shape). */
+  addContainer(props: Cdk8sPlusContainerProps): Cdk8sPlusContainer;
   /** Adds an init container. */
-  addInitContainer(props: never): Cdk8sPlusContainer;
+  addInitContainer(props: Cdk8sPlusContainerProps): Cdk8sPlusContainer;
 }
 
 /**
@@ -100,11 +99,125 @@ export const CDK8S_PLUS_MODULE = satisfying(
   (plus: Partial<Record<keyof Cdk8sPlusModule, unknown>>) => typeof plus.Deployment === 'function' && typeof plus.AbstractPod === 'function',
 );
 
-/** The container props of a module (`ContainerProps` of that version). */
-export type ContainerPropsOf<P extends Cdk8sPlusModule> = P['Container'] extends new (props: infer C) => unknown ? C : never;
+/**
+ * Container props as every supported cdk8s-plus version takes them (27–33), with the
+ * version's own classes and enums (`Probe`, `EnvValue`, `ImagePullPolicy` …) seen structurally:
+ * the props of a construct whose cdk8s-plus module is neither given nor inferred. Pass the
+ * module (`plus`) or a typed workload to get that version's exact types instead.
+ */
+export interface Cdk8sPlusContainerProps {
+  /** The image. */
+  readonly image: string;
+  /**
+   * The container's name.
+   * @default - cdk8s-plus generates one
+   */
+  readonly name?: string;
+  /**
+   * The port the container listens on (deprecated in cdk8s-plus for `portNumber`).
+   * @default - none
+   */
+  readonly port?: number;
+  /**
+   * The port the container listens on.
+   * @default - none
+   */
+  readonly portNumber?: number;
+  /**
+   * The ports the container listens on, each with its protocol (`Protocol.TCP` by default).
+   * @default - none
+   */
+  readonly ports?: readonly {
+    readonly number: number;
+    readonly protocol?: string;
+    readonly name?: string;
+    readonly hostPort?: number;
+    readonly hostIp?: string;
+  }[];
+  /**
+   * The entrypoint, instead of the image's.
+   * @default - the image's ENTRYPOINT
+   */
+  readonly command?: string[];
+  /**
+   * The arguments, instead of the image's.
+   * @default - the image's CMD
+   */
+  readonly args?: string[];
+  /**
+   * The working directory.
+   * @default - the image's WORKDIR
+   */
+  readonly workingDir?: string;
+  /**
+   * Environment variables (that version's `EnvValue`s).
+   * @default - none
+   */
+  readonly envVariables?: Readonly<Record<string, object>>;
+  /**
+   * Environment sources (that version's `EnvFrom`s).
+   * @default - none
+   */
+  readonly envFrom?: readonly object[];
+  /**
+   * Volume mounts (that version's `VolumeMount`s).
+   * @default - none
+   */
+  readonly volumeMounts?: readonly object[];
+  /**
+   * The image pull policy (that version's `ImagePullPolicy`).
+   * @default - cdk8s-plus's default (Always)
+   */
+  readonly imagePullPolicy?: string;
+  /**
+   * The readiness probe (that version's `Probe`).
+   * @default - cdk8s-plus's default
+   */
+  readonly readiness?: object;
+  /**
+   * The liveness probe (that version's `Probe`).
+   * @default - none
+   */
+  readonly liveness?: object;
+  /**
+   * The startup probe (that version's `Probe`).
+   * @default - cdk8s-plus's default
+   */
+  readonly startup?: object;
+  /**
+   * Lifecycle hooks (that version's `ContainerLifecycle`).
+   * @default - none
+   */
+  readonly lifecycle?: object;
+  /**
+   * Resource requests and limits (that version's `ContainerResources`).
+   * @default - cdk8s-plus's defaults
+   */
+  readonly resources?: object;
+}
 
-/** The Service props of a module (`ServiceProps` of that version). */
-export type ServicePropsOf<P extends Cdk8sPlusModule> = P['Service'] extends new (scope: never, id: never, props?: infer S) => unknown ? NonNullable<S> : never;
+/** Service props as every supported cdk8s-plus version takes them, as far as the constructs pass them on. */
+export interface Cdk8sPlusServiceProps {
+  /**
+   * The Service type (that version's `ServiceType`, e.g. `'LoadBalancer'`).
+   * @default ClusterIP
+   */
+  readonly type?: string;
+}
+
+/** The container props of a module (`ContainerProps` of that version; {@link Cdk8sPlusContainerProps} when the module is not known). */
+export type ContainerPropsOf<P extends Cdk8sPlusModule> = Cdk8sPlusModule extends P
+  ? Cdk8sPlusContainerProps
+  : P['Container'] extends new (props: infer C) => unknown
+    ? C
+    : never;
+
+/** The Service props of a module (`ServiceProps` of that version; {@link Cdk8sPlusServiceProps} when the module is not known). */
+export type ServicePropsOf<P extends Cdk8sPlusModule> = Cdk8sPlusModule extends P
+  ? Cdk8sPlusServiceProps
+  : P['Service'] extends new (scope: never, id: never, props?: infer S) => unknown
+    ? NonNullable<S>
+    : never;
 
 /** One field's type of a module's container props, e.g. `ContainerPropOf<P, 'readiness'>` (that version's `Probe`). */
 export type ContainerPropOf<P extends Cdk8sPlusModule, K extends string> = ContainerPropsOf<P> extends { readonly [key in K]?: infer V } ? V : never;
@@ -112,24 +225,15 @@ export type ContainerPropOf<P extends Cdk8sPlusModule, K extends string> = Conta
 /** One field's type of a module's Service props, e.g. `ServicePropOf<P, 'type'>` (that version's `ServiceType`). */
 export type ServicePropOf<P extends Cdk8sPlusModule, K extends string> = ServicePropsOf<P> extends { readonly [key in K]?: infer V } ? V : never;
 
-/** The container props a workload's `addContainer` takes. */
-export type WorkloadContainerPropsOf<W extends Cdk8sPlusWorkload> = W['addContainer'] extends (props: infer C) => unknown ? C : never;
+/** The container props a workload's `addContainer` takes ({@link Cdk8sPlusContainerProps} when the workload's version is not known). */
+export type WorkloadContainerPropsOf<W extends Cdk8sPlusWorkload> = Cdk8sPlusWorkload extends W
+  ? Cdk8sPlusContainerProps
+  : W['addContainer'] extends (props: infer C) => unknown
+    ? C
+    : never;
 
 /** The container a workload's `addContainer` returns. */
 export type WorkloadContainerOf<W extends Cdk8sPlusWorkload> = ReturnType<W['addContainer']>;
-
-/**
- * A module seen through the reference API. Sound for what the constructs call (same signatures
- * and output in 27–33, see above); the cast only drops the nominal differences of the types.
- */
-export function asReferenceApi(plus: Cdk8sPlusModule): Cdk8sPlus27 {
-  return plus as unknown as Cdk8sPlus27;
-}
-
-/** A workload seen through the reference API (see {@link asReferenceApi}). */
-export function asReferenceWorkload(workload: Cdk8sPlusWorkload): kplus27.AbstractPod {
-  return workload as unknown as kplus27.AbstractPod;
-}
 
 /**
  * The default module: cdk8s-plus-27, loaded only when a construct is created without `plus`

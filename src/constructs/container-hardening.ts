@@ -1,7 +1,8 @@
 import type * as kplus27 from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import type { Cdk8sPlusModule, Cdk8sPlusWorkload } from './cdk8s-plus';
-import { asReferenceApi, asReferenceWorkload, cdk8sPlusOf } from './cdk8s-plus';
+import { cdk8sPlusOf } from './cdk8s-plus';
+import { asReferenceApi, asReferenceWorkload } from './reference-api';
 import { patchContainerSecurityContext } from './security-patch';
 import { writableVolumeName } from '../planner/writable-volumes';
 

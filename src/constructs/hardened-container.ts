@@ -1,10 +1,10 @@
-import type * as kplus27 from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Cdk8sPlusModule, Cdk8sPlusWorkload, WorkloadContainerOf, WorkloadContainerPropsOf } from './cdk8s-plus';
+import type { Cdk8sPlusContainerProps, Cdk8sPlusModule, Cdk8sPlusWorkload, WorkloadContainerOf, WorkloadContainerPropsOf } from './cdk8s-plus';
 import { CDK8S_PLUS_MODULE } from './cdk8s-plus';
 import { addHardenedContainer } from './container-hardening';
 import { applyPodPlan } from './pod-plan';
 import { requireVerifiedPod } from './pod-verification';
+import { asReferenceContainerProps } from './reference-api';
 import type { ImageInspection } from '../image/inspect';
 import { canonicalCapabilityName } from '../model/capabilities';
 import type { PodSecurityLevel } from '../model/pod-security-types';
@@ -21,9 +21,10 @@ import { isPrivilegedPort } from '../planner/port-requests';
 
 /**
  * Properties of {@link HardenedContainer}: the container props of the workload's cdk8s-plus
- * version (`C`, cdk8s-plus-27's by default), with the securityContext decided here.
+ * version (`C`; the version-neutral {@link Cdk8sPlusContainerProps} by default), with the
+ * securityContext decided here.
  */
-export type HardenedContainerProps<C = kplus27.ContainerProps> = Omit<C, 'securityContext'> & ContainerHardeningProps;
+export type HardenedContainerProps<C = Cdk8sPlusContainerProps> = Omit<C, 'securityContext'> & ContainerHardeningProps;
 
 /**
  * How a {@link HardenedContainer} binds the ports below 1024 it declares (`portNumber`,
@@ -170,7 +171,7 @@ const HARDENED_CONTAINER_RULES: PropRules = {
  * @throws BindStrategyError when no strategy binds its privileged ports at the level
  * @throws TypeError or RangeError when a prop has the wrong type or value (named, with what is accepted)
  */
-export class HardenedContainer<W extends Cdk8sPlusWorkload = kplus27.AbstractPod> extends Construct {
+export class HardenedContainer<W extends Cdk8sPlusWorkload = Cdk8sPlusWorkload> extends Construct {
   /** The cdk8s-plus container, for mounts, env and probes added later. */
   public readonly container: WorkloadContainerOf<W>;
   /** The uid the container runs as. */
@@ -208,7 +209,7 @@ export class HardenedContainer<W extends Cdk8sPlusWorkload = kplus27.AbstractPod
     const planned = plan?.containerSecurityContext.capabilities.add ?? [];
     this.addCapabilities = [...planned, ...requested.filter((name) => !planned.includes(name))];
 
-    const container = addHardenedContainer(this, workload, withoutHardeningProps(given), {
+    const container = addHardenedContainer(this, workload, asReferenceContainerProps(withoutHardeningProps(given)), {
       user: this.user,
       group: plan?.containerSecurityContext.runAsGroup ?? given.group ?? DEFAULT_NON_ROOT_ID,
       addCapabilities: this.addCapabilities,
@@ -273,7 +274,7 @@ function planPorts(
   );
 }
 
-function withoutHardeningProps(props: HardenedContainerProps): kplus27.ContainerProps {
+function withoutHardeningProps(props: HardenedContainerProps): Cdk8sPlusContainerProps {
   const {
     user: _user,
     group: _group,

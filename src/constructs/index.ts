@@ -9,9 +9,10 @@ export * from './harden-workload';
 export * from './privileged-port-service';
 export { requireVerifiedPod } from './pod-verification';
 export {
-  Cdk8sPlus27,
   Cdk8sPlusContainer,
+  Cdk8sPlusContainerProps,
   Cdk8sPlusModule,
+  Cdk8sPlusServiceProps,
   Cdk8sPlusWorkload,
   cdk8sPlusOf,
   ContainerPropOf,

@@ -1,13 +1,11 @@
 import { Construct } from 'constructs';
 import type {
-  Cdk8sPlus27,
   Cdk8sPlusModule,
   ContainerPropOf,
   ContainerPropsOf,
   ServicePropOf,
 } from './cdk8s-plus';
 import {
-  asReferenceApi,
   CDK8S_PLUS_MODULE,
   defaultCdk8sPlus,
 } from './cdk8s-plus';
@@ -16,6 +14,8 @@ import type { HardenedContainerProps } from './hardened-container';
 import { HardenedContainer } from './hardened-container';
 import { applyPodPlan } from './pod-plan';
 import { requireVerifiedPod } from './pod-verification';
+import type { ReferenceApi } from './reference-api';
+import { asReferenceApi } from './reference-api';
 import { patchPodSecurityContext } from './security-patch';
 import type { ResolvedBindStrategyKind } from '../planner/bind-strategy';
 import { requireBinaryWithCommand } from '../planner/image-inspection';
@@ -37,11 +37,11 @@ import type {
  * level, what the image and cluster allow) plus the workload's own settings, typed by the
  * cdk8s-plus module `P` the construct is made with.
  */
-export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlus27> extends PrivilegedPortIntent {
+export interface PrivilegedPortServiceProps<P extends Cdk8sPlusModule = Cdk8sPlusModule> extends PrivilegedPortIntent {
   /**
    * The cdk8s-plus module to build the Deployment and the Service with:
    * `import * as kplus from 'cdk8s-plus-32'` and `plus: kplus`. 27 through 33 are supported.
-   * @default cdk8s-plus-27 (then it must be installed)
+   * @default cdk8s-plus-27 (then it must be installed; the props take the version-neutral shapes)
    */
   readonly plus?: P;
   /** The container image. */
@@ -162,7 +162,7 @@ const PRIVILEGED_PORT_SERVICE_RULES: PropRules = {
  * @throws BindStrategyError when no strategy meets the declared level with the declared facts
  * @throws TypeError or RangeError when a prop has the wrong type or value (named, with what is accepted)
  */
-export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> extends Construct {
+export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlusModule> extends Construct {
   /** The strategy the planner chose. */
   public readonly strategy: ResolvedBindStrategyKind;
   /** Why. */
@@ -193,7 +193,7 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlus27> exte
     // The module through the reference API: what is called here means the same in 27–33 (cdk8s-plus.ts).
     const kplus = asReferenceApi(props.plus ?? defaultCdk8sPlus(caller));
     // The version-typed props, read as the reference's: the same fields in every version.
-    const given = props as unknown as PrivilegedPortServiceProps<Cdk8sPlus27>;
+    const given = props as unknown as PrivilegedPortServiceProps<ReferenceApi>;
     const level = props.level ?? 'restricted';
     this.plan = plan;
     this.strategy = plan.strategy;

@@ -1,7 +1,8 @@
 /**
  * The installed package is the product. This test packs the project as npm publishes it (the
- * compiled lib/ that `npm test` builds first), installs the tarball into fresh projects under
- * test/.work/consumer/ and uses it only through what a user has: the package's exports, its bin,
+ * compiled lib/ that `npm test` builds first), installs the tarball into fresh projects in a new
+ * temporary directory (outside this repository, so that neither Node nor tsc finds a package in
+ * this repository's node_modules by walking up) and uses it only through what a user has: the package's exports, its bin,
  * its policies/ directory, with `skipLibCheck: false` so that the package's typings are checked
  * too. Two projects:
  * - `library`: the tarball, TypeScript and @types/node, and no peer dependency at all: (a) a
@@ -12,12 +13,16 @@
  *   synthesized by the real `cdk8s synth` with the validation plugin from node_modules, (d) the
  *   policy pack from `node_modules/k8s-least-privilege/policies`, started as the Pulumi engine
  *   starts it and spoken to over the analyzer protocol, (e) the Pulumi component from
- *   `k8s-least-privilege/pulumi` under Pulumi's mocks, and the `policy-pack` typings.
+ *   `k8s-least-privilege/pulumi` under Pulumi's mocks, and the `policy-pack` typings;
+ * - `plus32`: the tarball with cdk8s, constructs and only cdk8s-plus-32: (g) the constructs'
+ *   typings name no cdk8s-plus package, so such an app type-checks with `skipLibCheck: false`,
+ *   and runs; a construct left to the default module (27) says to pass `plus`.
  * The packages come from npm's cache where they are (`--prefer-offline`), in the versions this
  * repository tests with. publint and arethetypeswrong lint the same tarball.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { cliSnippets, docSnippets, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
 import { HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pulumi-policy';
@@ -27,7 +32,7 @@ import type { EnforcementFixture } from '../integrations/enforcement-table';
 import { ENFORCEMENT_FIXTURES } from '../integrations/enforcement-table';
 
 const REPO = join(__dirname, '..', '..');
-const WORK = join(REPO, 'test', '.work', 'consumer');
+const WORK = mkdtempSync(join(tmpdir(), 'k8s-least-privilege-consumer-'));
 const CDK8S = join(REPO, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 const PACKAGE = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { name: string; version: string };
 
@@ -62,7 +67,7 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 async function succeed(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   const result = await run(command, args, cwd, env);
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} (in ${relative(REPO, cwd)}) exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}\n${result.stdout}\n${result.stderr}`);
   }
   return result;
 }
@@ -182,6 +187,34 @@ const CDK8S_YAML = [
   '',
 ].join('\n');
 
+/**
+ * (g): every construct on cdk8s-plus-32 alone, with that version's own types (its `Probe`,
+ * `ServiceType`); a `HardenedContainer` field typed without arguments; and the default module's
+ * absence reported as the construct's error.
+ */
+const PLUS32_APP = [
+  "import { App, Chart } from 'cdk8s';",
+  "import * as kplus from 'cdk8s-plus-32';",
+  "import { HardenedContainer, hardenWorkload, PrivilegedPortService } from 'k8s-least-privilege/cdk8s';",
+  '',
+  'const app = new App();',
+  "const chart = new Chart(app, 'plus32');",
+  "const web = new PrivilegedPortService(chart, 'web', { plus: kplus, image: 'nginxinc/nginx-unprivileged:1.27', port: 80, appPortConfigurable: true,",
+  "  readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }), serviceType: kplus.ServiceType.CLUSTER_IP });",
+  "const dns = new kplus.Deployment(chart, 'dns', { containers: [] });",
+  "const server: HardenedContainer = new HardenedContainer(dns, 'server', { image: 'coredns/coredns:1.11.3', ports: [{ number: 53, protocol: kplus.Protocol.UDP }, { number: 53 }] });",
+  "const legacy = hardenWorkload(new kplus.Deployment(chart, 'legacy', { containers: [{ image: 'nginx', portNumber: 80 }] }));",
+  'let withoutPlus: string;',
+  'try {',
+  "  new PrivilegedPortService(chart, 'default-module', { image: 'nginx', port: 80 });",
+  "  withoutPlus = 'created';",
+  '} catch (error) {',
+  '  withoutPlus = (error as Error).message;',
+  '}',
+  'console.log(JSON.stringify({ web: web.strategy, dns: server.strategy, legacy: legacy.plan?.strategy, withoutPlus }));',
+  '',
+].join('\n');
+
 /** (e): the Pulumi component under Pulumi's mocks; prints its strategy and the resource types registered. */
 const PULUMI_USER = [
   "import * as pulumi from '@pulumi/pulumi';",
@@ -230,8 +263,9 @@ let tarball: string;
 let packedFiles: string[];
 let library: string;
 let apps: string;
+let plus32: string;
 /** The compiles, started together once the projects are installed (tsc is most of this test's time). */
-let compiles: Record<'node10' | 'node16' | 'cdk8s' | 'pulumi' | 'policyPack' | 'docs', Promise<Run>>;
+let compiles: Record<'node10' | 'node16' | 'cdk8s' | 'plus32' | 'pulumi' | 'policyPack' | 'docs', Promise<Run>>;
 const timings: string[] = [];
 
 async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
@@ -243,13 +277,11 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   if (!existsSync(join(REPO, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npm run compile` (npm test does) first');
-  rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(WORK, { recursive: true });
   const packed = await timed('pack', () => succeed('npm', ['pack', '--json', '--pack-destination', WORK], REPO));
   const [pack] = JSON.parse(packed.stdout) as { filename: string; files: { path: string }[] }[];
   tarball = join(WORK, pack.filename);
   packedFiles = pack.files.map((file) => file.path).sort();
-  [library, apps] = await timed('installs', () =>
+  [library, apps, plus32] = await timed('installs', () =>
     Promise.all([
       installProject('library', tarball, [tested('typescript'), tested('@types/node')]),
       // --ignore-scripts: @pulumi/kubernetes's install script downloads the provider plugin,
@@ -266,6 +298,7 @@ beforeAll(async () => {
         tested('@pulumi/pulumi'),
         tested('@pulumi/kubernetes'),
       ], ['--ignore-scripts']),
+      installProject('plus32', tarball, [tested('typescript'), tested('@types/node'), tested('cdk8s'), tested('cdk8s-plus-32'), tested('constructs')]),
     ]),
   );
   writeFiles(library, {
@@ -277,6 +310,7 @@ beforeAll(async () => {
     node10: compile(library, join(library, 'node10'), 'use.ts', LIBRARY_USER, { module: 'commonjs', moduleResolution: 'node10' }),
     node16: compile(library, join(library, 'node16'), 'use.ts', LIBRARY_USER, { module: 'node16', moduleResolution: 'node16' }),
     cdk8s: compile(apps, apps, 'main.ts', CDK8S_APP),
+    plus32: compile(plus32, plus32, 'main.ts', PLUS32_APP),
     pulumi: compile(apps, join(apps, 'pulumi'), 'index.ts', PULUMI_USER),
     policyPack: compile(apps, join(apps, 'policy-pack'), 'pack.ts', POLICY_PACK_USER, { noEmit: true }),
     docs: compileFiles(apps, join(apps, 'docs'), {
@@ -289,8 +323,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(() => {
-  // The work directory stays for inspection (test/.work is ignored).
-  console.log(`consumer: ${packedFiles?.length} files packed; ${timings.join(', ')}`);
+  // The work directory stays for inspection.
+  console.log(`consumer: ${packedFiles?.length} files packed in ${WORK}; ${timings.join(', ')}`);
 });
 
 describe('the tarball', () => {
@@ -412,6 +446,20 @@ describe('(b) a cdk8s app synthesized with the validation plugin from node_modul
       violation.violatingConstructs.map((construct) => `${violation.ruleName.split(' ')[0]} ${construct.constructPath}`),
     );
     expect(violations).toEqual(TRAP.expectedRuleIds.map((ruleId) => `${ruleId} consumer/${TRAP.id}`));
+  });
+});
+
+describe('(g) a cdk8s app with only cdk8s-plus-32', () => {
+  test('installs without cdk8s-plus-27', () => {
+    expect(readdirSync(join(plus32, 'node_modules')).filter((name) => name.startsWith('cdk8s-plus'))).toEqual(['cdk8s-plus-32']);
+  });
+
+  test('type-checks with skipLibCheck false (the typings name no cdk8s-plus package) and runs', async () => {
+    expect(await compiled(compiles.plus32)).toEqual({ status: 0, output: '' });
+    const { stdout } = await succeed(process.execPath, ['out/main.js'], plus32);
+    const result = JSON.parse(stdout) as { web: string; dns: string; legacy: string; withoutPlus: string };
+    expect(result).toEqual({ web: 'highPort', dns: 'unprivilegedPortSysctl', legacy: 'unprivilegedPortSysctl', withoutPlus: expect.stringContaining('cdk8s-plus-27 (the default) is not installed') });
+    expect(result.withoutPlus).toContain("import * as kplus from 'cdk8s-plus-32'");
   });
 });
 
