@@ -194,6 +194,12 @@ export interface Cdk8sPlusContainerProps {
    * @default - cdk8s-plus's defaults
    */
   readonly resources?: object;
+  /**
+   * The securityContext (that version's `ContainerSecurityContextProps`); the constructs decide
+   * their own containers', so `HardenedContainerProps` leaves it out.
+   * @default - cdk8s-plus's defaults
+   */
+  readonly securityContext?: object;
 }
 
 /** Service props as every supported cdk8s-plus version takes them, as far as the constructs pass them on. */

@@ -1,3 +1,9 @@
+/**
+ * The constructs' synth-time check: the manifest a workload will emit, judged by the capability
+ * model and Pod Security. Resolving a workload's manifest (`ApiObject.toJson`) costs as much as
+ * the rest of its synthesis, so the check hands the manifest it judged to the synthesis that
+ * follows (see {@link manifestForSynthesis}) instead of letting cdk8s resolve it a second time.
+ */
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { Node } from 'constructs';
@@ -13,6 +19,32 @@ interface Expectation {
 }
 
 const expectations = new WeakMap<IConstruct, Expectation>();
+
+/** Manifests judged by a validation and not yet taken by the synthesis that ran it. */
+const judgedManifests = new WeakMap<ApiObject, Record<string, unknown>>();
+
+/**
+ * Makes the object's next `toJson()` return `manifest`, the one the check just resolved and
+ * judged, once. cdk8s runs every validation and then, in the same synchronous `synth()`,
+ * serializes every object once; nothing of the app changes in between. The handover expires
+ * at the end of that synchronous run (a microtask), so a `toJson()` called later — after a
+ * failed synth and a change, say — resolves afresh.
+ */
+function manifestForSynthesis(object: ApiObject, manifest: Record<string, unknown>): void {
+  judgedManifests.set(object, manifest);
+  queueMicrotask(() => judgedManifests.delete(object));
+}
+
+/** Lets `object.toJson()` take a manifest handed over by {@link manifestForSynthesis}. */
+function takeJudgedManifests(object: ApiObject): void {
+  const resolve = object.toJson.bind(object);
+  object.toJson = () => {
+    const judged = judgedManifests.get(object);
+    if (judged === undefined) return resolve();
+    judgedManifests.delete(object);
+    return judged;
+  };
+}
 
 /**
  * Makes `cdk8s synth` (and `Testing.synth`) check the workload's pod template with the
@@ -31,15 +63,20 @@ export function requireVerifiedPod(workload: IConstruct, level: PodSecurityLevel
   }
   const expectation: Expectation = { levels: new Set([level]), podSecurityVersion: version };
   expectations.set(workload, expectation);
+  const object = ApiObject.of(workload);
+  takeJudgedManifests(object);
   Node.of(workload).addValidation({
     validate: () => {
-      const manifest = ApiObject.of(workload).toJson();
+      const manifest = object.toJson();
       const pod = objectsInDocument(manifest).objects[0]?.pod;
-      if (pod === undefined) return [`k8s-least-privilege: ${ApiObject.of(workload).kind} has no pod template to verify`];
+      if (pod === undefined) return [`k8s-least-privilege: ${object.kind} has no pod template to verify`];
       const [first, ...others] = expectation.levels;
       const verification = verifyPod(pod, { level: first, podSecurityVersion: expectation.podSecurityVersion });
       const levelProblems = others.flatMap((other) => podSecurityProblem(verification.analysis.podSecurity, other) ?? []);
-      return [...verification.problems, ...levelProblems].map((problem) => `k8s-least-privilege: ${problem}`);
+      const problems = [...verification.problems, ...levelProblems];
+      // A failing check fails the synth: nothing will be serialized, so nothing is handed over.
+      if (problems.length === 0) manifestForSynthesis(object, manifest);
+      return problems.map((problem) => `k8s-least-privilege: ${problem}`);
     },
   });
 }
