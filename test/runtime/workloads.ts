@@ -55,7 +55,7 @@ const hardened = (options: HardenWorkloadOptions) => (chart: Chart) => {
 };
 
 /** A Deployment with one `HardenedContainer` on the given ports. */
-const container = (props: Omit<HardenedContainerProps, 'image'>) => (chart: Chart) => {
+const container = (props: Omit<HardenedContainerProps<kplus.ContainerProps>, 'image'>) => (chart: Chart) => {
   const deployment = new kplus.Deployment(chart, 'workload', { containers: [] });
   new HardenedContainer(deployment, 'web', { name: 'web', image: IMAGE, ...props });
 };
