@@ -1,6 +1,6 @@
 import type { BindStrategyKind } from './bind-strategy';
 import { strategyLabel } from './bind-strategy';
-import type { PrivilegedPortIntent } from './plan-privileged-port';
+import type { PrivilegedPortIntent } from './privileged-port-intent';
 import type { PodSecurityLevel } from '../model/pod-security-types';
 
 /**

@@ -2,8 +2,9 @@
  * The ways a container can listen on a privileged port, as typed intent. `auto` lets the
  * planner choose the least privileged one that fits what the workload declares.
  */
+import { BINARY_PATH } from './binary-path';
 import { required, validateProps } from './input-validation';
-import { BINARY_PATH, HIGH_PORT, IMAGE_BASE } from './intent-rules';
+import { HIGH_PORT, IMAGE_BASE } from './intent-rules';
 
 /** The name of a bind strategy; `auto` is resolved by the planner to one of the others. */
 export type BindStrategyKind = 'auto' | 'highPort' | 'unprivilegedPortSysctl' | 'fileCapability' | 'rootWithNetBindService';

@@ -1,3 +1,7 @@
+/**
+ * The Dockerfile lines that give the file-capability strategy's binary its file capability.
+ */
+import { requireBinaryPath } from './binary-path';
 import type { ImageBase } from './bind-strategy';
 
 /** The file capability the file-capability strategy gives the binary, in setcap's text form. */
@@ -21,8 +25,11 @@ export interface FileCapabilityImage {
  * set it, remove the package again so the image carries no capability tool, and switch back
  * to the non-root user. Run them in the final stage: a file capability is an xattr
  * (`security.capability`), and copying the file between stages or images can drop it.
+ *
+ * @throws RangeError when `binary` is not a path the `RUN` line can carry as one word (see `binary-path.ts`)
  */
 export function fileCapabilityDockerfileLines(image: FileCapabilityImage): string[] {
+  requireBinaryPath('fileCapabilityDockerfileLines', 'binary', image.binary);
   const header = [
     `# k8s-least-privilege: BindStrategy.fileCapability — ${image.binary} gains CAP_NET_BIND_SERVICE on exec`,
     '# (the pod keeps NET_BIND_SERVICE in the bounding set and declares the file capability annotation).',

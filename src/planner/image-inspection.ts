@@ -1,3 +1,8 @@
+/**
+ * What the planner reads from an image inspection: which binary the container runs and whether it
+ * carries cap_net_bind_service, and the image's USER.
+ */
+import { requireBinaryPath } from './binary-path';
 import type { BindStrategy } from './bind-strategy';
 import type { CapabilityReport, ImageInspection } from '../image/inspect';
 
@@ -34,20 +39,25 @@ export function imageLabelOf(inspection: ImageInspection): string {
  * it runs). `undefined` when the image does not tell which binary runs (for a script without
  * arguments to follow, only its interpreter is known: never a binary to setcap).
  *
- * @throws RangeError when `binary` is not covered by the inspection, or is not in the image
+ * @throws RangeError when `binary` is not covered by the inspection, or is not in the image, or
+ *   when the binary's path in the image is not one a Dockerfile `RUN setcap` line can carry (`binary-path.ts`)
  */
 export function checkImageBinary(inspection: ImageInspection, binary: string | undefined): ImageBinaryCheck | undefined {
   const image = imageLabelOf(inspection);
   let path: string;
+  let field: string;
   let capability: CapabilityReport | null;
   const target = inspection.capabilityTarget;
   if (binary === undefined || (target !== null && target.path === binary)) {
     // A script's interpreter is a guess, and a capability on a shell would reach every script: name the binary.
     if (target === null || target.via === 'interpreter') return undefined;
     path = target.path;
+    field = 'capabilityTarget.path';
     capability = target.fileCapabilities;
   } else {
-    const report = [inspection.executable, ...inspection.binaries].find((entry) => entry.requested === binary || entry.path === binary);
+    const reports = [inspection.executable, ...inspection.binaries];
+    const index = reports.findIndex((entry) => entry.requested === binary || entry.path === binary);
+    const report = index < 0 ? undefined : reports[index];
     if (report === undefined) {
       throw new RangeError(
         `the image inspection of ${image} does not cover ${binary}: read it with readImageInspection(location, { binaries: ['${binary}'] }) ` +
@@ -58,8 +68,11 @@ export function checkImageBinary(inspection: ImageInspection, binary: string | u
       throw new RangeError(`${binary} cannot run in ${image}: ${report.problem ?? 'it is not in the image'}`);
     }
     path = report.path;
+    field = index === 0 ? 'executable.path' : `binaries[${index - 1}].path`;
     capability = report.fileCapabilities;
   }
+  // The planner writes this path into the Dockerfile lines and remedies, as it writes a declared one.
+  requireBinaryPath(`the image inspection of ${image}`, field, path);
   return { image, binary: path, ...netBindServiceOf(capability) };
 }
 

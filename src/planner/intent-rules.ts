@@ -4,16 +4,23 @@
  * the faces (constructs, the Pulumi component, `hardenWorkload`) reuse the same rules for the
  * props they share with it, and add rules for their own.
  */
+import { BINARY_PATH } from './binary-path';
 import type { BindStrategyKind } from './bind-strategy';
 import type { InputProblem, PropRules, ValueRule } from './input-validation';
 import { BOOLEAN, integer, listOf, objectWith, oneOf, required, satisfying, succeeds, text } from './input-validation';
 import { parseKubernetesVersion } from './kubernetes-version';
-import type { PrivilegedPortIntent } from './plan-privileged-port';
+import type { PrivilegedPortIntent } from './privileged-port-intent';
 import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
 import { resolvePolicyVersion } from '../model/pss';
 
-/** Every strategy kind, as the strategy rule accepts it. */
-const BIND_STRATEGY_KINDS: readonly BindStrategyKind[] = ['auto', 'highPort', 'unprivilegedPortSysctl', 'fileCapability', 'rootWithNetBindService'];
+/** Every strategy kind, as the strategy rule accepts it (the type makes sure none is left out). */
+const BIND_STRATEGY_KINDS = Object.keys({
+  auto: true,
+  highPort: true,
+  unprivilegedPortSysctl: true,
+  fileCapability: true,
+  rootWithNetBindService: true,
+} satisfies Record<BindStrategyKind, true>) as readonly BindStrategyKind[];
 
 /** A port number. */
 export const PORT = integer(1, 65535);
@@ -31,9 +38,6 @@ export const POLICY_VERSION = satisfying('"latest" or "v1.N" (v1.0 … and later
 export const KUBERNETES_VERSION = satisfying('a Kubernetes version "1.N" such as "1.25" (also "v1.N" or "1.N.P")', 'string', (value: string) =>
   succeeds(() => parseKubernetesVersion(value)),
 );
-
-/** A binary `setcap` marks: an absolute path in the image, without whitespace (a word of a Dockerfile `RUN` line). */
-export const BINARY_PATH = text('an absolute path in the image without whitespace, e.g. "/usr/local/bin/server"', /^\/\S*$/);
 
 /** A path the container writes to (an `emptyDir` mount). */
 export const WRITABLE_PATH = text('an absolute path in the container, e.g. "/tmp"', /^\//);

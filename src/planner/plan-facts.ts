@@ -8,10 +8,11 @@ import type { ImageBinaryCheck } from './image-inspection';
 import { checkImageBinary, imageUserIds } from './image-inspection';
 import type { KubernetesVersion } from './kubernetes-version';
 import { DEFAULT_MIN_KUBERNETES_VERSION, parseKubernetesVersion } from './kubernetes-version';
-import type { PlanOptions, PrivilegedPortIntent } from './plan-privileged-port';
 import type { PortRequest } from './port-requests';
 import { lowestPrivilegedPort } from './port-requests';
+import type { PlanOptions, PrivilegedPortIntent } from './privileged-port-intent';
 import type { PodSecurityLevel } from '../model/pod-security-types';
+import { resolvePolicyVersion } from '../model/pss';
 
 /**
  * The default uid and gid: 65532, the `nonroot` user of distroless and Chainguard images — a
@@ -31,6 +32,8 @@ export interface PlanFacts {
   readonly lowestPrivileged: number | undefined;
   /** The declared level. */
   readonly level: PodSecurityLevel;
+  /** The policy version the level is evaluated at (`latest` resolved, e.g. `v1.35`). */
+  readonly podSecurityVersion: string;
   /** Whether the pod uses the node's network namespace. */
   readonly hostNetwork: boolean;
   /** The oldest Kubernetes version to run on. */
@@ -59,6 +62,12 @@ export interface PlanFacts {
   readonly contradictsRoot: number | undefined;
   /** The image's distribution, for the Dockerfile lines. */
   readonly imageBase: ImageBase;
+  /** The container that binds the ports. */
+  readonly containerName: string;
+  /** Whether the container's root filesystem is read-only. */
+  readonly readOnlyRootFilesystem: boolean;
+  /** The container port asked for the first port under the high-port strategy (`BindStrategy.highPort({ containerPort })`, else the intent's `containerPort`). */
+  readonly preferredHighPort: number | undefined;
 }
 
 /** The facts of a validated intent. */
@@ -83,6 +92,7 @@ export function readFacts(intent: PrivilegedPortIntent, strategy: BindStrategy, 
     ports,
     lowestPrivileged: lowestPrivilegedPort(ports),
     level: intent.level ?? 'restricted',
+    podSecurityVersion: resolvePolicyVersion(intent.podSecurityVersion ?? 'latest'),
     hostNetwork: intent.hostNetwork ?? false,
     kubernetes: parseKubernetesVersion(intent.minKubernetesVersion ?? DEFAULT_MIN_KUBERNETES_VERSION),
     appPortConfigurable: intent.appPortConfigurable ?? false,
@@ -97,5 +107,8 @@ export function readFacts(intent: PrivilegedPortIntent, strategy: BindStrategy, 
     runAsUserSource: intent.runAsUser !== undefined ? 'declared' : imageIds !== undefined ? 'image' : 'default',
     contradictsRoot: intent.runAsUser !== undefined && options.runAsUserForOtherContainers !== true ? intent.runAsUser : undefined,
     imageBase,
+    containerName: intent.containerName ?? 'main',
+    readOnlyRootFilesystem: intent.readOnlyRootFilesystem ?? true,
+    preferredHighPort: strategy.containerPort ?? intent.containerPort,
   };
 }
