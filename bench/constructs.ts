@@ -75,8 +75,9 @@ function addPrivilegedPortService(chart: Chart, i: number): void {
   new PrivilegedPortService(chart, `web-${i}`, { image: IMAGE, port: 80, appPortConfigurable: true });
 }
 
-const ADD = { 'plain': addPlain, 'handwritten': addHandwritten, 'privileged-port-service': addPrivilegedPortService }[variant];
-if (ADD === undefined) throw new Error(`unknown variant ${variant}`);
+const VARIANTS: Record<string, (chart: Chart, i: number) => void> = { 'plain': addPlain, 'handwritten': addHandwritten, 'privileged-port-service': addPrivilegedPortService };
+if (!(variant in VARIANTS)) throw new Error(`unknown variant ${variant}`);
+const ADD = VARIANTS[variant];
 
 function build(count: number): App {
   const app = new App({ outdir });
