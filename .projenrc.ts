@@ -54,7 +54,8 @@ const project = new typescript.TypeScriptProject({
 
   // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
   // fzstd decodes zstd image layers on Node.js < 22.15, whose zlib has no zstd (pure JavaScript).
-  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1'],
+  // ajv validates the enforcement configuration against its JSON Schema (src/check/config-schema.ts).
+  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1', 'ajv@^8.17.1'],
   // cdk8s, constructs, each cdk8s-plus version and the Pulumi packages are optional peers: a
   // user installs the ones of the faces they use (k8s-least-privilege/cdk8s, /pulumi, /policy-pack).
   peerDeps: OPTIONAL_PEERS,
@@ -84,9 +85,8 @@ const project = new typescript.TypeScriptProject({
     // The analyzer-protocol test client builds Pulumi's protobuf messages itself.
     'google-protobuf@^3.21.4',
     '@types/sarif@^2.1.7',
-    // The SARIF 2.1.0 JSON schema ships in this package; ajv validates our output against it.
+    // The SARIF 2.1.0 JSON schema ships in this package; ajv (a dependency) validates our output against it.
     '@microsoft/jest-sarif@1.0.0-beta.0',
-    'ajv@^8.17.1',
     'ajv-draft-04@^1.0.0',
     'ajv-formats@^3.0.1',
     // The consumer test lints the packed package as npm and TypeScript's resolvers see it.

@@ -12,6 +12,8 @@ export * from './model';
 export * from './rules';
 export { checkInputs } from './check/check-inputs';
 export { checkObject, CheckOptions, ConfiguredSuppression, ObjectCheck, ObjectFinding } from './check/check-object';
+export { ConfigError } from './check/config-error';
+export { EnforcementConfig, RegistryConfig, SuppressionConfig } from './check/config-schema';
 export { formatFieldPath } from './check/node-path';
 export * from './check/report';
 export { readSources, InputSource } from './input/read-sources';

@@ -1,13 +1,14 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from './arguments';
 import type { CliOutput } from './cli-output';
-import { ConfigFileError, readConfigFile } from './config-file';
+import { flagSettings, readConfigFile } from './config-file';
 import { packageVersion } from './package-version';
 import type { CheckProgress } from './progress';
 import { startProgress } from './progress';
 import type { CheckOptions } from '../check/check-object';
 import type { CheckOutcome } from '../check/check-run';
 import { writeCheck, writeCheckReadingImages } from '../check/check-run';
+import { ConfigError } from '../check/config-error';
 import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsOf, imageFactsSettingsOf } from '../check/enforcement-config';
 import { imageFactsLookup } from '../check/image-facts-mode';
@@ -153,36 +154,19 @@ function reportOutput(command: CheckCommand, output: CliOutput): ReportOutput {
 function settingsOf(command: CheckCommand, output: CliOutput): CheckSettings | number {
   try {
     const config: EnforcementConfig = command.configFile === undefined ? {} : readConfigFile(command.configFile);
-    const given = {
-      runtimeProfile: command.runtimeProfile ?? config.runtimeProfile,
-      podSecurityVersion: command.podSecurityVersion ?? config.podSecurityVersion,
-      suppressions: config.suppressions,
-      imageFacts: command.imageFacts ?? config.imageFacts,
-      registry: config.registry,
-      level: command.level ?? config.level,
-    };
-    const names = {
-      runtimeProfile: command.runtimeProfile === undefined ? `${command.configFile}: runtimeProfile` : '--runtime-profile',
-      podSecurityVersion: command.podSecurityVersion === undefined ? `${command.configFile}: podSecurityVersion` : '--pss-version',
-      suppressions: `${command.configFile}: suppressions`,
-      imageFacts: command.imageFacts === undefined ? `${command.configFile}: imageFacts` : '--image-facts',
-      registry: `${command.configFile}: registry`,
-      level: command.level === undefined ? `${command.configFile}: level` : '--level',
-    };
-    return { options: checkOptionsOf(given, names), imageFacts: imageFactsSettingsOf(given, names), imageMap: imageMapFor(command, config) };
+    // The flags override the file; each is validated where it was given, so an error names the file or the flag.
+    const given: EnforcementConfig = { ...config, ...flagSettings(command) };
+    return { options: checkOptionsOf(given), imageFacts: imageFactsSettingsOf(given), imageMap: imageMapFor(command, config) };
   } catch (error) {
-    if (error instanceof ConfigFileError) {
-      output.stderr(`k8s-least-privilege: --config ${error.message}\n`);
+    if (error instanceof ConfigError) {
+      output.stderr(`${error.message}\n`);
       return 2;
     }
     if (error instanceof ImageMapError) {
       output.stderr(`k8s-least-privilege: ${command.imagesFile === undefined ? '--config' : '--images'} ${error.message}\n`);
       return 2;
     }
-    if (!(error instanceof Error) || !error.message.startsWith('k8s-least-privilege: ')) throw error;
-    // A setting's value comes from input (a config file): shown, never obeyed by the terminal.
-    output.stderr(`${escapeControlCharacters(error.message)}\n`);
-    return 2;
+    throw error;
   }
 }
 

@@ -1,38 +1,60 @@
-import type { EnforcementConfig } from '../check/enforcement-config';
+import { ConfigError } from '../check/config-error';
+import type { EnforcementConfig } from '../check/config-schema';
+import { validEnforcementConfig } from '../check/config-validation';
 import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
-import { escapeControlCharacters } from '../input/untrusted-text';
-import { asObject, describeRaw } from '../model/json-value';
-
-/** A config file that cannot be read, with what to fix; control characters escaped, as it goes to a terminal. */
-export class ConfigFileError extends Error {
-  constructor(message: string) {
-    super(escapeControlCharacters(message));
-  }
-}
-
-const KEYS = new Set(['runtimeProfile', 'podSecurityVersion', 'level', 'suppressions', 'images', 'imageFacts', 'registry']);
 
 /**
  * Reads a `--config` file (YAML or JSON): the same settings as the Pulumi policy config and
- * the cdk8s plugin's properties: `{ runtimeProfile, podSecurityVersion, level, suppressions, images, imageFacts, registry }`.
- * Values are checked where every enforcement point checks them (`checkOptionsOf`); this only
- * refuses what is not a settings map, so that a misspelt key does not pass unnoticed.
+ * the cdk8s plugin's properties: `{ runtimeProfile, podSecurityVersion, level, suppressions, images, imageFacts, registry }`,
+ * validated against their schema.
+ * @throws ConfigError naming `--config <file>`: a file that cannot be read or parsed, or settings that are not valid
  */
 export function readConfigFile(file: string): EnforcementConfig {
+  const source = `--config ${file}`;
   let parsed: unknown;
   try {
     parsed = loadYamlFile(file);
   } catch (error) {
     if (!(error instanceof YamlFileError)) throw error;
-    throw new ConfigFileError(`${file}: ${error.message}`);
+    throw new ConfigError(source, [error.message]);
   }
-  const config = parsed === null || parsed === undefined ? {} : asObject(parsed);
-  if (config === undefined) throw new ConfigFileError(`${file}: expected a map with ${[...KEYS].join(', ')}`);
-  for (const key of Object.keys(config)) {
-    if (!KEYS.has(key)) throw new ConfigFileError(`${file}: unknown key ${describeRaw(key)}; the keys are ${[...KEYS].join(', ')}`);
-  }
-  for (const key of ['runtimeProfile', 'podSecurityVersion']) {
-    if (config[key] !== undefined && config[key] !== null && typeof config[key] !== 'string') throw new ConfigFileError(`${file}: ${key} must be a string`);
-  }
-  return config as EnforcementConfig;
+  return validEnforcementConfig(parsed, { name: source });
+}
+
+/** The settings the command-line flags give. */
+export interface SettingFlags {
+  /**
+   * `--runtime-profile`.
+   * @default not given: the config file's, else the default
+   */
+  readonly runtimeProfile?: string;
+  /**
+   * `--pss-version`.
+   * @default not given: the config file's, else the default
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * `--level`.
+   * @default not given: the config file's, else the default
+   */
+  readonly level?: string;
+  /**
+   * `--image-facts`.
+   * @default not given: the config file's, else the default
+   */
+  readonly imageFacts?: string;
+}
+
+const FLAG_NAMES = { runtimeProfile: '--runtime-profile', podSecurityVersion: '--pss-version', level: '--level', imageFacts: '--image-facts' } as const;
+
+/**
+ * The settings of the flags given, validated as a config file's are, to override the config file's.
+ * @throws ConfigError naming the flag, its value and what is accepted
+ */
+export function flagSettings(flags: SettingFlags): EnforcementConfig {
+  const given = Object.fromEntries(Object.keys(FLAG_NAMES).flatMap((key) => {
+    const value = flags[key as keyof SettingFlags];
+    return value === undefined ? [] : [[key, value]];
+  }));
+  return validEnforcementConfig(given, { name: 'command line', settingNames: FLAG_NAMES });
 }

@@ -1,6 +1,7 @@
 import type { Command } from './arguments';
 import type { CliOutput } from './cli-output';
-import { ConfigFileError, readConfigFile } from './config-file';
+import { readConfigFile } from './config-file';
+import { ConfigError } from '../check/config-error';
 import { imageFactsSettingsOf } from '../check/enforcement-config';
 import { ImageError } from '../image/image-location';
 import { formatInspectionHuman, formatInspectionJson, inspectImage } from '../image/inspect';
@@ -11,11 +12,10 @@ import type { RegistryClientOptions } from '../image/registry/registry-client';
 export async function runImageInspect(command: Command & { name: 'image-inspect' }, output: CliOutput): Promise<number> {
   let registry: RegistryClientOptions;
   try {
-    registry = command.configFile === undefined ? {} : imageFactsSettingsOf(readConfigFile(command.configFile), { registry: `${command.configFile}: registry` }).registry;
+    registry = command.configFile === undefined ? {} : imageFactsSettingsOf(readConfigFile(command.configFile)).registry;
   } catch (error) {
-    if (error instanceof ConfigFileError) output.stderr(`k8s-least-privilege: --config ${error.message}\n`);
-    else if (error instanceof Error && error.message.startsWith('k8s-least-privilege: ')) output.stderr(`${error.message}\n`);
-    else throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    output.stderr(`${error.message}\n`);
     return 2;
   }
   try {

@@ -1,6 +1,6 @@
 import { checkParsed, parseInputs } from '../check/check-inputs';
 import type { CheckOptions } from '../check/check-object';
-import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
+import type { ConfigSource, EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsOf, checkOptionsWithImages, imageFactsSettingsOf } from '../check/enforcement-config';
 import { readImageFacts } from '../check/image-facts-mode';
 import type { FindingReport, ResourceReport } from '../check/report';
@@ -45,6 +45,10 @@ export interface Cdk8sValidationViolation {
 /** The `properties:` of the plugin's entry in cdk8s.yaml. */
 export type LeastPrivilegeValidationProperties = EnforcementConfig;
 
+export { ConfigError } from '../check/config-error';
+
+const PROPERTIES: ConfigSource = { name: 'cdk8s plugin properties' };
+
 /**
  * A cdk8s synth validation plugin: every rule over every synthesized manifest, the same
  * findings as `k8s-least-privilege check` (through the same `parseInputs` and `checkParsed`), each occurrence
@@ -66,17 +70,18 @@ export class LeastPrivilegeValidation {
   /**
    * @param properties the settings of every enforcement point; `images` maps image references
    *   to local images (paths relative to the directory `cdk8s synth` runs in), read at validation
-   * @throws Error on a runtime profile or policy version that does not exist, so `cdk8s synth` stops at once.
+   * @throws ConfigError naming `cdk8s plugin properties`, each setting that is not valid and what
+   *   it accepts, so `cdk8s synth` stops at once.
    */
   constructor(private readonly properties: LeastPrivilegeValidationProperties = {}) {
-    this.options = checkOptionsOf(properties ?? {});
-    this.imageFacts = imageFactsSettingsOf(properties ?? {});
+    this.options = checkOptionsOf(properties ?? {}, PROPERTIES);
+    this.imageFacts = imageFactsSettingsOf(properties ?? {}, PROPERTIES);
   }
 
   /** Checks the manifests and submits the report (cdk8s-cli's `Validation.validate`). */
   public async validate(context: Cdk8sValidationContext): Promise<void> {
     // Images are read here, not in the constructor: reading streams their layers.
-    const { options, imageErrors } = await checkOptionsWithImages(this.properties ?? {});
+    const { options, imageErrors } = await checkOptionsWithImages(this.properties ?? {}, PROPERTIES);
     const parsed = parseInputs(readSources(context.manifests));
     const objects = parsed.objects.map(({ object }) => object);
     // Matched once: the image requests and the check both judge the ports Services name.

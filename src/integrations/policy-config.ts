@@ -1,78 +1,41 @@
 import type { PolicyConfigSchema, ResourceValidationArgs } from '@pulumi/policy';
 import type { CheckOptions } from '../check/check-object';
-import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
+import type { ConfigSchemaNode } from '../check/config-schema';
+import { ENFORCEMENT_CONFIG_SCHEMA } from '../check/config-schema';
+import type { ConfigSource, EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsWithImages, imageFactsSettingsOf } from '../check/enforcement-config';
-import { DEFAULT_IMAGE_FACTS_MODE, IMAGE_FACTS_MODES } from '../check/image-facts-mode';
 import type { ImageLoadError } from '../image';
-import { POD_SECURITY_LEVELS } from '../model/pod-security-types';
-import { DEFAULT_RUNTIME_PROFILE, runtimeProfileNames } from '../model/runtime-profile';
-import { DEFAULT_REQUIRED_LEVEL } from '../rules';
 
-/** The JSON schema of {@link EnforcementConfig}: each policy's config (`pulumi preview --policy-pack-config`). */
-export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = {
-  properties: {
-    runtimeProfile: {
-      type: 'string',
-      enum: runtimeProfileNames(),
-      default: DEFAULT_RUNTIME_PROFILE.name,
-      description:
-        'The container runtime the verdicts hold for. strict (the default) assumes no runtime lowers ' +
-        'net.ipv4.ip_unprivileged_port_start, so a verdict holds on every runtime.',
-    },
-    podSecurityVersion: {
-      type: 'string',
-      pattern: '^(latest|v1\\.(0|[1-9][0-9]*))$',
-      default: 'latest',
-      description: 'The Pod Security Standards policy version the pod is evaluated at.',
-    },
-    level: {
-      type: 'string',
-      enum: [...POD_SECURITY_LEVELS],
-      default: DEFAULT_REQUIRED_LEVEL,
-      description:
-        'The Pod Security level every workload must meet: missing it is a mandatory violation (LP020), missing a stricter one ' +
-        'stays advisory; a workload\'s k8s-least-privilege.dev/pod-security-level annotation can only raise it. privileged: no gate.',
-    },
-    images: {
-      type: 'object',
-      description:
-        'Image reference → image on disk (oci:DIR[:tag], oci-archive:FILE[:tag], docker-archive:FILE; paths relative to ' +
-        "the pack's working directory): their USER and file capabilities replace unknown verdicts and the file-capability annotation.",
-      additionalProperties: { type: 'string' },
-    },
-    imageFacts: {
-      type: 'string',
-      enum: [...IMAGE_FACTS_MODES],
-      default: DEFAULT_IMAGE_FACTS_MODE,
-      description:
-        'How image facts are found: registry (read the images a verdict depends on from their registries), offline ' +
-        '(read none: such a verdict is unknown, with its question) or assume-none (no file capability unless annotated).',
-    },
-    registry: {
-      type: 'object',
-      description:
-        'How registries are reached: mirrors ({"docker.io": ["host:port"]}), plainHttp (hosts reached over HTTP), timeoutSeconds, ' +
-        'maxLayerBytes, concurrency, cacheDirectory, tagTtlSeconds.',
-    },
-    suppressions: {
-      type: 'array',
-      description: 'Findings to suppress, each with a reason; suppressed findings are not reported as violations.',
-      items: {
-        type: 'object',
-        required: ['rule', 'reason'],
-        additionalProperties: false,
-        properties: {
-          rule: { type: 'string', pattern: '^LP[0-9]{3}$' },
-          reason: { type: 'string', minLength: 1 },
-          kind: { type: 'string' },
-          name: { type: 'string' },
-          namespace: { type: 'string' },
-          container: { type: 'string' },
-        },
-      },
-    },
-  },
-};
+const POLICY_CONFIG: ConfigSource = { name: 'Pulumi policy config' };
+
+type PolicyConfigJsonSchema = PolicyConfigSchema['properties'][string];
+
+// The keywords the schema uses that @pulumi/policy's PolicyConfigJSONSchema has; `nullable`
+// (ajv's), `title` and `accepts` (the words of our messages) are not JSON Schema for Pulumi.
+const POLICY_KEYWORDS: ReadonlySet<string> = new Set(['type', 'enum', 'default', 'pattern', 'minLength', 'minimum', 'description', 'additionalProperties']);
+
+/** A node of the schema in the keywords the Pulumi policy config schema speaks. */
+function policySchemaOf(node: ConfigSchemaNode): PolicyConfigJsonSchema {
+  const schema: Record<string, unknown> = {};
+  for (const [keyword, value] of Object.entries(node)) {
+    if (POLICY_KEYWORDS.has(keyword)) schema[keyword] = value;
+  }
+  if (typeof node.additionalProperties === 'object') schema.additionalProperties = policySchemaOf(node.additionalProperties);
+  if (node.items !== undefined) schema.items = policySchemaOf(node.items);
+  if (node.properties !== undefined) schema.properties = policyPropertiesOf(node.properties);
+  if (node.required !== undefined && node.required.length > 0) schema.required = node.required;
+  return schema as PolicyConfigJsonSchema;
+}
+
+function policyPropertiesOf(properties: Readonly<Record<string, ConfigSchemaNode>>): Record<string, PolicyConfigJsonSchema> {
+  return Object.fromEntries(Object.entries(properties).map(([key, node]) => [key, policySchemaOf(node)]));
+}
+
+/**
+ * The JSON schema of {@link EnforcementConfig}: each policy's config (`pulumi preview --policy-pack-config`),
+ * derived from the one schema every enforcement point validates with (`check/config-schema.ts`).
+ */
+export const POLICY_CONFIG_SCHEMA: PolicyConfigSchema = { properties: policyPropertiesOf(ENFORCEMENT_CONFIG_SCHEMA.properties ?? {}) };
 
 /** One policy's config as @pulumi/policy hands it (`args.getConfig()`), and the key that tells configs apart. */
 export interface PolicyConfig {
@@ -103,14 +66,14 @@ const checksByConfig = new Map<string, Promise<ConfiguredCheck>>();
 
 /**
  * The check options `config` stands for, read once per distinct config for the life of the pack.
- * Rejects, naming the setting, on a config that is not valid.
+ * Rejects with a ConfigError naming `Pulumi policy config` and each setting that is not valid.
  */
 export function configuredCheck({ key, config }: PolicyConfig): Promise<ConfiguredCheck> {
   let configured = checksByConfig.get(key);
   if (configured === undefined) {
     configured = (async () => {
-      const imageFacts = imageFactsSettingsOf(config);
-      const { options, imageErrors } = await checkOptionsWithImages(config);
+      const imageFacts = imageFactsSettingsOf(config, POLICY_CONFIG);
+      const { options, imageErrors } = await checkOptionsWithImages(config, POLICY_CONFIG);
       return { options, imageErrors, imageFacts };
     })();
     checksByConfig.set(key, configured);
