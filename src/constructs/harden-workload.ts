@@ -10,7 +10,7 @@ import type { BindStrategy, ImageBase } from '../planner/bind-strategy';
 import type { PropRules } from '../planner/input-validation';
 import { satisfying, validateProps } from '../planner/input-validation';
 import { intentRules, NON_ROOT_GID, NON_ROOT_UID } from '../planner/intent-rules';
-import type { PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import type { ClusterFeatures, PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
 import { DEFAULT_NON_ROOT_ID, planPrivilegedPort } from '../planner/plan-privileged-port';
 import { describePorts, isPrivilegedPort } from '../planner/port-requests';
 
@@ -28,7 +28,7 @@ export interface HardenWorkloadOptions {
   readonly podSecurityVersion?: string;
   /**
    * The uid every container runs as — except the containers that bind a port below 1024 under
-   * the root strategy, which run as uid 0 (the explanation says so).
+   * the root or the user-namespace strategy, which run as uid 0 (the explanation says so).
    * @default 65532
    */
   readonly user?: number;
@@ -39,17 +39,26 @@ export interface HardenWorkloadOptions {
   readonly group?: number;
   /**
    * How containers that declare a port below 1024 bind it. Their ports cannot be moved here, so
-   * `auto` chooses among the sysctl, the file capability (when `binary` or
-   * `imageHasFileCapability` is given) and, for baseline, root; `highPort` is refused — use
+   * `auto` chooses among uid 0 in the pod's own user namespace (with `clusterFeatures`), the
+   * sysctl, the file capability (when `binary` or `imageHasFileCapability` is given) and, for
+   * baseline, root; `highPort` is refused — use
    * `PrivilegedPortService`, or declare the high port on the container and map it in the Service.
    * @default BindStrategy.auto()
    */
   readonly strategy?: BindStrategy;
   /**
-   * The oldest Kubernetes version the workload runs on (the sysctl strategy needs ≥ 1.22).
+   * The oldest Kubernetes version the workload runs on (the sysctl strategy needs ≥ 1.22, the
+   * user-namespace strategy ≥ 1.25, and ≥ 1.35 for restricted).
    * @default '1.25'
    */
   readonly minKubernetesVersion?: string;
+  /**
+   * What every cluster the workload runs on supports: `{ userNamespaces: true }` lets the planner
+   * run the pod in its own user namespace (`hostUsers: false`), where the binding containers run
+   * as uid 0 and the others as `user`.
+   * @default {} — nothing beyond what `minKubernetesVersion` implies
+   */
+  readonly clusterFeatures?: ClusterFeatures;
   /**
    * The binaries of the containers with privileged ports carry `cap_net_bind_service=+ep`.
    * @default false
@@ -84,7 +93,7 @@ export interface HardenedWorkload {
 const HARDEN_WORKLOAD_RULES: PropRules = {
   user: NON_ROOT_UID,
   group: NON_ROOT_GID,
-  ...intentRules('level', 'podSecurityVersion', 'strategy', 'minKubernetesVersion', 'imageHasFileCapability', 'binary', 'imageBase'),
+  ...intentRules('level', 'podSecurityVersion', 'strategy', 'minKubernetesVersion', 'clusterFeatures', 'imageHasFileCapability', 'binary', 'imageBase'),
 };
 
 const WORKLOAD = satisfying(
@@ -166,6 +175,7 @@ function planWorkload(
       level: options.level,
       podSecurityVersion: options.podSecurityVersion,
       minKubernetesVersion: options.minKubernetesVersion,
+      clusterFeatures: options.clusterFeatures,
       hostNetwork: workload.hostNetwork ?? false,
       appPortConfigurable: false,
       imageHasFileCapability: options.imageHasFileCapability,
@@ -200,6 +210,12 @@ function explain(changes: Changes): string {
     sentences.push(`${bindingNames.join(', ')} ${bindingNames.length === 1 ? 'binds' : 'bind'} ${describePorts(plan.servicePorts)} with ${plan.strategy}: ${plan.reason}`);
     if (plan.strategy === 'rootWithNetBindService') {
       sentences.push(`So ${bindingNames.join(', ')} ${bindingNames.length === 1 ? 'runs' : 'run'} as uid 0 with only NET_BIND_SERVICE; the other containers run as uid ${changes.user}.`);
+    }
+    if (plan.strategy === 'userNamespace') {
+      sentences.push(
+        "The pod gets hostUsers: false: every container of it runs in the pod's own user namespace, its uids mapped to unprivileged host ids. " +
+          `${bindingNames.join(', ')} ${bindingNames.length === 1 ? 'runs' : 'run'} as uid 0 inside it with only NET_BIND_SERVICE; the other containers run as uid ${changes.user} inside it.`,
+      );
     }
     if (plan.strategy === 'fileCapability') {
       sentences.push(

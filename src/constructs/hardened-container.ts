@@ -15,7 +15,7 @@ import { requireBinaryWithCommand } from '../planner/image-inspection';
 import type { PropRules } from '../planner/input-validation';
 import { BOOLEAN, listOf, NON_EMPTY_TEXT, objectWith, required, text, validateProps } from '../planner/input-validation';
 import { CONTAINER_NAME, ID, intentRules, LEVEL, POLICY_VERSION, PORT, PROTOCOL, WRITABLE_PATH } from '../planner/intent-rules';
-import type { PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
+import type { ClusterFeatures, PrivilegedPortPlan, PrivilegedPortRequest } from '../planner/plan-privileged-port';
 import { DEFAULT_NON_ROOT_ID, planPrivilegedPort } from '../planner/plan-privileged-port';
 import { isPrivilegedPort } from '../planner/port-requests';
 
@@ -35,17 +35,27 @@ export interface ContainerBindingProps {
   /**
    * How the container binds its privileged ports. Its ports are its own, so the high-port
    * strategy is refused (declare the high port instead, and map the privileged port in the
-   * Service), and `auto` chooses among the sysctl, the file capability (when `binary` or
-   * `imageHasFileCapability` is given) and, for a `level` of baseline or below with no `user`
-   * given, root with NET_BIND_SERVICE. `user: 0` means the root strategy.
+   * Service), and `auto` chooses among uid 0 in the pod's own user namespace (with
+   * `clusterFeatures: { userNamespaces: true }`, no `user` given, Kubernetes and Pod Security
+   * ≥ 1.35), the sysctl, the file capability (when `binary` or `imageHasFileCapability` is given)
+   * and, for a `level` of baseline or below with no `user` given, root with NET_BIND_SERVICE.
+   * `user: 0` means a root strategy: `BindStrategy.userNamespace()` when asked for, else
+   * `BindStrategy.rootWithNetBindService()`.
    * @default BindStrategy.auto()
    */
   readonly strategy?: BindStrategy;
   /**
-   * The oldest Kubernetes version the workload runs on (the sysctl strategy needs ≥ 1.22).
+   * The oldest Kubernetes version the workload runs on (the sysctl strategy needs ≥ 1.22, the
+   * user-namespace strategy ≥ 1.25, and ≥ 1.35 for restricted).
    * @default '1.25'
    */
   readonly minKubernetesVersion?: string;
+  /**
+   * What every cluster the workload runs on supports: `{ userNamespaces: true }` lets the planner
+   * run the pod in its own user namespace (`hostUsers: false`, every container of the pod).
+   * @default {} — nothing beyond what `minKubernetesVersion` implies
+   */
+  readonly clusterFeatures?: ClusterFeatures;
   /**
    * The image's binary already carries `cap_net_bind_service=+ep`, so the container must keep
    * NET_BIND_SERVICE (`auto` then chooses the file capability).
@@ -145,7 +155,7 @@ const HARDENED_CONTAINER_RULES: PropRules = {
   level: LEVEL,
   podSecurityVersion: POLICY_VERSION,
   plus: CDK8S_PLUS_MODULE,
-  ...intentRules('strategy', 'minKubernetesVersion', 'imageHasFileCapability', 'binary', 'imageBase', 'imageInspection'),
+  ...intentRules('strategy', 'minKubernetesVersion', 'clusterFeatures', 'imageHasFileCapability', 'binary', 'imageBase', 'imageInspection'),
 };
 
 /**
@@ -247,19 +257,22 @@ function planPorts(
 ): PrivilegedPortPlan {
   const root = props.user === 0;
   const strategy = props.strategy ?? BindStrategy.auto();
-  if (root && strategy.kind !== 'auto' && strategy.kind !== 'rootWithNetBindService') {
+  const rootStrategy = strategy.kind === 'rootWithNetBindService' || strategy.kind === 'userNamespace';
+  if (root && strategy.kind !== 'auto' && !rootStrategy) {
     throw new RangeError(
-      `${caller}: user is 0, but ${strategy.toString()} runs the container as non-root; remove user, or choose BindStrategy.rootWithNetBindService() (Pod Security baseline)`,
+      `${caller}: user is 0, but ${strategy.toString()} runs the container as non-root; remove user, or choose BindStrategy.rootWithNetBindService() (Pod Security baseline) ` +
+        'or BindStrategy.userNamespace() (uid 0 inside the pod\'s own user namespace)',
     );
   }
   requireBinaryWithCommand(caller, props, props.command !== undefined);
   return planPrivilegedPort(
     {
       ports,
-      strategy: root ? BindStrategy.rootWithNetBindService() : strategy,
+      strategy: root && !rootStrategy ? BindStrategy.rootWithNetBindService() : strategy,
       level: props.level,
       podSecurityVersion: props.podSecurityVersion,
       minKubernetesVersion: props.minKubernetesVersion,
+      clusterFeatures: props.clusterFeatures,
       hostNetwork: workload.hostNetwork ?? false,
       imageHasFileCapability: props.imageHasFileCapability,
       binary: props.binary,
@@ -287,6 +300,7 @@ function withoutHardeningProps(props: HardenedContainerProps): Cdk8sPlusContaine
     plus: _plus,
     strategy: _strategy,
     minKubernetesVersion: _kubernetes,
+    clusterFeatures: _features,
     imageHasFileCapability: _hasCapability,
     binary: _binary,
     imageBase: _base,

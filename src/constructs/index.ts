@@ -30,6 +30,7 @@ export {
   BindStrategy,
   BindStrategyError,
   BindStrategyKind,
+  ClusterFeatures,
   ResolvedBindStrategyKind,
   PrivilegedPortIntent,
   PrivilegedPortPlan,

@@ -1,14 +1,15 @@
 import type { IConstruct } from 'constructs';
 import type { Cdk8sPlusWorkload } from './cdk8s-plus';
-import { patchPodSecurityContext } from './security-patch';
+import { patchPodSecurityContext, patchPodSpec } from './security-patch';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX } from '../model/file-capabilities';
 import { UNPRIVILEGED_PORT_START_SYSCTL } from '../model/pod-network';
 import type { PrivilegedPortPlan } from '../planner/plan-privileged-port';
 import { BIND_STRATEGY_ANNOTATION, BIND_STRATEGY_REASON_ANNOTATION } from '../planner/plan-privileged-port';
 
 /**
- * Writes the pod-wide part of plans onto a cdk8s-plus workload: the unprivileged port sysctl, the
- * decision annotations and the file-capability annotations. Several plans may meet in one pod —
+ * Writes the pod-wide part of plans onto a cdk8s-plus workload: the unprivileged port sysctl,
+ * `hostUsers: false` (the user-namespace strategy), the decision annotations and the
+ * file-capability annotations. Several plans may meet in one pod —
  * `HardenedContainer`s on privileged ports, `hardenWorkload`, `PrivilegedPortService` with a
  * sidecar — so what each asked for is kept per workload and the pod gets all of it: the sysctl at
  * the lowest port any of them binds, every container's decision.
@@ -51,6 +52,8 @@ export function applyPodPlan(
   if (fileCapability !== undefined) {
     for (const container of bindingContainers) workload.podMetadata.addAnnotation(`${FILE_CAPABILITIES_ANNOTATION_PREFIX}${container}`, fileCapability);
   }
+  // The pod's own user namespace holds every container of the pod: the others keep their uids, now inside it.
+  if (plan.hostUsers === false) patchPodSpec(workload, { hostUsers: false });
   const planned = plan.podSecurityContext.sysctls?.find((sysctl) => sysctl.name === UNPRIVILEGED_PORT_START_SYSCTL);
   if (planned === undefined) return undefined;
   state.lowestPort = Math.min(state.lowestPort ?? Number.POSITIVE_INFINITY, Number(planned.value));

@@ -254,6 +254,8 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlusModule> 
         initContainer: true,
         level,
         podSecurityVersion: props.podSecurityVersion,
+        // A fact about the cluster, as true of the init containers' plans as of the main one's.
+        clusterFeatures: init.clusterFeatures ?? props.clusterFeatures,
         plus: kplus,
       });
     });

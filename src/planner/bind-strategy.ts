@@ -7,7 +7,7 @@ import { required, validateProps } from './input-validation';
 import { HIGH_PORT, IMAGE_BASE } from './intent-rules';
 
 /** The name of a bind strategy; `auto` is resolved by the planner to one of the others. */
-export type BindStrategyKind = 'auto' | 'highPort' | 'unprivilegedPortSysctl' | 'fileCapability' | 'rootWithNetBindService';
+export type BindStrategyKind = 'auto' | 'highPort' | 'userNamespace' | 'unprivilegedPortSysctl' | 'fileCapability' | 'rootWithNetBindService';
 
 /** A concrete strategy: what {@link BindStrategyKind} `auto` resolves to. */
 export type ResolvedBindStrategyKind = Exclude<BindStrategyKind, 'auto'>;
@@ -44,6 +44,7 @@ export interface HighPortOptions {
  * | factory | process | Pod Security |
  * |---|---|---|
  * | {@link BindStrategy.highPort} | non-root, no capability, listens on ≥ 1024; the Service maps the port | restricted |
+ * | {@link BindStrategy.userNamespace} | uid 0 inside the pod's own user namespace (`hostUsers: false`), `drop: [ALL]`, `add: [NET_BIND_SERVICE]` | restricted from Kubernetes and policy v1.35, baseline before |
  * | {@link BindStrategy.unprivilegedPortSysctl} | non-root, no capability; pod sysctl `net.ipv4.ip_unprivileged_port_start=<port>` | restricted |
  * | {@link BindStrategy.fileCapability} | non-root, binary has `cap_net_bind_service=+ep`, `add: [NET_BIND_SERVICE]` | restricted |
  * | {@link BindStrategy.rootWithNetBindService} | uid 0, `drop: [ALL]`, `add: [NET_BIND_SERVICE]` | baseline |
@@ -63,6 +64,20 @@ export class BindStrategy {
    */
   public static rootWithNetBindService(): BindStrategy {
     return new BindStrategy('rootWithNetBindService');
+  }
+
+  /**
+   * Run the pod in its own user namespace (`hostUsers: false`) and the binding container as uid 0
+   * there — an unprivileged uid on the node, unique to the pod — with every capability dropped but
+   * `NET_BIND_SERVICE`, no privilege escalation: the runtime creates the pod's network namespace
+   * inside its user namespace, so the capability counts there and nowhere else. No image change,
+   * no application setting. Needs a cluster that supports user namespaces (declare
+   * `clusterFeatures: { userNamespaces: true }`) and no `hostNetwork`. Meets *restricted* where the
+   * cluster and the Pod Security policy version are ≥ 1.35 (earlier policies count uid 0 as root
+   * whatever the namespace), *baseline* before.
+   */
+  public static userNamespace(): BindStrategy {
+    return new BindStrategy('userNamespace');
   }
 
   /**

@@ -17,6 +17,7 @@ import { resolvePolicyVersion } from '../model/pss';
 const BIND_STRATEGY_KINDS = Object.keys({
   auto: true,
   highPort: true,
+  userNamespace: true,
   unprivilegedPortSysctl: true,
   fileCapability: true,
   rootWithNetBindService: true,
@@ -39,6 +40,9 @@ export const KUBERNETES_VERSION = satisfying('a Kubernetes version "1.N" such as
   succeeds(() => parseKubernetesVersion(value)),
 );
 
+/** What the clusters support beyond their Kubernetes version. */
+export const CLUSTER_FEATURES = objectWith({ userNamespaces: BOOLEAN }, 'an object { userNamespaces?: boolean }');
+
 /** A path the container writes to (an `emptyDir` mount). */
 export const WRITABLE_PATH = text('an absolute path in the container, e.g. "/tmp"', /^\//);
 
@@ -49,7 +53,7 @@ export const HIGH_PORT = integer(1024, 65535, 'an integer from 1024 to 65535 (an
 export const IMAGE_BASE = oneOf(['debian', 'alpine']);
 
 /** A non-root uid. */
-export const NON_ROOT_UID = integer(1, 2147483647, 'a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService())');
+export const NON_ROOT_UID = integer(1, 2147483647, 'a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService() or BindStrategy.userNamespace())');
 
 /** A non-zero gid. */
 export const NON_ROOT_GID = integer(1, 2147483647, 'a gid from 1 to 2147483647');
@@ -71,7 +75,7 @@ export const IMAGE_INSPECTION = satisfying(
 );
 
 const STRATEGY_ACCEPTED =
-  'a BindStrategy from one of its factories: BindStrategy.auto(), BindStrategy.highPort({ containerPort? }), BindStrategy.unprivilegedPortSysctl(), ' +
+  'a BindStrategy from one of its factories: BindStrategy.auto(), BindStrategy.highPort({ containerPort? }), BindStrategy.userNamespace(), BindStrategy.unprivilegedPortSysctl(), ' +
   'BindStrategy.fileCapability({ binary, imageBase? }), BindStrategy.rootWithNetBindService()';
 
 const STRATEGY_FIELDS: Readonly<Partial<Record<BindStrategyKind, PropRules>>> = {
@@ -104,6 +108,7 @@ export const PRIVILEGED_PORT_INTENT_RULES: Readonly<Record<keyof PrivilegedPortI
   level: LEVEL,
   podSecurityVersion: POLICY_VERSION,
   minKubernetesVersion: KUBERNETES_VERSION,
+  clusterFeatures: CLUSTER_FEATURES,
   hostNetwork: BOOLEAN,
   appPortConfigurable: BOOLEAN,
   containerPort: HIGH_PORT,

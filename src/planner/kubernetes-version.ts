@@ -15,6 +15,24 @@ export interface KubernetesVersion {
 export const UNPRIVILEGED_PORT_SYSCTL_SAFE_SINCE: KubernetesVersion = { major: 1, minor: 22 };
 
 /**
+ * The first Kubernetes release whose API knows `spec.hostUsers` (KEP-127, alpha behind the
+ * UserNamespacesSupport gate; beta off by default from 1.30, on by default from 1.33, stable and
+ * locked from 1.36: pkg/features/kube_features.go). An older API server drops the field, and so
+ * does any whose gate is off (pkg/api/pod/util.go dropDisabledFields): the pod then runs in the
+ * node's user namespace.
+ */
+export const USER_NAMESPACES_SINCE: KubernetesVersion = { major: 1, minor: 25 };
+
+/**
+ * The first Kubernetes release, and Pod Security policy version, that admits uid 0 at restricted in
+ * a pod with `hostUsers: false`: k8s.io/pod-security-admission's `runAsNonRoot` and `runAsUser`
+ * checks relax for such pods from policy v1.35 on, unconditionally (check_runAsUser.go
+ * `runAsUser1_35`; before, only behind the alpha gate UserNamespacesPodSecurityStandards, 1.29+).
+ * An API server evaluates at most its own version's policy, so both must be 1.35 or later.
+ */
+export const USER_NAMESPACE_RESTRICTED_SINCE: KubernetesVersion = { major: 1, minor: 35 };
+
+/**
  * The default minimum Kubernetes version: 1.25, the release where Pod Security Admission, whose
  * levels the planner targets, became stable (and PodSecurityPolicy was removed).
  */

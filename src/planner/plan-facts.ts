@@ -38,6 +38,8 @@ export interface PlanFacts {
   readonly hostNetwork: boolean;
   /** The oldest Kubernetes version to run on. */
   readonly kubernetes: KubernetesVersion;
+  /** Every cluster is declared to support pods in their own user namespace (`clusterFeatures.userNamespaces`). */
+  readonly userNamespaces: boolean;
   /** The application's port can be configured. */
   readonly appPortConfigurable: boolean;
   /** The container's ports are its own (hardenWorkload, HardenedContainer): the high-port strategy cannot move them. */
@@ -95,6 +97,7 @@ export function readFacts(intent: PrivilegedPortIntent, strategy: BindStrategy, 
     podSecurityVersion: resolvePolicyVersion(intent.podSecurityVersion ?? 'latest'),
     hostNetwork: intent.hostNetwork ?? false,
     kubernetes: parseKubernetesVersion(intent.minKubernetesVersion ?? DEFAULT_MIN_KUBERNETES_VERSION),
+    userNamespaces: intent.clusterFeatures?.userNamespaces ?? false,
     appPortConfigurable: intent.appPortConfigurable ?? false,
     containerPortsFixed: options.containerPortsFixed ?? false,
     imageHasFileCapability: (intent.imageHasFileCapability ?? false) || imageCheck?.hasNetBindService === true,

@@ -17,11 +17,12 @@ import type { PrivilegedPortPlan } from './privileged-port-plan';
 import { podOfPlan } from './privileged-port-plan';
 import type { Refusal } from './strategy-choice';
 import { chooseStrategy } from './strategy-choice';
-import { verifyPod } from './verify-pod';
+import { levelRank, verifyPod } from './verify-pod';
+import type { PodSecurityLevel } from '../model/pod-security-types';
 
 export { DEFAULT_NON_ROOT_ID } from './plan-facts';
 export { DEFAULT_HIGH_PORT } from './port-requests';
-export type { PlanOptions, PrivilegedPortIntent, PrivilegedPortRequest } from './privileged-port-intent';
+export type { ClusterFeatures, PlanOptions, PrivilegedPortIntent, PrivilegedPortRequest } from './privileged-port-intent';
 export { BIND_STRATEGY_ANNOTATION, BIND_STRATEGY_REASON_ANNOTATION, podOfPlan } from './privileged-port-plan';
 export type { PrivilegedPortPlan } from './privileged-port-plan';
 
@@ -34,12 +35,13 @@ export type { PrivilegedPortPlan } from './privileged-port-plan';
  * capability model before it is returned: every port `allowed` under the strict runtime profile,
  * and the declared level met.
  *
- * `auto` prefers, in order: the file capability when the image already has one (any other
- * restricted plan would make its exec fail), the high port (no privilege at all; needs a
- * configurable port), the sysctl (no capability, no image change; Kubernetes ≥ 1.22, not with
- * hostNetwork), the file capability when the binary is known (a capability, and an image
- * change), and root with NET_BIND_SERVICE only when the declared level is baseline or lower and
- * no `runAsUser` is declared.
+ * `auto` prefers, in order: the high port (no privilege at all; needs a configurable port), uid 0
+ * in the pod's own user namespace (only with `clusterFeatures: { userNamespaces: true }`, and
+ * where Pod Security counts it restricted: Kubernetes and policy ≥ 1.35), the sysctl (no
+ * capability, no image change; Kubernetes ≥ 1.22, not with hostNetwork), the file capability
+ * (when the image already has one, every other non-root plan would make its exec fail; else
+ * when the binary is known: a capability, and an image change), and root with NET_BIND_SERVICE
+ * only when the declared level is baseline or lower and no `runAsUser` is declared.
  *
  * A refusal carries its remedies (`BindStrategyError.remedies`), each planned and verified by the
  * model before it is recommended.
@@ -69,14 +71,21 @@ function planIntent(intent: PrivilegedPortIntent, options: PlanOptions, recommen
   if (facts.declaredCapabilityContradicted) {
     throw refuse(requested.kind, `${facts.propName('imageHasFileCapability')} is declared, but ${facts.imageLacksCapability}`);
   }
-  return verified(renderPlan(facts, requested.kind, chooseStrategy(requested, facts, intent, refuse)));
+  const choice = chooseStrategy(requested, facts, intent, refuse);
+  return verified(renderPlan(facts, requested.kind, choice), choice.definition.maxLevel(facts).level);
 }
 
-function verified(plan: PrivilegedPortPlan): PrivilegedPortPlan {
+/**
+ * The plan once the model agrees with it, with the level it meets: the model's, at the plan's
+ * policy version, but no more than the strategy's own limit — which also knows what the oldest
+ * cluster's admission applies (uid 0 in a user namespace is restricted only where that is ≥ 1.35).
+ */
+function verified(plan: PrivilegedPortPlan, limit: PodSecurityLevel): PrivilegedPortPlan {
   const verification = verifyPod(podOfPlan(plan), { level: plan.level, podSecurityVersion: plan.podSecurityVersion });
   if (!verification.ok) {
     // The planner and the model disagree: a bug here, never a user error.
     throw new Error(`k8s-least-privilege planner bug: the ${plan.strategy} plan fails the capability model: ${verification.problems.join('; ')}`);
   }
-  return { ...plan, level: verification.analysis.podSecurity.level };
+  const level = verification.analysis.podSecurity.level;
+  return { ...plan, level: levelRank(limit) < levelRank(level) ? limit : level };
 }

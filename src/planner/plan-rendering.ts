@@ -36,6 +36,7 @@ export function renderPlan(facts: PlanFacts, requested: BindStrategyKind, choice
     containerPort: containerPorts[0],
     containerName: facts.containerName,
     hostNetwork: facts.hostNetwork,
+    ...(rendered.hostUsers === false ? { hostUsers: false as const } : {}),
     containerSecurityContext: rendered.containerSecurityContext,
     podSecurityContext: rendered.podSecurityContext,
     containerPorts: facts.ports.map(

@@ -28,6 +28,25 @@ export interface PrivilegedPortRequest {
   readonly containerPort?: number;
 }
 
+/**
+ * What every cluster the workload runs on supports beyond what its Kubernetes version says: the
+ * node stack (container runtime, OCI runtime, kernel) and feature gates the planner cannot see.
+ */
+export interface ClusterFeatures {
+  /**
+   * Every node supports pods in their own user namespace (`spec.hostUsers: false`, KEP-127):
+   * Kubernetes ≥ 1.33 (UserNamespacesSupport on by default; 1.30–1.32 with the gate turned on;
+   * stable from 1.36), containerd ≥ 2.0 or CRI-O ≥ 1.25, runc ≥ 1.2 or crun ≥ 1.9, and Linux ≥ 6.3
+   * (idmapped mounts on tmpfs, which service account tokens use). Then `auto` may choose
+   * `BindStrategy.userNamespace()`, and Pod Security counts it restricted where the cluster and
+   * the policy version are ≥ 1.35. Declared wrongly, the API server drops `hostUsers` (gate off) or
+   * the kubelet refuses the pod (a runtime without user namespaces): a restricted namespace then
+   * refuses the root container, a baseline one runs it as root on the node (docs/strategies.md).
+   * @default false
+   */
+  readonly userNamespaces?: boolean;
+}
+
 /** What a workload that must be reachable on a (possibly privileged) port declares. */
 export interface PrivilegedPortIntent {
   /**
@@ -67,10 +86,16 @@ export interface PrivilegedPortIntent {
   readonly podSecurityVersion?: string;
   /**
    * The oldest Kubernetes version the workload must run on (`1.22`, `v1.29.3`). The sysctl
-   * strategy needs ≥ 1.22.
+   * strategy needs ≥ 1.22; the user-namespace strategy ≥ 1.25, and ≥ 1.35 to meet restricted.
    * @default '1.25' — Pod Security Admission stable
    */
   readonly minKubernetesVersion?: string;
+  /**
+   * What every cluster the workload runs on supports (user namespaces), which its Kubernetes
+   * version alone does not tell.
+   * @default {} — nothing beyond what `minKubernetesVersion` implies
+   */
+  readonly clusterFeatures?: ClusterFeatures;
   /**
    * The pod uses the node's network namespace. Pod Security baseline forbids it, so only
    * level `privileged` can be met, and the sysctl strategy is impossible.
@@ -130,9 +155,9 @@ export interface PrivilegedPortIntent {
    */
   readonly portName?: string;
   /**
-   * The uid of the pod's processes, non-root. It contradicts `BindStrategy.rootWithNetBindService()`,
-   * which runs the binding container as uid 0: that is refused with a `BindStrategyError`, and
-   * `auto` does not consider the root strategy when `runAsUser` is given.
+   * The uid of the pod's processes, non-root. It contradicts `BindStrategy.rootWithNetBindService()`
+   * and `BindStrategy.userNamespace()`, which run the binding container as uid 0: that is refused
+   * with a `BindStrategyError`, and `auto` does not consider them when `runAsUser` is given.
    * @default the image's USER when `imageInspection` resolves it to a non-zero uid, else 65532
    */
   readonly runAsUser?: number;

@@ -34,6 +34,12 @@ export interface PrivilegedPortPlan {
   readonly containerName: string;
   /** Whether the pod uses hostNetwork. */
   readonly hostNetwork: boolean;
+  /**
+   * `false` when the pod runs in its own user namespace (`spec.hostUsers: false`, the user-namespace
+   * strategy): write it on the pod spec.
+   * @default - unset: the pod shares the node's user namespace
+   */
+  readonly hostUsers?: false;
   /** The binding container's `securityContext`. */
   readonly containerSecurityContext: ContainerSecurityContextSpec;
   /** The pod's `securityContext` (sysctls, seccomp RuntimeDefault, runAsNonRoot, ids, fsGroup). */
@@ -60,6 +66,7 @@ export function podOfPlan(
     metadata: { annotations: { ...plan.podAnnotations } },
     spec: {
       ...(plan.hostNetwork ? { hostNetwork: true } : {}),
+      ...(plan.hostUsers === false ? { hostUsers: false } : {}),
       securityContext: plan.podSecurityContext,
       containers: [{ name: plan.containerName, image, securityContext: plan.containerSecurityContext, ports: plan.containerPorts }],
     },

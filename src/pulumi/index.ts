@@ -15,6 +15,7 @@ export {
   BindStrategy,
   BindStrategyError,
   BindStrategyKind,
+  ClusterFeatures,
   ResolvedBindStrategyKind,
   PrivilegedPortIntent,
   PrivilegedPortPlan,

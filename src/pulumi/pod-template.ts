@@ -39,6 +39,8 @@ export interface PlannedPodTemplate {
   spec: {
     /** Set only when the plan uses the node's network namespace. */
     hostNetwork?: true;
+    /** Set (to `false`) only when the plan runs the pod in its own user namespace. */
+    hostUsers?: false;
     /** The plan's pod `securityContext`. */
     securityContext: DeepMutable<PrivilegedPortPlan['podSecurityContext']>;
     /** The binding container. */
@@ -70,6 +72,7 @@ export function plannedPodTemplate(plan: PrivilegedPortPlan, writablePaths: read
     annotations: mutableCopy(plan.podAnnotations),
     spec: {
       ...(plan.hostNetwork ? { hostNetwork: true as const } : {}),
+      ...(plan.hostUsers === false ? { hostUsers: false as const } : {}),
       securityContext: mutableCopy(plan.podSecurityContext),
       containers: [container],
       volumes,

@@ -30,12 +30,12 @@ export const PRIVILEGED_PORT_SERVICE_SELECTOR_LABEL = 'k8s-least-privilege.dev/p
  * Arguments of {@link PrivilegedPortService}.
  *
  * The planning inputs — everything of {@link PrivilegedPortIntent}: `port`, `protocol`, `ports`,
- * `strategy`, `level`, `podSecurityVersion`, `minKubernetesVersion`, `hostNetwork`,
+ * `strategy`, `level`, `podSecurityVersion`, `minKubernetesVersion`, `clusterFeatures`, `hostNetwork`,
  * `appPortConfigurable`, `containerPort`, the image facts (`imageHasFileCapability`, `binary`,
  * `imageBase`, `imageInspection` — the image read before the program declares the component:
  * `await readImageInspection(…)`), `containerName`, `portName`, `runAsUser`, `runAsGroup`,
  * `readOnlyRootFilesystem` — are plain values, never `Input`s: they decide which
- * securityContexts, ports, sysctls and annotations are written, the plan is checked by the
+ * securityContexts, ports, sysctls, `hostUsers` and annotations are written, the plan is checked by the
  * capability model before any resource is registered, and `strategy`, `reason` and
  * `dockerfileLines` must be the same in `pulumi preview` as in `pulumi up`. An `Output` may have
  * no value during preview, so a plan that depended on one could only be made, and refused, in
@@ -123,6 +123,7 @@ const PLANNING_INPUTS: Readonly<Record<keyof PrivilegedPortIntent, true>> = {
   level: true,
   podSecurityVersion: true,
   minKubernetesVersion: true,
+  clusterFeatures: true,
   hostNetwork: true,
   appPortConfigurable: true,
   containerPort: true,

@@ -16,6 +16,7 @@ export const portCannotBind = defineRule({
     'Pick one: listen on a port ≥ 1024 and let the Service map the privileged port to it; set the pod sysctl ' +
     'net.ipv4.ip_unprivileged_port_start to the port; give the binary a file capability (setcap ' +
     'cap_net_bind_service=+ep) and keep NET_BIND_SERVICE in capabilities.add; or run as uid 0 with drop [ALL] ' +
-    'and add [NET_BIND_SERVICE] (baseline only).',
+    'and add [NET_BIND_SERVICE] (baseline; restricted from Pod Security v1.35 in a pod with its own user namespace, ' +
+    'hostUsers: false, and no hostNetwork).',
   check: (input) => portFindings(input, (port) => port.bind === 'denied', 'cannot bind'),
 });

@@ -9,7 +9,9 @@ export const runAsNonRootContradicted = defineRule({
   severity: 'error',
   podSecurityChecks: ['runAsNonRoot', 'runAsUser'],
   rationale: 'The kubelet verifies runAsNonRoot before it starts a container and refuses uid 0: the pod stays in CreateContainerConfigError.',
-  remediation: 'Set runAsUser to a non-zero uid, or drop runAsNonRoot if the container must run as root (PSS baseline at best).',
+  remediation:
+    'Set runAsUser to a non-zero uid, or drop runAsNonRoot if the container must run as root (PSS baseline at best; ' +
+    'restricted from policy v1.35 when the pod has its own user namespace, hostUsers: false).',
   check: (input) =>
     containerFindings(input, (container) =>
       container.securityContext.kubeletRefusal === undefined

@@ -146,8 +146,22 @@ describe('HardenedContainer on a privileged port', () => {
 
   test('user: 0 with a non-root strategy is refused', () => {
     expect(() => new HardenedContainer(deploymentIn().deployment, 'web', { image: 'nginx', portNumber: 80, user: 0, strategy: BindStrategy.unprivilegedPortSysctl() })).toThrow(
-      'HardenedContainer web: user is 0, but BindStrategy.unprivilegedPortSysctl() runs the container as non-root; remove user, or choose BindStrategy.rootWithNetBindService() (Pod Security baseline)',
+      "HardenedContainer web: user is 0, but BindStrategy.unprivilegedPortSysctl() runs the container as non-root; remove user, or choose BindStrategy.rootWithNetBindService() (Pod Security baseline) or BindStrategy.userNamespace() (uid 0 inside the pod's own user namespace)",
     );
+  });
+
+  test('user: 0 with BindStrategy.userNamespace() is the user-namespace strategy; with auto, root on the node as before', () => {
+    const userns = new HardenedContainer(deploymentIn().deployment, 'web', {
+      image: 'nginx',
+      portNumber: 80,
+      user: 0,
+      strategy: BindStrategy.userNamespace(),
+      clusterFeatures: { userNamespaces: true },
+      minKubernetesVersion: '1.35',
+    });
+    expect([userns.strategy, userns.plan?.hostUsers, userns.plan?.level]).toEqual(['userNamespace', false, 'restricted']);
+    const root = new HardenedContainer(deploymentIn().deployment, 'web', { image: 'nginx', portNumber: 80, user: 0, level: 'baseline', clusterFeatures: { userNamespaces: true } });
+    expect([root.strategy, root.plan?.hostUsers]).toEqual(['rootWithNetBindService', undefined]);
   });
 
   test('its ports are its own: the high port is refused, and the advice is to declare one', () => {
@@ -185,6 +199,19 @@ describe('hardenWorkload explains what it changed', () => {
     expect(result.explanation).toContain('So web runs as uid 0 with only NET_BIND_SERVICE; the other containers run as uid 1000.');
     const spec = Testing.synth(chart)[0].spec.template.spec;
     expect(spec.containers.map((container: any) => container.securityContext.runAsUser)).toEqual([0, 1000]);
+  });
+
+  test('the user namespace is said: the whole pod is in it, the binding container uid 0 inside, the others their uid inside', () => {
+    const chart = Testing.chart();
+    const web = new kplus.Deployment(chart, 'web', { containers: [{ name: 'web', image: 'nginx', portNumber: 80 }, { name: 'sidecar', image: 'envoy', portNumber: 9901 }] });
+    const result = hardenWorkload(web, { user: 1000, group: 1000, clusterFeatures: { userNamespaces: true }, minKubernetesVersion: '1.35' });
+    expect(result.plan?.strategy).toBe('userNamespace');
+    expect(result.explanation).toContain(
+      "The pod gets hostUsers: false: every container of it runs in the pod's own user namespace, its uids mapped to unprivileged host ids. " +
+        'web runs as uid 0 inside it with only NET_BIND_SERVICE; the other containers run as uid 1000 inside it.',
+    );
+    const spec = Testing.synth(chart)[0].spec.template.spec;
+    expect([spec.hostUsers, spec.containers.map((container: any) => container.securityContext.runAsUser)]).toEqual([false, [0, 1000]]);
   });
 
   test('several containers on one privileged port share one plan; their protocols are kept', () => {

@@ -42,6 +42,8 @@ const VERSIONS: readonly (readonly [string, Cdk8sPlusModule])[] = [
   ['cdk8s-plus-33', kplus33],
 ];
 
+const USER_NAMESPACES = { userNamespaces: true } as const;
+
 /** Intent, the strategy it must get and the level it must meet: each strategy, and the examples' services. */
 const INTENTS: readonly (readonly [string, Omit<PrivilegedPortServiceProps, 'plus'>, ResolvedBindStrategyKind, string])[] = [
   ['highPort', { image: 'nginxinc/nginx-unprivileged:1.27', port: 80, strategy: BindStrategy.highPort({ containerPort: 8080 }), runAsUser: 101, runAsGroup: 101, writablePaths: ['/tmp'], healthCheckPath: '/' }, 'highPort', 'restricted'],
@@ -52,6 +54,8 @@ const INTENTS: readonly (readonly [string, Omit<PrivilegedPortServiceProps, 'plu
   ['auto: fixed DNS port (examples/auto)', { image: 'coredns/coredns:1.11.3', args: ['-conf', '/etc/coredns/Corefile'], port: 53, protocol: 'UDP' }, 'unprivilegedPortSysctl', 'restricted'],
   ['auto: image with a file capability (examples/auto)', { image: 'registry.example.com/ldap-proxy:2.3', port: 389, imageHasFileCapability: true }, 'fileCapability', 'restricted'],
   ['auto: with init containers', { image: 'example/app', port: 80, binary: '/app', minKubernetesVersion: '1.21', initContainers: [{ image: 'busybox', command: ['true'], writablePaths: ['/work'] }] }, 'fileCapability', 'restricted'],
+  ['userNamespace', { image: 'nginx:1.27', port: 80, strategy: BindStrategy.userNamespace(), clusterFeatures: USER_NAMESPACES, minKubernetesVersion: '1.35' }, 'userNamespace', 'restricted'],
+  ['auto: user namespaces declared, DNS with an init container', { image: 'coredns/coredns:1.11.3', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], clusterFeatures: USER_NAMESPACES, minKubernetesVersion: '1.36', initContainers: [{ image: 'busybox', command: ['true'] }] }, 'userNamespace', 'restricted'],
 ];
 
 /**
@@ -133,6 +137,33 @@ describe.each(VERSIONS)('%s', (_version, plus) => {
     expect(manifests[0].spec.template.spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
     expect(bindVerdicts(manifests)).toEqual(['allowed']);
     expect(podSecurityLevels(manifests)).toEqual(['restricted']);
+    expect(errorFindings(manifests)).toEqual([]);
+  });
+
+  test('the user-namespace strategy: hostUsers: false on the pod spec by JSON patch (no cdk8s-plus has the prop), from each construct', () => {
+    const module = plus as typeof kplus27;
+    const hostUsersOf = (manifests: any[]) => manifests.filter((manifest) => manifest.kind === 'Deployment').map((manifest) => manifest.spec.template.spec.hostUsers);
+
+    const service = synthService(plus, INTENTS.find(([name]) => name === 'userNamespace')![1]);
+    expect(hostUsersOf(service.manifests)).toEqual([false]);
+
+    const chart = Testing.chart();
+    const deployment = new module.Deployment(chart, 'web', { containers: [] });
+    const web = new HardenedContainer(deployment, 'web', { image: 'nginx:1.27', portNumber: 80, user: 0, strategy: BindStrategy.userNamespace(), clusterFeatures: USER_NAMESPACES, minKubernetesVersion: '1.35' });
+    expect([web.strategy, web.user]).toEqual(['userNamespace', 0]);
+    const legacy = new module.Deployment(chart, 'legacy', { containers: [{ name: 'web', image: 'nginx', portNumber: 80 }, { name: 'metrics', image: 'exporter', portNumber: 9100 }] });
+    const hardened = hardenWorkload(legacy, { clusterFeatures: USER_NAMESPACES, minKubernetesVersion: '1.35' });
+    expect(hardened.plan?.strategy).toBe('userNamespace');
+    const manifests = Testing.synth(chart);
+    expect(hostUsersOf(manifests)).toEqual([false, false]);
+    const [single, pair] = manifests.map((manifest: any) => manifest.spec.template.spec);
+    expect(single.containers[0].securityContext).toMatchObject({ runAsUser: 0, runAsNonRoot: false, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } });
+    expect(pair.containers.map((c: any) => [c.name, c.securityContext.runAsUser, c.securityContext.capabilities])).toEqual([
+      ['web', 0, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }],
+      ['metrics', 65532, { drop: ['ALL'] }],
+    ]);
+    expect(bindVerdicts(manifests).every((verdict) => verdict === 'allowed')).toBe(true);
+    expect(podSecurityLevels(manifests)).toEqual(['restricted', 'restricted']);
     expect(errorFindings(manifests)).toEqual([]);
   });
 

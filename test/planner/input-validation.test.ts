@@ -16,7 +16,7 @@ import { thrown } from '../thrown';
 const loose = (value: unknown): any => value;
 
 const FACTORIES =
-  'a BindStrategy from one of its factories: BindStrategy.auto(), BindStrategy.highPort({ containerPort? }), BindStrategy.unprivilegedPortSysctl(), ' +
+  'a BindStrategy from one of its factories: BindStrategy.auto(), BindStrategy.highPort({ containerPort? }), BindStrategy.userNamespace(), BindStrategy.unprivilegedPortSysctl(), ' +
   'BindStrategy.fileCapability({ binary, imageBase? }), BindStrategy.rootWithNetBindService()';
 
 describe('planPrivilegedPort', () => {
@@ -32,7 +32,9 @@ describe('planPrivilegedPort', () => {
     ['a boolean as a string', { port: 80, hostNetwork: 'false' }, TypeError, 'planPrivilegedPort: hostNetwork must be true or false, got "false" (a string)'],
     ['a Kubernetes version as a number', { port: 80, minKubernetesVersion: 1.22 }, TypeError, 'planPrivilegedPort: minKubernetesVersion must be a Kubernetes version "1.N" such as "1.25" (also "v1.N" or "1.N.P"), got 1.22 (a number)'],
     ['a policy version', { port: 80, podSecurityVersion: '1.25' }, RangeError, 'planPrivilegedPort: podSecurityVersion must be "latest" or "v1.N" (v1.0 … and later), got "1.25" (a string)'],
-    ['root as runAsUser', { port: 80, runAsUser: 0 }, RangeError, 'planPrivilegedPort: runAsUser must be a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService()), got 0 (a number)'],
+    ['root as runAsUser', { port: 80, runAsUser: 0 }, RangeError, 'planPrivilegedPort: runAsUser must be a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService() or BindStrategy.userNamespace()), got 0 (a number)'],
+    ['cluster features as a boolean', { port: 80, clusterFeatures: true }, TypeError, 'planPrivilegedPort: clusterFeatures must be an object { userNamespaces?: boolean }, got true (a boolean)'],
+    ['user-namespace support as a string', { port: 80, clusterFeatures: { userNamespaces: 'true' } }, TypeError, 'planPrivilegedPort: clusterFeatures.userNamespaces must be true or false, got "true" (a string)'],
     ['a relative binary', { port: 80, binary: 'server' }, RangeError, 'planPrivilegedPort: binary must be an absolute path in the image without whitespace, e.g. "/usr/local/bin/server", got "server" (a string)'],
     ['a port entry with a string port', { ports: [{ port: 53, protocol: 'UDP' }, { port: '53', protocol: 'TCP' }] }, TypeError, 'planPrivilegedPort: ports[1].port must be an integer from 1 to 65535, got "53" (a string)'],
     ['no intent at all', undefined, TypeError, 'planPrivilegedPort: the argument must be an object {'],
@@ -85,6 +87,9 @@ describe('the cdk8s constructs and hardenWorkload', () => {
     expect(() => new HardenedContainer(deployment(), 'web', loose({ image: 'nginx', user: -1 }))).toThrow(/HardenedContainer web: user must be an id from 0 to 2147483647, got -1 \(a number\)/);
     expect(() => new HardenedContainer(deployment(), 'web', loose({ image: 'nginx', addCapabilities: 'NET_BIND_SERVICE' }))).toThrow(TypeError);
     expect(() => new HardenedContainer(deployment(), 'web', loose({ image: 'nginx', portNumber: 80, strategy: { kind: 'magic' } }))).toThrow(`HardenedContainer web: strategy must be ${FACTORIES}`);
+    expect(() => new HardenedContainer(deployment(), 'web', loose({ image: 'nginx', portNumber: 80, clusterFeatures: 'userNamespaces' }))).toThrow(
+      new TypeError('HardenedContainer web: clusterFeatures must be an object { userNamespaces?: boolean }, got "userNamespaces" (a string)'),
+    );
     expect(() => new HardenedContainer(deployment(), 'web', loose({ image: 'nginx', ports: [{ number: 53, protocol: 'dns' }] }))).toThrow(
       'HardenedContainer web: ports[0].protocol must be one of "TCP", "UDP", "SCTP", got "dns" (a string)',
     );
@@ -92,9 +97,12 @@ describe('the cdk8s constructs and hardenWorkload', () => {
 
   test('hardenWorkload: the workload and each option', () => {
     const web = () => new kplus.Deployment(Testing.chart(), 'web', { containers: [{ image: 'nginx', portNumber: 80 }] });
-    expect(() => hardenWorkload(web(), loose({ user: '1000' }))).toThrow(new TypeError('hardenWorkload: user must be a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService()), got "1000" (a string)'));
+    expect(() => hardenWorkload(web(), loose({ user: '1000' }))).toThrow(new TypeError('hardenWorkload: user must be a non-root uid from 1 to 2147483647 (uid 0 is BindStrategy.rootWithNetBindService() or BindStrategy.userNamespace()), got "1000" (a string)'));
     expect(() => hardenWorkload(web(), loose({ strategy: 'auto' }))).toThrow(`hardenWorkload: strategy must be ${FACTORIES}, got "auto" (a string)`);
     expect(() => hardenWorkload(web(), loose({ level: 'Restricted' }))).toThrow(RangeError);
+    expect(() => hardenWorkload(web(), loose({ clusterFeatures: { userNamespaces: 1 } }))).toThrow(
+      new TypeError('hardenWorkload: clusterFeatures.userNamespaces must be true or false, got 1 (a number)'),
+    );
     expect(() => hardenWorkload(loose({}))).toThrow(/^hardenWorkload: workload must be a cdk8s-plus workload \(Deployment, StatefulSet, .*\), got \{\} \(an object\)$/);
   });
 });
@@ -109,6 +117,9 @@ describe('the Pulumi component', () => {
     );
     expect(() => new PulumiPrivilegedPortService('web', loose({ image: 42, port: 80 }))).toThrow(/image must be a non-empty string, or an Output of one, got 42 \(a number\)/);
     expect(() => new PulumiPrivilegedPortService('web', loose({ image: 'nginx', port: 80, strategy: 'highPort' }))).toThrow(`PrivilegedPortService "web": strategy must be ${FACTORIES}`);
+    expect(() => new PulumiPrivilegedPortService('web', loose({ image: 'nginx', port: 80, clusterFeatures: { userNamespaces: 'yes' } }))).toThrow(
+      new TypeError('PrivilegedPortService "web": clusterFeatures.userNamespaces must be true or false, got "yes" (a string)'),
+    );
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PrivilegedPortIntent } from '../../src/planner';
 import { BindStrategy } from '../../src/planner';
 import { readFacts } from '../../src/planner/plan-facts';
 import { portRequestsOf } from '../../src/planner/port-requests';
@@ -16,7 +17,7 @@ const STRATEGIES_DIR = join(__dirname, '..', '..', 'src', 'planner', 'strategies
 const kebab = (kind: string) => kind.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 test('auto tries the strategies from the least privileged up', () => {
-  expect(STRATEGIES.map((strategy) => strategy.kind)).toEqual(['highPort', 'unprivilegedPortSysctl', 'fileCapability', 'rootWithNetBindService']);
+  expect(STRATEGIES.map((strategy) => strategy.kind)).toEqual(['highPort', 'userNamespace', 'unprivilegedPortSysctl', 'fileCapability', 'rootWithNetBindService']);
 });
 
 test('every BindStrategy factory but auto has one record, and every record a factory', () => {
@@ -34,10 +35,21 @@ test("each record lives in the file named after its kind, and the folder holds n
   }
 });
 
-test('only root runs as uid 0, and only root is held below restricted by itself', () => {
-  const facts = readFacts({ port: 80 }, BindStrategy.auto(), portRequestsOf('test', { port: 80 }), {});
-  expect(STRATEGIES.map((strategy) => [strategy.kind, strategy.runsAsRoot, strategy.maxLevel(facts).level])).toEqual([
+test('only root and the user namespace run as uid 0; root is held below restricted by itself, the user namespace until Kubernetes and policy v1.35', () => {
+  const levels = (intent: PrivilegedPortIntent) => {
+    const facts = readFacts(intent, BindStrategy.auto(), portRequestsOf('test', intent), {});
+    return STRATEGIES.map((strategy) => [strategy.kind, strategy.runsAsRoot, strategy.maxLevel(facts).level]);
+  };
+  expect(levels({ port: 80 })).toEqual([
     ['highPort', false, 'restricted'],
+    ['userNamespace', true, 'baseline'],
+    ['unprivilegedPortSysctl', false, 'restricted'],
+    ['fileCapability', false, 'restricted'],
+    ['rootWithNetBindService', true, 'baseline'],
+  ]);
+  expect(levels({ port: 80, minKubernetesVersion: '1.35' })).toEqual([
+    ['highPort', false, 'restricted'],
+    ['userNamespace', true, 'restricted'],
     ['unprivilegedPortSysctl', false, 'restricted'],
     ['fileCapability', false, 'restricted'],
     ['rootWithNetBindService', true, 'baseline'],

@@ -37,6 +37,7 @@ const EXPLICIT: readonly (readonly [ResolvedBindStrategyKind, PrivilegedPortServ
   ['unprivilegedPortSysctl', { image: 'coredns/coredns:1.11.3', port: 53, protocol: 'UDP', strategy: BindStrategy.unprivilegedPortSysctl() }, 'restricted'],
   ['fileCapability', { image: 'example/server', port: 443, strategy: BindStrategy.fileCapability({ binary: '/server', imageBase: 'alpine' }) }, 'restricted'],
   ['rootWithNetBindService', { image: 'python:3.12-slim', port: 80, strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }, 'baseline'],
+  ['userNamespace', { image: 'nginx:1.27', port: 80, strategy: BindStrategy.userNamespace(), clusterFeatures: { userNamespaces: true }, minKubernetesVersion: '1.35' }, 'restricted'],
 ];
 
 let serial = 0;
@@ -79,6 +80,9 @@ async function expectWellFormed(
   expect(container.image).toBe(args.image);
   expect(container.ports).toEqual(plan.containerPorts.map((port) => ({ ...port })));
   expect(Boolean(template.spec.hostNetwork)).toBe(plan.hostNetwork);
+  // hostUsers: false exactly when the plan runs the pod in its own user namespace; never written otherwise.
+  expect(template.spec.hostUsers).toBe(plan.hostUsers);
+  expect('hostUsers' in template.spec).toBe(plan.strategy === 'userNamespace');
 
   // The decision, on the Deployment, its pod template and the Service.
   for (const annotations of [deployment.inputs.metadata.annotations, template.metadata.annotations, service.inputs.metadata.annotations]) {

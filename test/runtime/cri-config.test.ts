@@ -35,6 +35,19 @@ describe('planPod (kubelet translation)', () => {
     });
   });
 
+  test('hostUsers: false with user-namespace support: mode POD with the block of host ids, on the sandbox and every container; others NODE; none without support', () => {
+    const pod: KubePod = { spec: { hostUsers: false, initContainers: [{ name: 'init' }], containers: [{ name: 'web', ports: [{ containerPort: 80 }] }] } };
+    const supported = planPod(pod, { ...placement, userNamespaceBlock: 3 }, images);
+    const userns = { mode: 'POD', uids: [{ host_id: 196608, container_id: 0, length: 65536 }], gids: [{ host_id: 196608, container_id: 0, length: 65536 }] };
+    expect(supported.sandbox.linux.security_context.namespace_options.userns_options).toEqual(userns);
+    expect(supported.containers.map((c) => c.config!.linux.security_context.namespace_options.userns_options)).toEqual([userns, userns]);
+    const onNode = planPod({ spec: { containers: [{ name: 'web' }] } }, { ...placement, userNamespaceBlock: 3 }, images);
+    expect(onNode.sandbox.linux.security_context.namespace_options.userns_options).toEqual({ mode: 'NODE', uids: [], gids: [] });
+    // A kubelet without the support sends nothing, and the harness never runs a hostUsers: false pod as root on the host.
+    expect(plan({ spec: { containers: [{ name: 'web' }] } }).sandbox.linux.security_context.namespace_options).toEqual({ network: 'POD', pid: 'CONTAINER', ipc: 'POD' });
+    expect(() => plan(pod)).toThrow(/a pod with hostUsers: false needs a kubelet with user-namespace support/);
+  });
+
   test('lets container fields win over pod fields, and no_new_privs only for an explicit false', () => {
     const { containers } = plan({
       spec: { securityContext: { runAsUser: 1000 }, containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] },

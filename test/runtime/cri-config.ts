@@ -8,6 +8,7 @@
  * |-------------------------------------------------------|-------------------------------------------------------------------|----------------|
  * | metadata.name / namespace, a fresh uid                | PodSandboxConfig.metadata                                         | kuberuntime_sandbox.go generatePodSandboxConfig |
  * | spec.hostNetwork / hostPID / hostIPC, shareProcessNamespace | NamespaceOption network/pid/ipc = NODE, pid = POD when shared, else POD/CONTAINER | util.go namespacesForPod |
+ * | spec.hostUsers (with user-namespace support: `userNamespaceBlock`) | NamespaceOption.userns_options: false → POD, uid and gid 0 → 65536·k, length 65536; else NODE | util.go NamespacesForPod; userns/userns_manager.go |
  * | spec.securityContext.sysctls                          | LinuxPodSandboxConfig.sysctls                                     | kuberuntime_sandbox.go generatePodSandboxLinuxConfig |
  * | spec.securityContext.runAsUser / runAsGroup           | LinuxSandboxSecurityContext.run_as_user / run_as_group            | idem |
  * | any container privileged                              | LinuxSandboxSecurityContext.privileged                            | idem (HasPrivilegedContainer) |
@@ -43,7 +44,7 @@
  * name) is kept, with the container's `command` and `args` sent as kubelet sends them: unset,
  * containerd runs the image's Entrypoint and Cmd.
  */
-import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig, SecurityProfile } from './cri';
+import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig, SecurityProfile, UserNamespace } from './cri';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000, PROBE_PATH, SETCAP_PROBE_CAPABILITY, SETCAP_PROBE_PATH } from './image';
 import type { KubeContainer, KubeContainerPort, KubePod, KubeSecurityContext, KubeSeccompProfile } from './kube-types';
 
@@ -75,6 +76,23 @@ export interface SandboxPlacement {
   readonly name: string;
   readonly namespace: string;
   readonly logDirectory: string;
+  /**
+   * The kubelet supports user namespaces (UserNamespacesSupport on) and gives this pod the k-th
+   * block of host ids (k ≥ 1): a `hostUsers: false` pod gets `userns_options` mode POD with it,
+   * any other mode NODE. Unset: no `userns_options`, as a kubelet without the support sends — and
+   * a `hostUsers: false` pod is an error, since it would silently run in the host's user namespace.
+   */
+  readonly userNamespaceBlock?: number;
+}
+
+/** The size of the block of host ids kubelet gives each pod (its default `idsPerPod`). */
+export const IDS_PER_POD = 65536;
+
+/** What kubelet sends for a `hostUsers: false` pod given the k-th block of host ids: container id 0 → host id 65536·k, 65536 of them. */
+export function podUserNamespace(block: number): UserNamespace {
+  if (!Number.isInteger(block) || block < 1) throw new Error(`runtime harness: user-namespace block ${block}: kubelet never gives a pod block 0 (the host's ids)`);
+  const mapping = { host_id: block * IDS_PER_POD, container_id: 0, length: IDS_PER_POD };
+  return { mode: 'POD', uids: [mapping], gids: [{ ...mapping }] };
 }
 
 /** Which list of the pod spec a container comes from. */
@@ -117,7 +135,7 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
   }
   const initContainers = pod.spec.initContainers ?? [];
   const allContainers = [...initContainers, ...pod.spec.containers];
-  const namespaces = namespacesForPod(pod);
+  const namespaces = namespacesForPod(pod, placement.userNamespaceBlock);
   const podSc = pod.spec.securityContext ?? {};
   const supplementalGroups = [...(podSc.fsGroup !== undefined ? [podSc.fsGroup] : []), ...(podSc.supplementalGroups ?? [])];
   const sysctls = Object.fromEntries((podSc.sysctls ?? []).map((s) => [s.name, s.value]));
@@ -226,12 +244,19 @@ function probeImageFor(container: KubeContainer): string {
   return container.image === PROBE_IMAGE_USER_1000 ? PROBE_IMAGE_USER_1000 : PROBE_IMAGE_ROOT;
 }
 
-function namespacesForPod(pod: KubePod): NamespaceOption {
-  return {
+function namespacesForPod(pod: KubePod, userNamespaceBlock: number | undefined): NamespaceOption {
+  const namespaces: NamespaceOption = {
     network: pod.spec.hostNetwork ? 'NODE' : 'POD',
     pid: pod.spec.hostPID ? 'NODE' : pod.spec.shareProcessNamespace ? 'POD' : 'CONTAINER',
     ipc: pod.spec.hostIPC ? 'NODE' : 'POD',
   };
+  if (userNamespaceBlock === undefined) {
+    if (pod.spec.hostUsers === false) {
+      throw new Error('runtime harness: a pod with hostUsers: false needs a kubelet with user-namespace support (SandboxPlacement.userNamespaceBlock) and containerd ≥ 2.0');
+    }
+    return namespaces;
+  }
+  return { ...namespaces, userns_options: pod.spec.hostUsers === false ? podUserNamespace(userNamespaceBlock) : { mode: 'NODE', uids: [], gids: [] } };
 }
 
 function seccompProfile(profile: KubeSeccompProfile | undefined): SecurityProfile {

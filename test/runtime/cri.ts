@@ -25,11 +25,27 @@ export interface Int64Value {
 /** runtime.v1.NamespaceMode. */
 export type NamespaceMode = 'POD' | 'CONTAINER' | 'NODE' | 'TARGET';
 
+/** runtime.v1.IDMapping: `length` ids from `container_id` inside map to `host_id` on the host. */
+export interface IdMapping {
+  host_id: number;
+  container_id: number;
+  length: number;
+}
+
+/** runtime.v1.UserNamespace: POD (its own, with these mappings) or NODE (the host's). */
+export interface UserNamespace {
+  mode: 'POD' | 'NODE';
+  uids: IdMapping[];
+  gids: IdMapping[];
+}
+
 /** runtime.v1.NamespaceOption. */
 export interface NamespaceOption {
   network: NamespaceMode;
   pid: NamespaceMode;
   ipc: NamespaceMode;
+  /** Sent by a kubelet with user-namespace support (containerd 1.6 ignores it). */
+  userns_options?: UserNamespace;
 }
 
 /** runtime.v1.SecurityProfile. */

@@ -6,6 +6,11 @@
  * Each container runs bindprobe with all of its declared ports at once; the pod is removed
  * as soon as every container has reported. About half a second per pod.
  *
+ * A pod with `hostUsers: false` runs on containerd 2.x (test/runtime/userns: Debian's 1.6 ignores
+ * the pod's user namespace and would run it as root on the host), given the next block of host
+ * ids as a kubelet with user-namespace support gives it; each container's process is also read
+ * from the host (/proc/<pid>/status: its uid there).
+ *
  * Init containers run first, one at a time, as kubelet runs them. kubelet waits for each to
  * exit 0; the probe never exits (it holds its sockets until the harness has read the kernel's
  * tables), so the harness observes an init container's ports and then stops it before the next
@@ -23,10 +28,13 @@ import type { ContainerConfig, ContainerStatus, ImageUser } from './cri';
 import { CriError, criProtoPath } from './cri';
 import type { ContainerPlan, ContainerType, PodPlan } from './cri-config';
 import { planPod } from './cri-config';
+import type { HostView } from './host-view';
+import { hostView } from './host-view';
 import { imageArchivePath, importImage, PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from './image';
 import type { KubePod } from './kube-types';
 import type { ContainerOutcome, ObservedPort } from './observe';
 import { observePorts, parseCriLog, parseProbeOutput, parseSocketTables } from './observe';
+import { startUsernsContainerd, usernsBinariesAvailability, usernsStack } from './userns/daemon';
 
 export type { RuntimeProfile } from './containerd';
 export type { ObservedPort, PortObservation } from './observe';
@@ -45,6 +53,8 @@ export interface ObservedContainer {
     readonly log: readonly string[];
     /** The CRI ContainerConfig sent, when one was. */
     readonly criConfig?: object;
+    /** The process as the host saw it while the probe held its ports (host uid, user namespace …), when it ran. */
+    readonly host?: HostView;
   };
 }
 
@@ -57,16 +67,22 @@ export interface ObservedPod {
   /** The CRI PodSandboxConfig built for the pod. */
   readonly sandboxConfig: object;
   readonly durationMs: number;
+  /** Set when the pod ran on containerd 2.x for its own user namespace: the versions, e.g. `containerd 2.2.9, runc 1.3.7`. */
+  readonly userNamespaceRuntime?: string;
 }
 
 /** How long a started container may take to report (or exit) before the harness gives up. */
 const CONTAINER_REPORT_TIMEOUT_MS = 10_000;
 
 const daemons = new Map<RuntimeProfile, Promise<Containerd>>();
-const imageUsers = new Map<RuntimeProfile, Map<string, ImageUser | undefined>>();
+/** containerd 2.x per profile, for the pods with `hostUsers: false`. */
+const usernsDaemons = new Map<RuntimeProfile, Promise<Containerd>>();
+const imageUsers = new Map<Containerd, Map<string, ImageUser | undefined>>();
 /** Per profile, the images {@link importImageArchive} imported: pods run them as is. */
 const importedImages = new Map<RuntimeProfile, Set<string>>();
 let podCounter = 0;
+/** The last block of host ids handed to a `hostUsers: false` pod (kubelet starts at 1: block 0 is the host's). */
+let userNamespaceBlock = 0;
 
 /**
  * Whether the harness can run here: `true`, or `false`/a reason string when it cannot
@@ -96,7 +112,9 @@ export function runtimeAvailability(): true | string {
 export async function runPod(pod: { metadata?: object; spec: object }, profile: RuntimeProfile): Promise<ObservedPod> {
   const started = Date.now();
   const kubePod = pod as KubePod;
-  const daemon = await daemonFor(profile);
+  // Taken before the first await, so that the blocks follow the order the pods were asked for.
+  const block = kubePod.spec.hostUsers === false ? ++userNamespaceBlock : undefined;
+  const daemon = await (block === undefined ? daemonFor(profile) : usernsDaemonFor(profile));
   const users = await imageUsersFor(daemon);
   const uid = randomUUID();
   const plan = planPod(
@@ -106,13 +124,21 @@ export async function runPod(pod: { metadata?: object; spec: object }, profile: 
       name: `${kubePod.metadata?.name ?? 'pod'}-${++podCounter}`,
       namespace: kubePod.metadata?.namespace ?? 'default',
       logDirectory: join(daemon.podLogRoot, uid),
+      userNamespaceBlock: block,
     },
     (image) => users.get(image),
-    importedImages.get(profile),
+    block === undefined ? importedImages.get(profile) : undefined,
   );
   try {
     const containers = plan.podRefusal === undefined ? await runSandbox(daemon, plan) : refuseAll(plan, plan.podRefusal);
-    return { profile, containers, podRefusal: plan.podRefusal, sandboxConfig: plan.sandbox, durationMs: Date.now() - started };
+    return {
+      profile,
+      containers,
+      podRefusal: plan.podRefusal,
+      sandboxConfig: plan.sandbox,
+      durationMs: Date.now() - started,
+      ...(block === undefined ? {} : { userNamespaceRuntime: usernsRuntimeLabel() }),
+    };
   } finally {
     rmSync(plan.sandbox.log_directory, { recursive: true, force: true });
   }
@@ -179,8 +205,9 @@ async function visibleImageUser(daemon: Containerd, image: string): Promise<Imag
 
 /** Removes every pod, stops every containerd by its PID, and fails if anything was left behind. */
 export async function stopRuntimes(): Promise<void> {
-  const running = [...daemons.values()];
+  const running = [...daemons.values(), ...usernsDaemons.values()];
   daemons.clear();
+  usernsDaemons.clear();
   imageUsers.clear();
   const imported = new Map(importedImages);
   importedImages.clear();
@@ -211,12 +238,35 @@ function daemonFor(profile: RuntimeProfile): Promise<Containerd> {
   return daemon;
 }
 
+let usernsLabel: string | undefined;
+
+/** `containerd 2.2.9+unknown, runc 1.3.7`: what the `hostUsers: false` pods ran on (asked of the binaries once). */
+function usernsRuntimeLabel(): string {
+  if (usernsLabel === undefined) {
+    const stack = usernsStack();
+    usernsLabel = `containerd ${stack.containerd}, runc ${stack.runc}`;
+  }
+  return usernsLabel;
+}
+
+/** containerd 2.x for `profile`: only it honours a pod's user namespace. */
+function usernsDaemonFor(profile: RuntimeProfile): Promise<Containerd> {
+  let daemon = usernsDaemons.get(profile);
+  if (!daemon) {
+    const built = usernsBinariesAvailability();
+    if (built !== true) return Promise.reject(new Error(`runtime harness: a pod with hostUsers: false needs containerd ≥ 2.0 (1.6 ignores it): ${built}`));
+    daemon = startUsernsContainerd(profile);
+    usernsDaemons.set(profile, daemon);
+  }
+  return daemon;
+}
+
 async function imageUsersFor(daemon: Containerd): Promise<Map<string, ImageUser | undefined>> {
-  let users = imageUsers.get(daemon.profile);
+  let users = imageUsers.get(daemon);
   if (!users) {
     users = new Map();
     for (const image of [PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000]) users.set(image, await daemon.cri.imageUser(image));
-    imageUsers.set(daemon.profile, users);
+    imageUsers.set(daemon, users);
   }
   return users;
 }
@@ -268,10 +318,13 @@ async function runSandbox(daemon: Containerd, plan: PodPlan): Promise<ObservedCo
 async function observe(daemon: Containerd, plan: PodPlan, entry: Launch): Promise<ObservedContainer> {
   if ('decided' in entry) return decided(entry.plan, entry.decided);
   const { name, type, ports, config } = entry.plan;
-  const { outcome, log } = await awaitReport(daemon, entry.containerId, join(plan.sandbox.log_directory, config.log_path));
+  const { outcome, log, pid } = await awaitReport(daemon, entry.containerId, join(plan.sandbox.log_directory, config.log_path));
   const identity = outcome.kind === 'ran' ? outcome.report.identity : undefined;
   const failure = outcome.kind === 'ran' ? undefined : outcome.reason;
-  return { name, type, ports: observePorts(ports, outcome), evidence: { failure, identity, log, criConfig: config } };
+  // Read while the probe still runs: the harness stops the container only after this.
+  const host = pid === undefined ? undefined : hostView(pid);
+  const evidence = { failure, identity, log, criConfig: config, ...(host === undefined ? {} : { host }) };
+  return { name, type, ports: observePorts(ports, outcome), evidence };
 }
 
 function decided(container: ContainerPlan, outcome: Extract<ContainerOutcome, { reason: string }>): ObservedContainer {

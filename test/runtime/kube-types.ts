@@ -74,6 +74,8 @@ export interface KubePodSpec {
   readonly hostPID?: boolean;
   readonly hostIPC?: boolean;
   readonly shareProcessNamespace?: boolean;
+  /** `false`: the pod gets a user namespace of its own (KEP-127); unset or true: the node's. */
+  readonly hostUsers?: boolean;
   readonly securityContext?: KubePodSecurityContext;
 }
 

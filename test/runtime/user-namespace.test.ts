@@ -2,6 +2,10 @@
  * Runtime truth for the fifth strategy (issue #23): root inside the pod's user namespace
  * (`hostUsers: false`) with only NET_BIND_SERVICE binds port 80, and is not root on the host.
  *
+ * Both hand-written pods and the pod the planner's `BindStrategy.userNamespace()` plan makes
+ * (PrivilegedPortService, synthesized) are run; test/runtime/strategies.test.ts runs every
+ * construct's user-namespace pod too, under both profiles.
+ *
  * Run through containerd 2.x's CRI plugin (built by test/runtime/userns/setup.sh from the Go
  * module proxy; Debian's containerd 1.6 ignores `hostUsers: false`), with runc ≥ 1.2, on this
  * machine's kernel: the rootfs is an overlayfs over idmapped lower layers (Linux ≥ 5.19), and
@@ -13,11 +17,14 @@
  */
 import type { Containerd, RuntimeProfile } from './containerd';
 import { runtimeAvailability } from './harness';
-import type { KubeContainerPort, KubeSecurityContext } from './kube-types';
+import type { KubeContainerPort, KubePod, KubeSecurityContext } from './kube-types';
 import type { UsernsStack } from './userns/daemon';
 import { majorMinor, startUsernsContainerd, usernsBinariesAvailability, usernsStack } from './userns/daemon';
-import type { UsernsKubePod, UsernsPodObservation } from './userns/pod';
+import type { UsernsPodObservation } from './userns/pod';
 import { IDS_PER_POD, runPodInUserNamespace } from './userns/pod';
+import type { EmittedPod } from './workloads';
+import { CONSTRUCT_CASES, constructPods } from './workloads';
+import { analyzePod } from '../../src/model';
 
 const PORTS: readonly KubeContainerPort[] = [
   { containerPort: 80, protocol: 'TCP' },
@@ -32,7 +39,15 @@ const ROOT_NET_BIND_SERVICE: KubeSecurityContext = {
   seccompProfile: { type: 'RuntimeDefault' },
 };
 
-function pod(name: string, securityContext: KubeSecurityContext, extra: { hostUsers?: boolean; hostNetwork?: boolean } = {}): UsernsKubePod {
+/** The pod template `PrivilegedPortService` with `BindStrategy.userNamespace()` synthesizes (test/runtime/workloads.ts). */
+function emittedUserNamespacePod(): EmittedPod {
+  const construct = CONSTRUCT_CASES.find((c) => c.expected === 'userNamespace' && c.label.startsWith('userNamespace'));
+  if (construct === undefined) throw new Error('workloads.ts lost its userNamespace construct case');
+  const [emitted] = constructPods(construct);
+  return emitted;
+}
+
+function pod(name: string, securityContext: KubeSecurityContext, extra: { hostUsers?: boolean; hostNetwork?: boolean } = {}): KubePod {
   return {
     metadata: { name },
     spec: { hostUsers: false, ...extra, containers: [{ name: 'web', image: 'app', ports: PORTS, securityContext }] },
@@ -63,7 +78,7 @@ describeUserns('runtime truth: root inside a user namespace (hostUsers: false) +
   };
 
   /** Runs `p` with the next block of host ids (k = 1, 2, …) and records a summary line. */
-  async function run(label: string, p: UsernsKubePod, profile: RuntimeProfile = 'strict'): Promise<{ observed: UsernsPodObservation; hostId: number }> {
+  async function run(label: string, p: KubePod, profile: RuntimeProfile = 'strict'): Promise<{ observed: UsernsPodObservation; hostId: number }> {
     const k = ++block;
     const observed = await runPodInUserNamespace(await daemon(profile), p, k);
     const c = observed.containers[0];
@@ -149,6 +164,40 @@ describeUserns('runtime truth: root inside a user namespace (hostUsers: false) +
     expect(web.ports.map((p) => p.observation)).toEqual(['listening', 'listening', 'listening']);
     expect(web.identity).toMatch(/CapEff=0000000000000000 .*ip_unprivileged_port_start=0$/);
     expect(web.host!.uids[0]).toBe(hostId + 1000);
+  });
+
+  test('the pod BindStrategy.userNamespace() emits (PrivilegedPortService, synthesized): binds 80 as uid 0 inside, the model says allowed, and the process is the pod\'s first mapped uid on the host', async () => {
+    const { pod: emitted } = emittedUserNamespacePod();
+    expect(emitted.spec.hostUsers).toBe(false);
+    const { observed, hostId } = await run('the userNamespace plan (PrivilegedPortService)', emitted);
+    const [main] = observed.containers;
+    expect(main.failure).toBeUndefined();
+    expect(main.ports.map((p) => [p.containerPort, p.protocol, p.observation])).toEqual([[80, 'TCP', 'listening']]);
+    expect(analyzePod({ metadata: emitted.metadata, spec: emitted.spec }).containers[0].ports.map((port) => port.bind)).toEqual(['allowed']);
+    // Inside: uid 0 (gid the plan's 65532), exactly NET_BIND_SERVICE, no_new_privs, and no runtime help with the port.
+    expect(main.identity).toMatch(/^uid=0 gid=65532 CapPrm=0000000000000400 CapEff=0000000000000400 CapBnd=0000000000000400 CapAmb=0000000000000000 NoNewPrivs=1 ip_unprivileged_port_start=1024$/);
+    // Outside: the host's /proc says the same process is an unprivileged uid of the pod's own block.
+    const hostGid = hostId + 65532;
+    expect(main.host).toMatchObject({ uids: [hostId, hostId, hostId, hostId], gids: [hostGid, hostGid, hostGid, hostGid], ownUserNamespace: true });
+    expect(main.host!.uids).not.toContain(0);
+  });
+
+  test('the same emitted pod with a non-root uid inside on the binding container: EACCES on 80 (a non-root uid gets no capability on exec, user namespace or not)', async () => {
+    const { pod: emitted } = emittedUserNamespacePod();
+    const [container] = emitted.spec.containers;
+    const nonRoot: KubePod = {
+      ...emitted,
+      spec: {
+        ...emitted.spec,
+        containers: [{ ...container, securityContext: { ...container.securityContext, runAsUser: 65532, runAsNonRoot: true } }],
+      },
+    };
+    const { observed, hostId } = await run('the userNamespace plan, binding container as uid 65532', nonRoot);
+    const [main] = observed.containers;
+    expect(main.ports.map((p) => [p.containerPort, p.observation])).toEqual([[80, 'eacces']]);
+    expect(analyzePod({ metadata: nonRoot.metadata, spec: nonRoot.spec }).containers[0].ports.map((port) => port.bind)).toEqual(['denied']);
+    expect(main.identity).toMatch(/^uid=65532 .*CapEff=0000000000000000 .*NoNewPrivs=1 ip_unprivileged_port_start=1024$/);
+    expect(main.host!.uids[0]).toBe(hostId + 65532);
   });
 
   test('hostNetwork + hostUsers: false (KEP-5607, alpha): containerd < 2.3 refuses the sandbox; from 2.3 the pod runs in the host network namespace, where root in the user namespace has no capability', async () => {

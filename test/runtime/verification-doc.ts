@@ -108,9 +108,11 @@ export function renderOutcomeSummary(title: string, rows: readonly MatrixRow[]):
 /** The markdown for the strategies section: every pod the constructs and examples emit, a row per container, a column per profile. */
 export function renderPortList(title: string, rows: readonly MatrixRow[]): string {
   const profiles = [...new Set<RuntimeProfile>(rows.map((r) => r.observed.profile))];
+  const userns = [...new Set(rows.flatMap((r) => r.observed.userNamespaceRuntime ?? []))];
   const lines = [
     summaryLine(title, rows, 'pods', 'pod runs'),
-    observedWith(false),
+    observedWith(false) +
+      (userns.length === 0 ? '' : ` Pods with \`hostUsers: false\` ran on ${userns.join(' and ')} (test/runtime/userns), each in its own block of host ids: "uid 0 → host uid N" is the process's uid inside and on the host (/proc/<pid>/status).`),
     '',
     `| pod | container | ${profiles.join(' | ')} | model |`,
     `|---|---|${profiles.map(() => '---').join('|')}|---|`,
@@ -120,8 +122,10 @@ export function renderPortList(title: string, rows: readonly MatrixRow[]): strin
     const runs = rows.filter((r) => r.label === label);
     for (const container of runs[0].observed.containers) {
       const cells = profiles.map((profile) => {
-        const mine = runs.find((r) => r.observed.profile === profile)?.comparisons.filter((c) => c.container === container.name) ?? [];
-        return mine.map((c) => `${c.containerPort}/${c.protocol} ${WORD[c.observation]}`).join(', ') || '(no port)';
+        const run = runs.find((r) => r.observed.profile === profile);
+        const mine = run?.comparisons.filter((c) => c.container === container.name) ?? [];
+        const ports = mine.map((c) => `${c.containerPort}/${c.protocol} ${WORD[c.observation]}`).join(', ') || '(no port)';
+        return `${ports}${hostIdentity(run?.observed.containers.find((c) => c.name === container.name))}`;
       });
       const all = runs.flatMap((r) => r.comparisons.filter((c) => c.container === container.name));
       lines.push(`| ${label} | ${containerName(container)} | ${cells.join(' | ')} | ${modelCell(all)} |`);
@@ -169,6 +173,14 @@ function modelCell(mine: readonly PortComparison[]): string {
     ? `**disagrees**: ${wrong.map((c) => `${c.containerPort}/${c.protocol} ${c.bind}`).join(', ')}`
     : mine.some((c) => c.bind === 'not compared') ? 'not compared'
       : unknowns > 0 ? `agrees; unknown ×${unknowns}` : 'agrees';
+}
+
+/** `; uid 0 → host uid 131072` for a container that ran in a user namespace of its own, else nothing. */
+function hostIdentity(container: ObservedContainer | undefined): string {
+  const host = container?.evidence.host;
+  if (host === undefined || !host.ownUserNamespace) return '';
+  const inside = /uid=(\d+)/.exec(container?.evidence.identity ?? '')?.[1] ?? '?';
+  return `; uid ${inside} → host uid ${host.uids[0]}`;
 }
 
 function containerName(container: ObservedContainer): string {

@@ -35,6 +35,9 @@ export interface ConstructCase {
 
 const IMAGE = 'registry.example.com/app:1.0';
 
+/** A cluster that supports user namespaces, on a Kubernetes whose Pod Security counts uid 0 there restricted. */
+const USER_NAMESPACES = { clusterFeatures: { userNamespaces: true }, minKubernetesVersion: '1.35' } as const;
+
 const service = (props: Omit<PrivilegedPortServiceProps, 'image'>) => (chart: Chart) => {
   new PrivilegedPortService(chart, 'svc', { image: IMAGE, ...props });
 };
@@ -69,12 +72,12 @@ export const CONSTRUCT_CASES: readonly ConstructCase[] = [
   { label: 'fileCapability, 443/TCP', expected: 'fileCapability', build: service({ port: 443, strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
   { label: 'highPort, 80/TCP → 8080', expected: 'highPort', build: service({ port: 80, strategy: BindStrategy.highPort() }) },
   { label: 'unprivilegedPortSysctl, 53/UDP', expected: 'unprivilegedPortSysctl', build: service({ port: 53, protocol: 'UDP', strategy: BindStrategy.unprivilegedPortSysctl() }) },
-  { label: 'auto row 1: imageHasFileCapability, 389/TCP', expected: 'fileCapability', build: service({ port: 389, imageHasFileCapability: true }) },
-  { label: 'auto row 2: port ≥ 1024, 5353/UDP', expected: 'highPort', build: service({ port: 5353, protocol: 'UDP' }) },
-  { label: 'auto row 3: appPortConfigurable, 443/TCP → 8443', expected: 'highPort', build: service({ port: 443, appPortConfigurable: true, containerPort: 8443 }) },
-  { label: 'auto row 4: port fixed, 53/UDP', expected: 'unprivilegedPortSysctl', build: service({ port: 53, protocol: 'UDP' }) },
-  { label: 'auto row 5: binary given, Kubernetes 1.21, 80/TCP', expected: 'fileCapability', build: service({ port: 80, binary: '/usr/local/bin/server', minKubernetesVersion: '1.21' }) },
-  { label: 'auto row 6: baseline, Kubernetes 1.21, 80/TCP', expected: 'rootWithNetBindService', build: service({ port: 80, level: 'baseline', minKubernetesVersion: '1.21' }) },
+  { label: 'auto row 1: port ≥ 1024, 5353/UDP', expected: 'highPort', build: service({ port: 5353, protocol: 'UDP' }) },
+  { label: 'auto row 2: appPortConfigurable, 443/TCP → 8443', expected: 'highPort', build: service({ port: 443, appPortConfigurable: true, containerPort: 8443 }) },
+  { label: 'auto row 4: imageHasFileCapability, 389/TCP', expected: 'fileCapability', build: service({ port: 389, imageHasFileCapability: true }) },
+  { label: 'auto row 5: port fixed, 53/UDP', expected: 'unprivilegedPortSysctl', build: service({ port: 53, protocol: 'UDP' }) },
+  { label: 'auto row 6: binary given, Kubernetes 1.21, 80/TCP', expected: 'fileCapability', build: service({ port: 80, binary: '/usr/local/bin/server', minKubernetesVersion: '1.21' }) },
+  { label: 'auto row 7: baseline, Kubernetes 1.21, 80/TCP', expected: 'rootWithNetBindService', build: service({ port: 80, level: 'baseline', minKubernetesVersion: '1.21' }) },
   { label: 'auto, hostNetwork, privileged level, binary given, 80/TCP', expected: 'fileCapability', build: service({ port: 80, hostNetwork: true, level: 'privileged', binary: '/usr/local/bin/server' }) },
   {
     label: 'highPort with an init container, 80/TCP → 8080',
@@ -91,6 +94,11 @@ export const CONSTRUCT_CASES: readonly ConstructCase[] = [
   { label: 'hardenWorkload auto (init 53/UDP, web 80+443, sidecar 9090)', expected: 'unprivilegedPortSysctl', build: hardened({}) },
   { label: 'hardenWorkload fileCapability (init 53/UDP, web 80+443, sidecar 9090)', expected: 'fileCapability', build: hardened({ strategy: BindStrategy.fileCapability({ binary: '/usr/local/bin/server' }) }) },
   { label: 'hardenWorkload rootWithNetBindService, baseline (init 53/UDP, web 80+443, sidecar 9090)', expected: 'rootWithNetBindService', build: hardened({ strategy: BindStrategy.rootWithNetBindService(), level: 'baseline' }) },
+  // The user namespace (hostUsers: false): these pods run on containerd 2.x (the harness sends them there).
+  { label: 'userNamespace, 80/TCP', expected: 'userNamespace', build: service({ port: 80, strategy: BindStrategy.userNamespace(), ...USER_NAMESPACES }) },
+  { label: 'auto row 3: user namespaces declared, Kubernetes 1.35, 53/UDP and 53/TCP', expected: 'userNamespace', build: service({ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }], ...USER_NAMESPACES }) },
+  { label: 'HardenedContainer auto, user namespaces declared, 443/TCP', expected: 'userNamespace', build: container({ portNumber: 443, ...USER_NAMESPACES }) },
+  { label: 'hardenWorkload auto, user namespaces declared (init 53/UDP, web 80+443, sidecar 9090)', expected: 'userNamespace', build: hardened({ ...USER_NAMESPACES }) },
 ];
 
 /** Synthesizes one construct case (`Testing.synth`) and returns its pods. */

@@ -3,7 +3,7 @@
  * NET_BIND_SERVICE (root keeps its bounding set on exec, so it binds). Baseline at most: the last
  * resort, never against a declared uid.
  */
-import type { StrategyDefinition } from './strategy-definition';
+import type { StrategyDefinition, StrategyRendering } from './strategy-definition';
 import { netBindServiceOnly } from './strategy-definition';
 import type { BindStrategyKind } from '../bind-strategy';
 import { BindStrategy } from '../bind-strategy';
@@ -17,10 +17,7 @@ export const rootWithNetBindService: StrategyDefinition<'rootWithNetBindService'
   runsAsRoot: true,
   summary: 'uid 0 with every capability dropped but NET_BIND_SERVICE, no privilege escalation (baseline at most).',
   maxLevel: () => ({ level: 'baseline', cause: "uid 0 fails restricted's runAsNonRoot check, so the pod meets baseline at most" }),
-  obstacle: (facts) => {
-    if (facts.contradictsRoot === undefined) return undefined;
-    return `${facts.propName('runAsUser')} is ${facts.contradictsRoot}, but this strategy runs the binding container as uid 0: the two contradict`;
-  },
+  obstacle: (facts) => rootContradiction(facts),
   autoReason: (facts, passedOver) => {
     const nonRoot = passedOver.filter((strategy) => !strategy.runsAsRoot);
     return (
@@ -28,12 +25,23 @@ export const rootWithNetBindService: StrategyDefinition<'rootWithNetBindService'
       'uid 0 with every capability dropped but NET_BIND_SERVICE, no privilege escalation.'
     );
   },
-  render: (base) => ({
-    ...base,
-    containerSecurityContext: { ...base.containerSecurityContext, runAsUser: 0, runAsNonRoot: false, capabilities: netBindServiceOnly() },
-  }),
+  render: (base) => asRootWithNetBindService(base),
   remedies: (facts, failed) => rootRemedies(facts, failed),
 };
+
+/** A declared `runAsUser` that a strategy running the binding container as uid 0 contradicts, as its obstacle. */
+export function rootContradiction(facts: PlanFacts): string | undefined {
+  if (facts.contradictsRoot === undefined) return undefined;
+  return `${facts.propName('runAsUser')} is ${facts.contradictsRoot}, but this strategy runs the binding container as uid 0: the two contradict`;
+}
+
+/** The binding container as uid 0 (runAsNonRoot off for it alone) with every capability dropped but NET_BIND_SERVICE. */
+export function asRootWithNetBindService(base: StrategyRendering): StrategyRendering {
+  return {
+    ...base,
+    containerSecurityContext: { ...base.containerSecurityContext, runAsUser: 0, runAsNonRoot: false, capabilities: netBindServiceOnly() },
+  };
+}
 
 function rootRemedies(facts: PlanFacts, failed: BindStrategyKind): BindRemedy[] {
   const restricted = facts.level === 'restricted';

@@ -43,6 +43,11 @@ export interface StrategyRendering {
   readonly podAnnotations: Readonly<Record<string, string>>;
   /** Dockerfile lines for the image's final stage. */
   readonly dockerfileLines: readonly string[];
+  /**
+   * `false` when the pod runs in its own user namespace (`spec.hostUsers: false`).
+   * @default - unset: the pod shares the node's user namespace
+   */
+  readonly hostUsers?: false;
 }
 
 /**

@@ -11,60 +11,21 @@
  * (pkg/kubelet/userns/userns_manager.go hands out such blocks, k ≥ 1; block 0 is the host's).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Containerd } from '../containerd';
-import type { ContainerConfig, ImageUser, NamespaceOption, PodSandboxConfig } from '../cri';
+import type { ContainerConfig, ImageUser, PodSandboxConfig } from '../cri';
 import { CriError } from '../cri';
 import { planPod } from '../cri-config';
 import { awaitReport } from '../harness';
+import type { HostView } from '../host-view';
+import { hostView } from '../host-view';
 import { PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000 } from '../image';
 import type { KubePod } from '../kube-types';
 import type { ObservedPort } from '../observe';
 import { observePorts } from '../observe';
 
-/** The size of the block of ids kubelet gives each pod (and the only size it uses). */
-export const IDS_PER_POD = 65536;
-
-/** runtime.v1.IDMapping. */
-export interface IdMapping {
-  host_id: number;
-  container_id: number;
-  length: number;
-}
-
-/** runtime.v1.UserNamespace. */
-export interface UserNamespaceOptions {
-  mode: 'POD' | 'NODE';
-  uids: IdMapping[];
-  gids: IdMapping[];
-}
-
-/** What kubelet sends for a `hostUsers: false` pod given the k-th block of host ids. */
-export function podUserNamespace(block: number): UserNamespaceOptions {
-  if (!Number.isInteger(block) || block < 1) throw new Error(`userns: block ${block}: kubelet never gives a pod block 0 (the host's ids)`);
-  const mapping = { host_id: block * IDS_PER_POD, container_id: 0, length: IDS_PER_POD };
-  return { mode: 'POD', uids: [mapping], gids: [{ ...mapping }] };
-}
-
-/** The container's process as seen from the host. */
-export interface HostView {
-  readonly pid: number;
-  /** /proc/<pid>/status `Uid:` (real, effective, saved, filesystem), in the host's user namespace. */
-  readonly uids: readonly number[];
-  /** /proc/<pid>/status `Gid:`, idem. */
-  readonly gids: readonly number[];
-  /** /proc/<pid>/uid_map, whitespace collapsed: `0 65536 65536`. */
-  readonly uidMap: string;
-  /** /proc/<pid>/gid_map, idem. */
-  readonly gidMap: string;
-  /** True when the process is in another user namespace than the host's (/proc/<pid>/ns/user). */
-  readonly ownUserNamespace: boolean;
-  /** /proc/<pid>/ns/net, `net:[inode]`. */
-  readonly networkNamespace: string;
-  /** The container's root mount as its own mountinfo shows it (fs type, source, options). */
-  readonly rootMount: string;
-}
+export { IDS_PER_POD } from '../cri-config';
 
 /** What one container did. */
 export interface UsernsContainerObservation {
@@ -89,43 +50,34 @@ export interface UsernsPodObservation {
 
 let podCounter = 0;
 
-/** The pod's CRI requests (cri-config.ts) with `userns` on the sandbox's and every container's namespace options. */
-function withUserNamespace<T extends { namespace_options: NamespaceOption }>(securityContext: T, userns: UserNamespaceOptions): T {
-  return { ...securityContext, namespace_options: { ...securityContext.namespace_options, userns_options: userns } };
-}
-
-/** A pod that may say `hostUsers` (core/v1 PodSpec; kube-types.ts predates the field). */
-export interface UsernsKubePod extends KubePod {
-  readonly spec: KubePod['spec'] & { readonly hostUsers?: boolean };
-}
-
 /**
  * Runs `pod` (regular containers only; each runs the probe with its declared ports) on
  * `daemon`, and removes it. With `hostUsers: false` the pod gets the `block`-th block of host
- * ids ({@link podUserNamespace}); otherwise its user namespace mode is NODE, as kubelet sends it
+ * ids (cri-config.ts `podUserNamespace`); otherwise its user namespace mode is NODE, as kubelet sends it
  * for `hostUsers` true or unset.
  */
-export async function runPodInUserNamespace(daemon: Containerd, pod: UsernsKubePod, block: number): Promise<UsernsPodObservation> {
+export async function runPodInUserNamespace(daemon: Containerd, pod: KubePod, block: number): Promise<UsernsPodObservation> {
   if (pod.spec.initContainers?.length) throw new Error('userns: init containers are not run here');
-  const userns: UserNamespaceOptions = pod.spec.hostUsers === false ? podUserNamespace(block) : { mode: 'NODE', uids: [], gids: [] };
   const started = Date.now();
   const users = new Map<string, ImageUser | undefined>();
   for (const image of [PROBE_IMAGE_ROOT, PROBE_IMAGE_USER_1000]) users.set(image, await daemon.cri.imageUser(image));
   const uid = randomUUID();
   const plan = planPod(
     pod,
-    { uid, name: `${pod.metadata?.name ?? 'pod'}-${++podCounter}`, namespace: pod.metadata?.namespace ?? 'default', logDirectory: join(daemon.podLogRoot, uid) },
+    {
+      uid,
+      name: `${pod.metadata?.name ?? 'pod'}-${++podCounter}`,
+      namespace: pod.metadata?.namespace ?? 'default',
+      logDirectory: join(daemon.podLogRoot, uid),
+      userNamespaceBlock: block,
+    },
     (image) => users.get(image),
   );
   if (plan.podRefusal !== undefined) throw new Error(`userns: the harness refuses the pod before the runtime: ${plan.podRefusal}`);
-  const sandbox: PodSandboxConfig = {
-    ...plan.sandbox,
-    linux: { ...plan.sandbox.linux, security_context: withUserNamespace(plan.sandbox.linux.security_context, userns) },
-  };
+  const sandbox: PodSandboxConfig = plan.sandbox;
   const containers = plan.containers.map((c) => {
     if (c.config === undefined) throw new Error(`userns: the harness refuses container ${c.name}: ${c.refusal}`);
-    const config: ContainerConfig = { ...c.config, linux: { security_context: withUserNamespace(c.config.linux.security_context, userns) } };
-    return { name: c.name, ports: c.ports, config };
+    return { name: c.name, ports: c.ports, config: c.config };
   });
 
   try {
@@ -176,23 +128,4 @@ async function observe(
   }
   const failure = outcome.kind === 'ran' ? 'the probe reported without a process id' : outcome.reason;
   return { name, ports: observePorts(ports, outcome), failure, criConfig: config };
-}
-
-/** The process as the host sees it (proc(5)). */
-function hostView(pid: number): HostView {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const ids = (key: string) => (new RegExp(`^${key}:\\s+(.*)$`, 'm').exec(status)?.[1] ?? '').trim().split(/\s+/).map(Number);
-  const map = (file: string) => readFileSync(`/proc/${pid}/${file}`, 'utf8').trim().split(/\s+/).join(' ');
-  // mountinfo(5): … mount point (field 5) … ` - ` fstype source super-options.
-  const root = readFileSync(`/proc/${pid}/mountinfo`, 'utf8').split('\n').find((line) => line.split(' ')[4] === '/') ?? '';
-  return {
-    pid,
-    uids: ids('Uid'),
-    gids: ids('Gid'),
-    uidMap: map('uid_map'),
-    gidMap: map('gid_map'),
-    ownUserNamespace: readlinkSync(`/proc/${pid}/ns/user`) !== readlinkSync('/proc/self/ns/user'),
-    networkNamespace: readlinkSync(`/proc/${pid}/ns/net`),
-    rootMount: root.split(' - ')[1] ?? root,
-  };
 }
