@@ -18,7 +18,11 @@
  * 5. the CLI's cold start: `check` of a three-document file;
  * 6. image facts from a local registry: offline vs pulling vs cached (bench/image-facts.ts);
  * 7. peak memory on large inputs (generated, never committed): 100 MB in one file and 1 GB in ten,
- *    `check` against the js-yaml floor's peak RSS on the 100 MB file, once each.
+ *    `check` against the js-yaml floor's peak RSS on the 100 MB file, once each;
+ * 8. `check --jobs 1` against `--jobs 2` on the 20k and the small-documents corpora (the reports
+ *    compared byte for byte), the cost of starting a worker thread, and the speedup projected per
+ *    core: Amdahl's law from the serial fraction the two-thread speedup implies, and the work law
+ *    from the CPU time each further thread adds.
  * Writes bench/RESULTS.md and prints it. Needs the compiled lib/ (the `bench` task compiles first).
  * `BENCH_SECTIONS=2,6` runs only those sections (1 and 2 run together) and prints their tables,
  * without writing RESULTS.md.
@@ -224,6 +228,9 @@ function main(): void {
   // 7: peak memory on large inputs, once each: RSS depends little on the machine's load.
   const large = selected(7) ? largeInputMemory() : undefined;
 
+  // 8: --jobs, one thread against two.
+  const jobs = selected(8) ? jobsSpeedup(corpora) : undefined;
+
   const cpu = cpus();
   const loadAfter = loadavg();
   const table = [
@@ -298,6 +305,7 @@ function main(): void {
       '',
     ] : []),
     ...(large === undefined ? [] : largeInputTable(large)),
+    ...(jobs === undefined ? [] : jobsTable(jobs)),
   ].join('\n');
   // A run of some sections prints them and leaves the results of a whole run alone.
   if (SECTIONS.length === 0) writeFileSync(RESULTS, table);
@@ -343,4 +351,108 @@ function largeInputTable({ file, directory, floor, checkFile, checkDirectory }: 
   ];
 }
 
+/** What section 8 measured: `check --jobs 1` and `--jobs 2` on each corpus, and a worker thread's start. */
+interface JobsSpeedup {
+  readonly corpora: readonly {
+    readonly name: string;
+    readonly documents: number;
+    readonly bytes: number;
+    readonly one: readonly ProcessCost[];
+    readonly two: readonly ProcessCost[];
+    /** Whether every run of both wrote the same report. */
+    readonly identical: boolean;
+  }[];
+  /** A worker thread (lib/check/check-worker.js) started, until it answers its first request. */
+  readonly workerStartMs: readonly number[];
+}
+
+/** The corpora of section 8: the mixed one of 20k documents, and the small-documents one. */
+const JOBS_CORPORA: readonly string[] = ['20k', SMALL_DOCUMENT_CORPUS.name];
+
+/** A process that starts one worker thread of `check --jobs` and prints how long it took to answer a first (empty) request. */
+const WORKER_START_SCRIPT = `
+const { Worker } = require('node:worker_threads');
+const start = process.hrtime.bigint();
+const worker = new Worker(${JSON.stringify(join(ROOT, 'lib', 'check', 'check-worker.js'))}, { workerData: { runtimeProfile: 'strict', imageFacts: 'assume-none' } });
+worker.once('message', () => {
+  process.stdout.write(String(Number(process.hrtime.bigint() - start) / 1e6));
+  worker.terminate();
+});
+worker.postMessage({ type: 'parse', chunk: 0, parts: [], keep: false });
+`;
+
+/** Section 8: `check --jobs 1` and `--jobs 2`, run by run in turn, on each corpus; and a worker's start. */
+function jobsSpeedup(corpora: ReturnType<typeof writeCorpora>): JobsSpeedup {
+  const measured: JobsSpeedup['corpora'][number][] = [];
+  for (const name of JOBS_CORPORA) {
+    const corpus = corpora.get(name)!;
+    const one: ProcessCost[] = [];
+    const two: ProcessCost[] = [];
+    const check = (jobs: string) => runNode([CLI, 'check', '--image-facts', 'assume-none', '--format', 'json', '--jobs', jobs, corpus.path], { allowExit: [0, 1] });
+    for (let run = 0; run < RUNS; run++) {
+      log(`--jobs, ${name}: run ${run + 1}/${RUNS}`);
+      one.push(check('1'));
+      two.push(check('2'));
+    }
+    const identical = [...one, ...two].every((cost) => cost.stdout === one[0].stdout);
+    measured.push({ name, documents: corpus.documents, bytes: corpus.bytes, one, two, identical });
+  }
+  const workerStartMs: number[] = [];
+  for (let run = 0; run < Math.max(RUNS, 10); run++) workerStartMs.push(Number(runNode(['-e', WORKER_START_SCRIPT]).stdout));
+  return { corpora: measured, workerStartMs };
+}
+
+function jobsTable({ corpora, workerStartMs }: JobsSpeedup): string[] {
+  const measured: string[] = [];
+  const projected: string[] = [];
+  for (const { name, documents, bytes, one, two, identical } of corpora) {
+    const [wallOne, wallTwo] = [medianOf(one, (r) => r.wallMs), medianOf(two, (r) => r.wallMs)];
+    const [cpuOne, cpuTwo] = [medianOf(one, (r) => r.cpuMs), medianOf(two, (r) => r.cpuMs)];
+    const speedup = wallOne / wallTwo;
+    measured.push(
+      `| ${name} | ${documents.toLocaleString('en-US')} (${(bytes / 1e6).toFixed(1)} MB) | ${ms(wallOne)} | ${ms(wallTwo)} | **${ratio(speedup)}** | ` +
+        `${ms(cpuOne)} / ${ms(cpuTwo)} | ${(cpuOne / wallOne).toFixed(2)} / ${(cpuTwo / wallTwo).toFixed(2)} | ` +
+        `${mb(medianOf(one, (r) => r.maxRssKb))} / ${mb(medianOf(two, (r) => r.maxRssKb))} | ${identical ? 'yes' : '**no**'} |`,
+    );
+    // Amdahl: S(2) = 1 / (s + (1 − s) / 2), so s = 2 / S(2) − 1; with no speedup there is nothing to project.
+    const serial = Math.min(1, Math.max(0, 2 / speedup - 1));
+    const amdahl = (cores: number) => (serial >= 1 ? '—' : ratio(1 / (serial + (1 - serial) / cores)));
+    // The work law: n threads cost the CPU of one plus, for each further thread, what the second cost more; n cores do it in no less than 1/n of that.
+    const extra = Math.max(0, cpuTwo - cpuOne);
+    const bound = (cores: number) => ratio((cores * cpuOne) / (cpuOne + (cores - 1) * extra));
+    projected.push(
+      `| ${name} | ${(serial * 100).toFixed(0)} % | ${amdahl(4)} | ${amdahl(8)} | ${amdahl(16)} | ${ms(extra)} | ${bound(4)} | ${bound(8)} | ${bound(16)} | ` +
+        `${extra === 0 ? '∞' : ratio(cpuOne / extra)} |`,
+    );
+  }
+  return [
+    `## 8. \`check --jobs\`: one thread against two (${cpus().length} cores)`,
+    '',
+    '`check --image-facts assume-none --format json`, `--jobs 1` and `--jobs 2` run by run in turn; every report of both compared byte for byte. ' +
+      '"Cores busy" is CPU time over wall time: one thread of JavaScript already keeps more than one core busy, for V8 compiles optimized code ' +
+      'and collects garbage on threads of its own — and a worker, an isolate of its own, has that done again for itself.',
+    '',
+    '| corpus | documents | `--jobs 1` wall | `--jobs 2` wall | **speedup** | CPU (1 / 2) | cores busy (1 / 2) | peak RSS (1 / 2) | same report |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...measured,
+    '',
+    'Projected per core, two ways. Amdahl\'s law, S(n) = 1 / (s + (1 − s) / n), with the serial fraction s that the measured two-thread speedup S₂ implies ' +
+      '(s = 2 / S₂ − 1): s counts as serial whatever kept the second core from halving the time — the main thread\'s own work (reading, splitting, ' +
+      'the index, writing the report in order), the copies between threads, a worker\'s start, and the machine\'s other load — so it is a floor, ' +
+      'and none when S₂ ≤ 1. The work law, which the machine\'s load does not change: `--jobs n` costs the CPU time of `--jobs 1` plus, for each further ' +
+      'thread, what the second cost more (its start, its own compilation and garbage collection, the copies), and n cores do that in no less ' +
+      'than 1 / n of it: S(n) ≤ n · CPU₁ / (CPU₁ + (n − 1) · ΔCPU).',
+    '',
+    '| corpus | Amdahl s | Amdahl, 4 cores | 8 cores | 16 cores | ΔCPU per further thread | work law, 4 cores | 8 cores | 16 cores | limit (CPU₁ / ΔCPU) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...projected,
+    '',
+    `A worker thread, started until it answers its first request (the checker loaded in it): **${ms(median(workerStartMs))}** (median of ${workerStartMs.length}). ` +
+      'An input under 4 MiB (`PARALLEL_MIN_CHARS`, src/check/parallel-check.ts) is checked on one thread with no worker started; ' +
+      'without `--jobs`, a check uses one thread fewer than the cores.',
+    '',
+  ];
+}
+
 main();
+

@@ -2,18 +2,20 @@
  * A check of the whole input, written as it is made: each object checked in input order, with
  * what it needs of the others from the input's index, and its report handed to a writer at once,
  * so that neither the objects nor the reports accumulate. In registry mode the images the
- * verdicts need are read first (see {@link writeCheckReadingImages}).
+ * verdicts need are read first (see {@link writeCheckReadingImages}). A check spread over threads
+ * (parallel-check.ts) runs the same steps, {@link lookBeforeImages} and {@link checkObjectsInOrder},
+ * on each thread's share of the objects.
  */
 import type { CheckOptions, ObjectCheck } from './check-object';
 import { analyzeObjectBinding, checkAnalyzedObject, checkObject } from './check-object';
-import type { ObjectContext } from './cross-resource-index';
+import type { CrossResourceIndex, ObjectContext } from './cross-resource-index';
 import { imageFactsLookup, ImageRequests, withoutUnreadImages } from './image-facts-mode';
 import { InputRuleWindow } from './input-rule-window';
 import type { ParsedInput, ParsedObject } from './parsed-input';
 import type { CheckSummary, InputErrorReport, ReportHead, ReportWriter, ResourceReport } from './report';
 import { resourceReport } from './resource-report';
 import { SummaryCounter } from './summary-counter';
-import type { ImagePullReport, RegistryFactsOptions } from '../image/registry/registry-facts';
+import type { FactsRequest, ImagePullReport, RegistryFacts, RegistryFactsOptions } from '../image/registry/registry-facts';
 import { fetchRegistryFacts } from '../image/registry/registry-facts';
 import type { BindingAnalysis } from '../model/bind-analysis';
 import type { ContainerEntry } from '../model/containers';
@@ -73,10 +75,32 @@ export async function writeCheckReadingImages(
   otherErrors: readonly InputErrorReport[] = [],
 ): Promise<CheckOutcome> {
   const requests = new ImageRequests(reading.known, reading.platform);
+  const kept = lookBeforeImages(input.objects(), 0, input.index.contexts(), options, requests, input.kept);
+  const { answers, images } = await readWantedImages(requests.all(), reading.registry);
+  const reusable = reusableBindings(kept, requests, answers);
+  const finalOptions = { ...options, imageFacts: imageFactsLookup('registry', reading.known, answers, reading.platform) };
+  return writeReports(input, finalOptions, writer(), otherErrors, images, reusable);
+}
+
+/** The contexts of the input's objects, asked for in input order ({@link CrossResourceIndex.contexts}). */
+export type ObjectContexts = ReturnType<CrossResourceIndex['contexts']>;
+
+/**
+ * The first look of registry mode at `objects`, the input's objects from ordinal `first` on:
+ * each pod analyzed with the images it starts not read yet, its requests recorded in `requests`.
+ * Returns the analyses that can be kept (when `keep`, the objects being kept), by ordinal.
+ */
+export function lookBeforeImages(
+  objects: Iterable<ParsedObject>,
+  first: number,
+  contexts: ObjectContexts,
+  options: CheckOptions,
+  requests: ImageRequests,
+  keep: boolean,
+): Map<number, FirstLook> {
   const kept = new Map<number, FirstLook>();
-  const contexts = input.index.contexts();
-  let ordinal = 0;
-  for (const parsed of input.objects()) {
+  let ordinal = first;
+  for (const parsed of objects) {
     const at = ordinal++;
     const context = contexts(at, parsed.object);
     const pod = parsed.object.pod;
@@ -84,25 +108,38 @@ export async function writeCheckReadingImages(
     const look = requests.lookupForPod();
     const binding = analyzeObjectBinding(pod, { ...options, imageFacts: look.lookup }, targetsOf(parsed, context, options));
     // A pod whose verdicts asked for images is judged again with them: its first analysis is not kept.
-    if (!requests.record(pod, binding) && input.kept) kept.set(at, { binding, unread: look.unread, podSpec: asObject(pod.spec) });
+    if (!requests.record(pod, binding) && keep) kept.set(at, { binding, unread: look.unread, podSpec: asObject(pod.spec) });
   }
-  const wanted = requests.all();
-  const { answers, images } = wanted.length === 0 ? NOTHING_READ : await fetchRegistryFacts(wanted, reading.registry);
+  return kept;
+}
+
+/** Reads the images `wanted` from their registries (none: nothing read). */
+export async function readWantedImages(wanted: readonly FactsRequest[], registry: RegistryFactsOptions): Promise<Pick<RegistryFacts, 'answers' | 'images'>> {
+  return wanted.length === 0 ? NOTHING_READ : fetchRegistryFacts(wanted, registry);
+}
+
+/** The first analyses that hold once the images are read: those of pods that start no image that was read. */
+export function reusableBindings(
+  kept: ReadonlyMap<number, FirstLook>,
+  requests: ImageRequests,
+  answers: ReadonlyMap<string, unknown>,
+): Map<number, BindingAnalysis> {
   const reusable = new Map<number, BindingAnalysis>();
   for (const [at, { binding, unread, podSpec }] of kept) {
     // Its images were read for other pods: it is judged with their facts.
     if (requests.answered(unread, podSpec, answers)) continue;
     reusable.set(at, unread.length === 0 ? binding : withoutUnreadImages(binding));
   }
-  const finalOptions = { ...options, imageFacts: imageFactsLookup('registry', reading.known, answers, reading.platform) };
-  return writeReports(input, finalOptions, writer(), otherErrors, images, reusable);
+  return reusable;
 }
 
 /** A pod's analysis made before its images were read: kept, when its verdicts asked for no image. */
-interface FirstLook {
+export interface FirstLook {
+  /** The analysis. */
   readonly binding: BindingAnalysis;
   /** Its containers whose image was not known. */
   readonly unread: readonly ContainerEntry[];
+  /** The pod's spec. */
   readonly podSpec: JsonObject | undefined;
 }
 
@@ -118,11 +155,27 @@ function writeReports(
   images: readonly ImagePullReport[],
   bindings: ReadonlyMap<number, BindingAnalysis>,
 ): CheckOutcome {
-  const report = new WrittenReport(writer, options, input, otherErrors);
-  const window = new InputRuleWindow(options, (resource) => report.resource(resource));
-  const contexts = input.index.contexts();
-  let ordinal = 0;
-  for (const parsed of input.objects()) {
+  const report = new WrittenReport(writer, options, input.files, [...otherErrors, ...input.errors]);
+  checkObjectsInOrder(input.objects(), 0, input.index.contexts(), options, bindings, (resource) => report.resource(resource));
+  return report.finish(images);
+}
+
+/**
+ * Checks `objects`, the input's objects from ordinal `first` on, in input order, each with its
+ * context (the bind analyses of `bindings` already made, by ordinal), and hands each report to
+ * `emit`, in order, once the input rules have added their findings to it.
+ */
+export function checkObjectsInOrder(
+  objects: Iterable<ParsedObject>,
+  first: number,
+  contexts: ObjectContexts,
+  options: CheckOptions,
+  bindings: ReadonlyMap<number, BindingAnalysis>,
+  emit: (report: ResourceReport) => void,
+): void {
+  const window = new InputRuleWindow(options, emit);
+  let ordinal = first;
+  for (const parsed of objects) {
     const at = ordinal++;
     const context = contexts(at, parsed.object);
     const pod = parsed.object.pod;
@@ -136,7 +189,6 @@ function writeReports(
     window.add(at, parsed, resourceReport(parsed, check), check.analysis?.podSecurity, context);
   }
   window.flush();
-  return report.finish(images);
 }
 
 /** The numbers the Services target on the object's pod: the options' own matching, when they give one (`checkParsed`'s callers), else the index's. */
@@ -145,29 +197,30 @@ function targetsOf(parsed: ParsedObject, context: ObjectContext, options: CheckO
 }
 
 /** A report being written: its head at once, then each resource counted and written, then its tail. */
-class WrittenReport {
+export class WrittenReport {
   private readonly counter = new SummaryCounter();
-  private readonly errors: readonly InputErrorReport[];
 
+  /** Writes the report's head: @param files the files read (or tried); @param errors every input error, in order */
   constructor(
     private readonly writer: ReportWriter,
     options: CheckOptions,
-    private readonly input: ParsedInput,
-    otherErrors: readonly InputErrorReport[],
+    private readonly files: number,
+    private readonly errors: readonly InputErrorReport[],
   ) {
-    this.errors = [...otherErrors, ...input.errors];
     const requiredLevel = options.level ?? DEFAULT_REQUIRED_LEVEL;
-    const head: ReportHead = { schemaVersion: 1, runtimeProfile: options.runtimeProfile.name, requiredLevel, errors: this.errors };
+    const head: ReportHead = { schemaVersion: 1, runtimeProfile: options.runtimeProfile.name, requiredLevel, errors };
     writer.start(head);
   }
 
+  /** Counts and writes the next resource. */
   resource(report: ResourceReport): void {
     this.counter.add(report);
     this.writer.resource(report);
   }
 
+  /** Writes the tail (the summary, how images were read) and gives what decides the exit status. */
   finish(images: readonly ImagePullReport[]): CheckOutcome {
-    const summary = this.counter.summary(this.input.files, this.errors.length);
+    const summary = this.counter.summary(this.files, this.errors.length);
     this.writer.finish({ summary, ...(images.length === 0 ? {} : { images }) });
     return { errors: this.errors, summary };
   }

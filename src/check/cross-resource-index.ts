@@ -17,6 +17,11 @@
  * kept outside the heap ({@link RecordArena}), compact and free of the input's text (a substring
  * of a parsed document can keep the document's text alive); and what the index keeps once built
  * grows only with what the matching finds.
+ *
+ * A check spread over threads (`--jobs`, src/check/parallel-check.ts) builds the index on the
+ * main thread from the records its threads make of their objects ({@link indexRecordOf},
+ * {@link CrossResourceIndexBuilder.addRecord}), and hands each thread the part of the index its
+ * objects need ({@link CrossResourceIndex.portion}, {@link CrossResourceIndex.ofPortion}).
  */
 import { listContainers } from '../model/containers';
 import type { JsonObject } from '../model/json-value';
@@ -79,6 +84,56 @@ type NamespaceRecord = [string, string, string | null, string | null, JsonObject
 /** A record: the object itself, or (compact) the number of its JSON text in the builder's {@link RecordArena}. */
 type Kept = KubernetesObject | number;
 
+/**
+ * What the index keeps of one object, made where the object was parsed (another thread): what
+ * kind of record it is, the Namespace's name, and the compact record, as plain data.
+ */
+export interface IndexRecord {
+  /** What the index keeps the object as. */
+  readonly kind: 'workload' | 'service' | 'namespace';
+  /** A Namespace's name (the index finds Namespaces by it); `null` for the others. */
+  readonly name: string | null;
+  /** The compact record (what the matching and the input rules read of the object), as JSON text: a string is copied to another thread faster than objects. */
+  readonly json: string;
+}
+
+/** What the index keeps an object as, if anything: as {@link CrossResourceIndexBuilder.add} sorts the objects. */
+function recordKindOf(object: KubernetesObject): IndexRecord['kind'] | undefined {
+  if (object.pod !== undefined) return 'workload';
+  if (object.kind === 'Service') return 'service';
+  if (object.kind === 'Namespace' && object.name !== null) return 'namespace';
+  return undefined;
+}
+
+/** How a kind of compact record is made of its object, and read back as one. */
+interface RecordKind {
+  readonly of: (object: KubernetesObject) => unknown;
+  readonly read: (record: never) => KubernetesObject;
+}
+
+const RECORDS: Readonly<Record<IndexRecord['kind'], RecordKind>> = {
+  workload: { of: workloadRecord, read: workloadOf },
+  service: { of: serviceRecord, read: serviceOf },
+  namespace: { of: namespaceRecord, read: namespaceOf },
+};
+
+/** A compact record's JSON text. */
+function compact(kind: IndexRecord['kind'], object: KubernetesObject): string {
+  return JSON.stringify(RECORDS[kind].of(object));
+}
+
+/** The object of a compact record's JSON text. */
+function inflate(kind: IndexRecord['kind'], json: string): KubernetesObject {
+  return RECORDS[kind].read(JSON.parse(json) as never);
+}
+
+/** The record the index keeps of an object, or `null` when it keeps none (a ConfigMap, a CRD …). */
+export function indexRecordOf(object: KubernetesObject): IndexRecord | null {
+  const kind = recordKindOf(object);
+  if (kind === undefined) return null;
+  return { kind, name: kind === 'namespace' ? object.name : null, json: compact(kind, object) };
+}
+
 /** Gathers the index object by object, in input order; {@link build} gives the index. */
 export class CrossResourceIndexBuilder {
   private arena: RecordArena | undefined;
@@ -91,18 +146,33 @@ export class CrossResourceIndexBuilder {
 
   /** The next object of the input. */
   add(object: KubernetesObject): void {
+    const kind = recordKindOf(object);
+    this.addKept(kind, object.name, kind === undefined ? undefined : this.keep(object, kind));
+  }
+
+  /**
+   * The next object of the input, as the record another thread made of it ({@link indexRecordOf});
+   * `null` for an object the index keeps nothing of. Kept as {@link add} keeps the object.
+   */
+  addRecord(record: IndexRecord | null): void {
+    if (record === null) return this.addKept(undefined, null, undefined);
+    const { kind, json } = record;
+    this.addKept(kind, record.name, this.arena === undefined ? inflate(kind, json) : this.arena.add(json));
+  }
+
+  private addKept(kind: IndexRecord['kind'] | undefined, name: string | null, kept: Kept | undefined): void {
     const ordinal = this.ordinal++;
-    if (object.pod !== undefined) {
+    if (kind === 'workload') {
       this.workloadOrdinals.push(ordinal);
-      this.workloads.push(this.keep(object, compactWorkload));
-    } else if (object.kind === 'Service') {
+      this.workloads.push(kept!);
+    } else if (kind === 'service') {
       this.serviceOrdinals.push(ordinal);
-      this.services.push(this.keep(object, compactService));
-    } else if (object.kind === 'Namespace' && object.name !== null) {
-      const kept = { ordinal, kept: this.keep(object, compactNamespace) };
-      const named = this.namespaces.get(object.name);
-      if (named === undefined) this.namespaces.set(object.name, [kept]);
-      else named.push(kept);
+      this.services.push(kept!);
+    } else if (kind === 'namespace') {
+      const entry = { ordinal, kept: kept! };
+      const named = this.namespaces.get(name!);
+      if (named === undefined) this.namespaces.set(name!, [entry]);
+      else named.push(entry);
     }
   }
 
@@ -110,9 +180,9 @@ export class CrossResourceIndexBuilder {
   compactRecords(): void {
     if (this.arena !== undefined) return;
     this.arena = new RecordArena();
-    this.workloads.forEach((kept, index) => (this.workloads[index] = this.keep(kept as KubernetesObject, compactWorkload)));
-    this.services.forEach((kept, index) => (this.services[index] = this.keep(kept as KubernetesObject, compactService)));
-    for (const named of this.namespaces.values()) for (const entry of named) entry.kept = this.keep(entry.kept as KubernetesObject, compactNamespace);
+    this.workloads.forEach((kept, index) => (this.workloads[index] = this.keep(kept as KubernetesObject, 'workload')));
+    this.services.forEach((kept, index) => (this.services[index] = this.keep(kept as KubernetesObject, 'service')));
+    for (const named of this.namespaces.values()) for (const entry of named) entry.kept = this.keep(entry.kept as KubernetesObject, 'namespace');
   }
 
   /** Matches the Services with the workloads they select, and finds the Services' input findings. */
@@ -208,20 +278,20 @@ export class CrossResourceIndexBuilder {
   }
 
   /** The object itself while the input is kept; else its compact record, in the arena. */
-  private keep(object: KubernetesObject, compact: (object: KubernetesObject) => string): Kept {
-    return this.arena === undefined ? object : this.arena.add(compact(object));
+  private keep(object: KubernetesObject, kind: IndexRecord['kind']): Kept {
+    return this.arena === undefined ? object : this.arena.add(compact(kind, object));
   }
 
   private workload(kept: Kept): KubernetesObject {
-    return typeof kept === 'number' ? workloadOf(JSON.parse(this.arena!.get(kept)) as WorkloadRecord) : kept;
+    return typeof kept === 'number' ? inflate('workload', this.arena!.get(kept)) : kept;
   }
 
   private service(kept: Kept): KubernetesObject {
-    return typeof kept === 'number' ? serviceOf(JSON.parse(this.arena!.get(kept)) as ServiceRecord) : kept;
+    return typeof kept === 'number' ? inflate('service', this.arena!.get(kept)) : kept;
   }
 
   private namespace(kept: Kept): KubernetesObject {
-    return typeof kept === 'number' ? namespaceOf(JSON.parse(this.arena!.get(kept)) as NamespaceRecord) : kept;
+    return typeof kept === 'number' ? inflate('namespace', this.arena!.get(kept)) : kept;
   }
 }
 
@@ -248,6 +318,18 @@ class SelectedWorkloads {
 
 /** The index of an input: what the checks of each object need from the others. */
 export class CrossResourceIndex {
+  /**
+   * The index made of a part of another ({@link portion}) and its Namespaces ({@link namespacesByName}):
+   * it gives the objects of that part the contexts the whole index gives them.
+   */
+  static ofPortion(portion: IndexPortion, namespaces: ReadonlyMap<string, readonly RelatedObject[]>): CrossResourceIndex {
+    const rules = new Map(INPUT_RULES.map((rule) => [rule.id, rule]));
+    const findings = portion.findings.map(
+      ([ordinal, found]) => [ordinal, found.map(({ ruleId, finding }) => ({ rule: rules.get(ruleId)!, finding }))] as const,
+    );
+    return new CrossResourceIndex(OrdinalValues.of(portion.targets), OrdinalValues.of(findings), namespaces);
+  }
+
   /** Made by the index's builder once the whole input is read: targets and findings by object ordinal, related objects by namespace. */
   constructor(
     private readonly targets: OrdinalValues<readonly ServiceTarget[] | string>,
@@ -275,10 +357,43 @@ export class CrossResourceIndex {
       };
     };
   }
+
+  /** What the index holds about the objects at ordinals `first` to `end` (excluded), as data another thread can be sent. */
+  portion(first: number, end: number): IndexPortion {
+    return {
+      targets: this.targets.between(first, end),
+      findings: this.findings
+        .between(first, end)
+        .map(([ordinal, found]) => [ordinal, found.map(({ rule, finding }) => ({ ruleId: rule.id, finding }))] as const),
+    };
+  }
+
+  /** Every Namespace of the input by its name, with its ordinal (data another thread can be sent). */
+  namespacesByName(): ReadonlyMap<string, readonly RelatedObject[]> {
+    return this.namespaces;
+  }
+}
+
+/**
+ * What an index holds about some of the objects, by ordinal: the Service targets of workloads,
+ * the input findings of Services (each rule by its id), as plain data.
+ */
+export interface IndexPortion {
+  /** The numbers the Services target on each workload that its containers do not declare (or their JSON text). */
+  readonly targets: readonly (readonly [number, readonly ServiceTarget[] | string])[];
+  /** The input rules' findings about each Service that has some. */
+  readonly findings: readonly (readonly [number, readonly { readonly ruleId: string; readonly finding: IndexedFinding['finding'] }[]])[];
 }
 
 /** Values by ordinal, added in increasing order and read in increasing order. */
 class OrdinalValues<T> {
+  /** The values of `entries`, each `[ordinal, value]`, in increasing order of ordinal. */
+  static of<T>(entries: readonly (readonly [number, T])[]): OrdinalValues<T> {
+    const values = new OrdinalValues<T>();
+    for (const [ordinal, value] of entries) values.add(ordinal, value);
+    return values;
+  }
+
   private readonly ordinals: number[] = [];
   private readonly values: T[] = [];
 
@@ -294,6 +409,27 @@ class OrdinalValues<T> {
       while (next < this.ordinals.length && this.ordinals[next] < ordinal) next++;
       return next < this.ordinals.length && this.ordinals[next] === ordinal ? this.values[next] : undefined;
     };
+  }
+
+  /** The entries `[ordinal, value]` with ordinals from `first` to `end` (excluded), in order. */
+  between(first: number, end: number): [number, T][] {
+    const entries: [number, T][] = [];
+    for (let at = this.firstAtOrAfter(first); at < this.ordinals.length && this.ordinals[at] < end; at++) {
+      entries.push([this.ordinals[at], this.values[at]]);
+    }
+    return entries;
+  }
+
+  /** The place of the first ordinal at or after `ordinal` (a binary search). */
+  private firstAtOrAfter(ordinal: number): number {
+    let low = 0;
+    let high = this.ordinals.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.ordinals[middle] < ordinal) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 }
 
@@ -356,7 +492,7 @@ function undeclaredTargets(workload: KubernetesObject, services: readonly Kubern
 }
 
 /** A workload's compact record: what the matching and the input rules read of it. */
-function compactWorkload(object: KubernetesObject): string {
+function workloadRecord(object: KubernetesObject): WorkloadRecord {
   const given = objectField(asObject(object.pod?.metadata), 'labels') ?? {};
   // Only string labels can be selected; fromEntries keeps a `__proto__` label a label.
   const labels = Object.fromEntries(Object.keys(given).flatMap((key) => (typeof given[key] === 'string' ? [[key, given[key]]] : [])));
@@ -366,8 +502,7 @@ function compactWorkload(object: KubernetesObject): string {
     const entries = asArray(spec?.[list]);
     if (entries !== undefined) containers[list] = entries.map((entry) => asArray(asObject(entry)?.ports)?.map((port) => pick(port, ['name', 'containerPort', 'protocol'])) ?? null);
   }
-  const record: WorkloadRecord = [object.apiVersion, object.kind, object.name, object.namespace, labels, containers];
-  return JSON.stringify(record);
+  return [object.apiVersion, object.kind, object.name, object.namespace, labels, containers];
 }
 
 function workloadOf([apiVersion, kind, name, namespace, labels, containers]: WorkloadRecord): KubernetesObject {
@@ -380,21 +515,19 @@ function workloadOf([apiVersion, kind, name, namespace, labels, containers]: Wor
 }
 
 /** A Service's compact record: its selector, and its ports' numbers and protocols. */
-function compactService(object: KubernetesObject): string {
+function serviceRecord(object: KubernetesObject): ServiceRecord {
   const spec = asObject(object.object.spec);
   const ports = asArray(spec?.ports)?.map((port) => pick(port, ['port', 'targetPort', 'protocol']));
   const kept = { selector: spec?.selector, ...(ports === undefined ? {} : { ports }) };
-  const record: ServiceRecord = [object.apiVersion, object.name, object.namespace, kept];
-  return JSON.stringify(record);
+  return [object.apiVersion, object.name, object.namespace, kept];
 }
 
 function serviceOf([apiVersion, name, namespace, spec]: ServiceRecord): KubernetesObject {
   return { path: [], apiVersion, kind: 'Service', name, namespace, object: { spec }, pod: undefined };
 }
 
-function compactNamespace(object: KubernetesObject): string {
-  const record: NamespaceRecord = [object.apiVersion, object.kind, object.name, object.namespace, object.object];
-  return JSON.stringify(record);
+function namespaceRecord(object: KubernetesObject): NamespaceRecord {
+  return [object.apiVersion, object.kind, object.name, object.namespace, object.object];
 }
 
 function namespaceOf([apiVersion, kind, name, namespace, object]: NamespaceRecord): KubernetesObject {

@@ -134,6 +134,20 @@ export class ImageRequests {
   all(): FactsRequest[] {
     return [...this.requests.values()];
   }
+
+  /** Every request recorded, with its key, in the order of {@link all}: what another thread's {@link merge} takes. */
+  entries(): [string, FactsRequest][] {
+    return [...this.requests];
+  }
+
+  /**
+   * Records the requests another thread's pods made ({@link entries}), as if those pods were
+   * analyzed here, after every pod recorded so far: a request keeps its first place and takes
+   * its last value, as {@link record} keeps them.
+   */
+  merge(entries: readonly (readonly [string, FactsRequest])[]): void {
+    for (const [key, request] of entries) this.requests.set(key, request);
+  }
 }
 
 /**

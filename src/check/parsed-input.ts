@@ -74,7 +74,7 @@ export function readInput(sources: Iterable<InputSource>, keptChars: number = KE
       errors.push({ file: source.file, document: null, line: null, message: source.message });
       continue;
     }
-    const replay: ReplayedSource = { file: source.file, text: source.text, reread: source.reread, digest: undefined };
+    const replay = replayedSource(source);
     replays.push(replay);
     chars += source.text.length;
     if (kept !== undefined && chars > keptChars) {
@@ -122,15 +122,24 @@ export function parseInputs(sources: Iterable<InputSource>): ParsedInputs {
 }
 
 /** A file of the input, for its second reading: its text, or how to read it again and what it held. */
-interface ReplayedSource {
+export interface ReplayedSource {
+  /** The file's name. */
   readonly file: string;
+  /** Its text, until it is let go of ({@link letGo}). */
   text: string | undefined;
+  /** How to read it again; standard input cannot be. */
   readonly reread: (() => InputSource) | undefined;
+  /** The digest of its text, once the text is let go of. */
   digest: string | undefined;
 }
 
+/** A file read, kept for its second reading. */
+export function replayedSource(source: InputSource & { readonly ok: true }): ReplayedSource {
+  return { file: source.file, text: source.text, reread: source.reread, digest: undefined };
+}
+
 /** Lets go of a file's text, when it can be read again, keeping what proves the second reading the same. */
-function letGo(replay: ReplayedSource): void {
+export function letGo(replay: ReplayedSource): void {
   if (replay.reread === undefined || replay.text === undefined) return;
   replay.digest = digestOf(replay.text);
   replay.text = undefined;
@@ -144,7 +153,7 @@ function digestOf(text: string): string {
 function* replayObjects(replays: readonly ReplayedSource[]): Generator<ParsedObject> {
   const ignored: InputErrorReport[] = [];
   for (const replay of replays) {
-    const text = replay.text ?? reread(replay);
+    const text = replayedText(replay);
     for (const document of splitDocuments(text)) {
       const objects: ParsedObject[] = [];
       parseDocument(replay.file, document, (object) => objects.push(object), ignored);
@@ -154,7 +163,9 @@ function* replayObjects(replays: readonly ReplayedSource[]): Generator<ParsedObj
   }
 }
 
-function reread(replay: ReplayedSource): string {
+/** A file's text for its second reading: kept, or read again. @throws InputChangedError when it changed since the first */
+export function replayedText(replay: ReplayedSource): string {
+  if (replay.text !== undefined) return replay.text;
   const source = replay.reread!();
   if (!source.ok || digestOf(source.text) !== replay.digest) {
     throw new InputChangedError(`${replay.file} changed while it was being checked (it is read twice when the input is large): check it again`);
@@ -162,7 +173,8 @@ function reread(replay: ReplayedSource): string {
   return source.text;
 }
 
-function parseDocument(file: string, document: DocumentText, onObject: (object: ParsedObject) => void, errors: InputErrorReport[]): void {
+/** Parses one document of a file: each Kubernetes object it holds to `onObject`, in order; what cannot be read to `errors`. */
+export function parseDocument(file: string, document: DocumentText, onObject: (object: ParsedObject) => void, errors: InputErrorReport[]): void {
   const loaded = loadDocument(document.text);
   if (!loaded.ok) {
     const line = loaded.line === undefined ? document.contentLine : document.startLine + loaded.line;

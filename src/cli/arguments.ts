@@ -6,6 +6,9 @@ export type OutputFormat = 'human' | 'json' | 'sarif';
 
 const FORMATS: readonly OutputFormat[] = ['human', 'json', 'sarif'];
 
+/** The most threads `--jobs` may ask for: far beyond any machine's cores, where more only cost. */
+const MAX_JOBS = 1024;
+
 /** What the command line asks for. */
 export type Command =
   | { readonly name: 'help'; readonly topic: 'main' | 'check' | 'image' }
@@ -28,6 +31,8 @@ export type Command =
     readonly imageFacts?: string;
     /** `--level`, when given: the Pod Security level every workload must meet. */
     readonly level?: string;
+    /** `--jobs`, when given: how many threads check the input (default: one fewer than the cores). */
+    readonly jobs?: number;
   }
   | {
     readonly name: 'image-inspect';
@@ -86,11 +91,16 @@ export function parseArguments(argv: readonly string[]): Command {
     'images': { type: 'string' },
     'platform': { type: 'string' },
     'image-facts': { type: 'string' },
+    'jobs': { type: 'string', short: 'j' },
   });
   if (values.help === true) return { name: 'help', topic: 'check' };
   const format = values.format;
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   if (positionals.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
+  const jobs = values.jobs;
+  if (jobs !== undefined && !(/^[1-9][0-9]{0,3}$/.test(jobs) && Number(jobs) <= MAX_JOBS)) {
+    throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${jobs}"`);
+  }
   return {
     name: 'check',
     paths: positionals,
@@ -102,6 +112,7 @@ export function parseArguments(argv: readonly string[]): Command {
     ...(values.platform === undefined ? {} : { platform: values.platform }),
     ...(values['image-facts'] === undefined ? {} : { imageFacts: values['image-facts'] }),
     ...(values.level === undefined ? {} : { level: values.level }),
+    ...(jobs === undefined ? {} : { jobs: Number(jobs) }),
   };
 }
 

@@ -12,6 +12,8 @@ import { ConfigError } from '../check/config-error';
 import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsOf, imageFactsSettingsOf } from '../check/enforcement-config';
 import { imageFactsLookup } from '../check/image-facts-mode';
+import type { InputForJobs } from '../check/parallel-check';
+import { defaultJobs, inputForJobs, writeCheckInParallel } from '../check/parallel-check';
 import type { ParsedInput } from '../check/parsed-input';
 import { InputChangedError, readInput } from '../check/parsed-input';
 import type { InputErrorReport, ReportWriter } from '../check/report';
@@ -19,6 +21,7 @@ import { exitStatusOf } from '../check/report';
 import type { ImageMapEntry } from '../image/image-map';
 import { ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
 import type { ImagePullReport } from '../image/registry/registry-facts';
+import type { InputSource } from '../input/read-sources';
 import { readSources } from '../input/read-sources';
 import { escapeControlCharacters } from '../input/untrusted-text';
 import type { ImageFactsLookup } from '../model/image-facts';
@@ -47,7 +50,8 @@ export function runCheck(command: CheckCommand, output: CliOutput): number {
   if (settings.imageMap !== undefined || settings.imageFacts.mode === 'registry') {
     throw new Error('check reads images (--images, or --image-facts registry, the default) asynchronously: call runCliAsync');
   }
-  const input = read(command, startProgress(output.progress));
+  const progress = startProgress(output.progress);
+  const input = read(progress.trackSources(readSources(command.paths)), progress);
   const out = reportOutput(command, output);
   try {
     return out.done(writeWithoutRegistries(command, settings, input, out, undefined, []));
@@ -67,7 +71,9 @@ export async function runCheckAsync(command: CheckCommand, output: CliOutput): P
   if (typeof settings === 'number') return settings;
   const progress = startProgress(output.progress);
   try {
-    const input = read(command, progress);
+    const sources = inputForJobs(progress.trackSources(readSources(command.paths)), jobsOf(command, settings));
+    if (sources.threads > 1) return await runInParallel(command, settings, sources, output, progress);
+    const input = read(sources.sources, progress);
     const mapErrors: InputErrorReport[] = [];
     let known: ImageFactsLookup | undefined;
     if (settings.imageMap !== undefined && settings.imageMap.entries.length > 0) {
@@ -110,12 +116,41 @@ function writeWithoutRegistries(
   return writeCheck(input, { ...settings.options, imageFacts: lookup }, out.writer(), mapErrors);
 }
 
-/** Reads and parses the inputs, with the progress line, which is gone once they are read. */
-function read(command: CheckCommand, progress: CheckProgress): ParsedInput {
+/** Reads and parses the inputs (tracked by the progress line, which is gone once they are read). */
+function read(sources: Iterable<InputSource>, progress: CheckProgress): ParsedInput {
   try {
-    return readInput(progress.trackSources(readSources(command.paths)));
+    return readInput(sources);
   } finally {
     progress.finish();
+  }
+}
+
+/** The threads asked for (`--jobs`, else one fewer than the cores); one when the check reads an image map, whose images live on this thread. */
+function jobsOf(command: CheckCommand, settings: CheckSettings): number {
+  return settings.imageMap !== undefined && settings.imageMap.entries.length > 0 ? 1 : (command.jobs ?? defaultJobs());
+}
+
+/** Checks an input large enough to share on several threads, and writes the report as one thread writes it. */
+async function runInParallel(
+  command: CheckCommand,
+  settings: CheckSettings,
+  input: InputForJobs,
+  output: CliOutput,
+  progress: CheckProgress,
+): Promise<number> {
+  const out = reportOutput(command, output);
+  const { mode, registry } = settings.imageFacts;
+  const onImage = (done: number, total: number, pull: ImagePullReport) => progress.imageRead(done, total, pull.image);
+  const check = { jobs: input.threads, options: settings.options, imageFacts: mode, platform: command.platform, registry: { ...registry, onImage } };
+  // The report starts once the input is read (and the images): the progress line is gone.
+  const writer = () => {
+    progress.finish();
+    return out.writer();
+  };
+  try {
+    return out.done(await writeCheckInParallel(input.sources, check, writer));
+  } catch (error) {
+    return out.failed(error);
   }
 }
 
