@@ -35,17 +35,12 @@ export interface CheckOutcome {
 
 /**
  * Checks every object of `input` with `options`, whose image facts are final, and writes the
- * report, each resource as soon as it is checked. `otherErrors` (an image map that cannot be
- * read) come before the input's errors; `images` says how images were read.
+ * report, each resource as soon as it is checked. `images` says how images were read (an image
+ * map's that could not be read: failed, as a failed pull is; the verdicts that depend on one
+ * are `unknown` with its reason, through the lookup).
  */
-export function writeCheck(
-  input: ParsedInput,
-  options: CheckOptions,
-  writer: ReportWriter,
-  otherErrors: readonly InputErrorReport[] = [],
-  images: readonly ImagePullReport[] = [],
-): CheckOutcome {
-  return writeReports(input, options, writer, otherErrors, images, new Map());
+export function writeCheck(input: ParsedInput, options: CheckOptions, writer: ReportWriter, images: readonly ImagePullReport[] = []): CheckOutcome {
+  return writeReports(input, options, writer, images, new Map());
 }
 
 /** How registry mode reads images: an image map's facts first, then the registries. */
@@ -72,14 +67,14 @@ export async function writeCheckReadingImages(
   options: CheckOptions,
   reading: RegistryReading,
   writer: () => ReportWriter,
-  otherErrors: readonly InputErrorReport[] = [],
+  mapImages: readonly ImagePullReport[] = [],
 ): Promise<CheckOutcome> {
   const requests = new ImageRequests(reading.known, reading.platform);
   const kept = lookBeforeImages(input.objects(), 0, input.index.contexts(), options, requests, input.kept);
   const { answers, images } = await readWantedImages(requests.all(), reading.registry);
   const reusable = reusableBindings(kept, requests, answers);
   const finalOptions = { ...options, imageFacts: imageFactsLookup('registry', reading.known, answers, reading.platform) };
-  return writeReports(input, finalOptions, writer(), otherErrors, images, reusable);
+  return writeReports(input, finalOptions, writer(), [...mapImages, ...images], reusable);
 }
 
 /** The contexts of the input's objects, asked for in input order ({@link CrossResourceIndex.contexts}). */
@@ -151,11 +146,10 @@ function writeReports(
   input: ParsedInput,
   options: CheckOptions,
   writer: ReportWriter,
-  otherErrors: readonly InputErrorReport[],
   images: readonly ImagePullReport[],
   bindings: ReadonlyMap<number, BindingAnalysis>,
 ): CheckOutcome {
-  const report = new WrittenReport(writer, options, input.files, [...otherErrors, ...input.errors]);
+  const report = new WrittenReport(writer, options, input.files, input.errors);
   checkObjectsInOrder(input.objects(), 0, input.index.contexts(), options, bindings, (resource) => report.resource(resource));
   return report.finish(images);
 }

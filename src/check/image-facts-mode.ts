@@ -116,6 +116,8 @@ export class ImageRequests {
       // An annotation declares what the image holds: reading the image verifies it (LP017).
       const declared = analyzed.securityContext.fileCapabilitiesSource === 'annotation' && analyzed.ports.length > 0;
       if (reference === undefined || !(declared || analyzed.ports.some((port) => port.awaitsImage))) return;
+      // The image map answers for its images, even for one it could not read: never pulled instead.
+      if (this.known?.(entry, spec) !== undefined) return;
       // The last container of a start names its request (`nginx` and `docker.io/library/nginx` are one start).
       const key = startKeyOf(entry, reference, spec, this.platform);
       const start = containerStartOf(entry.spec);

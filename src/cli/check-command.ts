@@ -16,10 +16,11 @@ import type { InputForJobs } from '../check/parallel-check';
 import { defaultJobs, inputForJobs, writeCheckInParallel } from '../check/parallel-check';
 import type { ParsedInput } from '../check/parsed-input';
 import { InputChangedError, readInput } from '../check/parsed-input';
-import type { InputErrorReport, ReportWriter } from '../check/report';
+import type { ReportWriter } from '../check/report';
 import { exitStatusOf } from '../check/report';
 import type { ImageMapEntry } from '../image/image-map';
-import { ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
+import { failedImageReport, ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
+import { DEFAULT_PLATFORM } from '../image/registry/pull-image';
 import type { ImagePullReport } from '../image/registry/registry-facts';
 import type { InputSource } from '../input/read-sources';
 import { readSources } from '../input/read-sources';
@@ -74,19 +75,19 @@ export async function runCheckAsync(command: CheckCommand, output: CliOutput): P
     const sources = inputForJobs(progress.trackSources(readSources(command.paths)), jobsOf(command, settings));
     if (sources.threads > 1) return await runInParallel(command, settings, sources, output, progress);
     const input = read(sources.sources, progress);
-    const mapErrors: InputErrorReport[] = [];
     let known: ImageFactsLookup | undefined;
+    let mapImages: ImagePullReport[] = [];
     if (settings.imageMap !== undefined && settings.imageMap.entries.length > 0) {
       const loaded = await loadImages(settings.imageMap.entries, { platform: command.platform });
       known = loaded.lookup;
-      const file = settings.imageMap.file;
-      // An image of the map that cannot be read is an input error (exit 2); every container is still checked.
-      mapErrors.push(...loaded.errors.map((error) => ({ file, document: null, line: null, message: error.message })));
+      // An image of the map that cannot be read is the lookup's answer for its containers (their
+      // verdicts unknown with its reason: LP002) and a failed image of the report, as a failed pull is.
+      mapImages = loaded.errors.map((error) => failedImageReport(error, command.platform ?? DEFAULT_PLATFORM));
     }
     const { mode, registry } = settings.imageFacts;
     const out = reportOutput(command, output);
     try {
-      if (mode !== 'registry') return out.done(writeWithoutRegistries(command, settings, input, out, known, mapErrors));
+      if (mode !== 'registry') return out.done(writeWithoutRegistries(command, settings, input, out, known, mapImages));
       const onImage = (done: number, total: number, pull: ImagePullReport) => progress.imageRead(done, total, pull.image);
       const reading = { known, platform: command.platform, registry: { ...registry, onImage } };
       // The report starts once the images are read, and the progress line is gone.
@@ -94,7 +95,7 @@ export async function runCheckAsync(command: CheckCommand, output: CliOutput): P
         progress.finish();
         return out.writer();
       };
-      return out.done(await writeCheckReadingImages(input, settings.options, reading, writer, mapErrors));
+      return out.done(await writeCheckReadingImages(input, settings.options, reading, writer, mapImages));
     } catch (error) {
       return out.failed(error);
     }
@@ -110,10 +111,10 @@ function writeWithoutRegistries(
   input: ParsedInput,
   out: ReportOutput,
   known: ImageFactsLookup | undefined,
-  mapErrors: readonly InputErrorReport[],
+  mapImages: readonly ImagePullReport[],
 ): CheckOutcome {
   const lookup = imageFactsLookup(settings.imageFacts.mode, known, new Map(), command.platform);
-  return writeCheck(input, { ...settings.options, imageFacts: lookup }, out.writer(), mapErrors);
+  return writeCheck(input, { ...settings.options, imageFacts: lookup }, out.writer(), mapImages);
 }
 
 /** Reads and parses the inputs (tracked by the progress line, which is gone once they are read). */

@@ -4,10 +4,12 @@ import { ImageError } from './image-location';
 import { normalizeImageReference, withoutDigest } from './image-reference';
 import type { Image, ReadImageOptions } from './read-image';
 import { readImage, REGISTRY_TRANSPORT } from './read-image';
+import type { ImagePullReport } from './registry/registry-facts';
 import { loadYamlFile, YamlFileError } from '../input/load-yaml-file';
 import { escapeControlCharacters } from '../input/untrusted-text';
 import type { ContainerEntry } from '../model/containers';
-import type { ImageFacts, ImageFactsLookup } from '../model/image-facts';
+import type { ImageFacts, ImageFactsLookup, UnreadImage } from '../model/image-facts';
+import { executedBinaryOf } from '../model/image-facts';
 import { describeRaw } from '../model/json-value';
 
 /** One entry of an image map: the reference a manifest uses, and where that image is on disk. */
@@ -70,27 +72,35 @@ export interface ImageLoadError {
 
 /** The images of a map, read: the model's lookup, and the images that could not be read. */
 export interface LoadedImages {
-  /** Gives each container the facts of its image, when its image is in the map and readable. */
+  /**
+   * Gives each container the facts of its image, when its image is in the map and readable; an
+   * {@link UnreadImage} saying why when its image is in the map and could not be read (so a
+   * verdict that depends on it is `unknown` with that reason: LP002), as a failed pull does.
+   */
   readonly lookup: ImageFactsLookup;
   /** The images read, by normalized reference. */
   readonly images: ReadonlyMap<string, { readonly entry: ImageMapEntry; readonly image: Image }>;
-  /** The images that could not be read; containers of theirs are checked without image facts. */
+  /** The images that could not be read; the verdicts that depend on them are `unknown`. */
   readonly errors: readonly ImageLoadError[];
 }
 
 /**
  * Reads every image of a map, one after the other (a layer is streamed, never held whole).
- * An image that cannot be read is an error entry; the others are still read.
+ * An image that cannot be read is an error entry, and the lookup's answer for its containers;
+ * the others are still read.
  */
 export async function loadImages(entries: readonly ImageMapEntry[], options: ReadImageOptions = {}): Promise<LoadedImages> {
   const images = new Map<string, { entry: ImageMapEntry; image: Image }>();
   const errors: ImageLoadError[] = [];
+  const unreadable = new Map<string, ImageLoadError>();
   for (const entry of entries) {
     try {
       images.set(normalizeImageReference(entry.reference), { entry, image: await readImage(entry.location, options) });
     } catch (error) {
       if (!(error instanceof ImageError)) throw error;
-      errors.push({ reference: entry.reference, location: entry.location, message: `image ${entry.reference}: ${error.message}` });
+      const loadError = { reference: entry.reference, location: entry.location, message: `image ${entry.reference}: ${error.message}` };
+      errors.push(loadError);
+      unreadable.set(normalizeImageReference(entry.reference), loadError);
     }
   }
   const cache = new Map<string, ImageFacts>();
@@ -98,7 +108,10 @@ export async function loadImages(entries: readonly ImageMapEntry[], options: Rea
     const reference = container.spec.image;
     if (typeof reference !== 'string' || reference === '') return undefined;
     const found = images.get(normalizeImageReference(reference)) ?? images.get(withoutDigest(reference));
-    if (found === undefined) return undefined;
+    if (found === undefined) {
+      const failed = unreadable.get(normalizeImageReference(reference)) ?? unreadable.get(withoutDigest(reference));
+      return failed === undefined ? undefined : unreadImage(reference, container, failed);
+    }
     const start = containerStartOf(container.spec);
     const key = JSON.stringify([normalizeImageReference(reference), start.command, start.args, start.env?.get('PATH')]);
     let facts = cache.get(key);
@@ -109,6 +122,16 @@ export async function loadImages(entries: readonly ImageMapEntry[], options: Rea
     return facts;
   };
   return { lookup, images, errors };
+}
+
+/** A map image that could not be read, as the model's lookup answers for a container of it. */
+function unreadImage(reference: string, container: ContainerEntry, error: ImageLoadError): UnreadImage {
+  return { unread: true, image: reference, binary: executedBinaryOf(container), why: `${error.message} (fix the image, or its entry in the image map)` };
+}
+
+/** A map image that could not be read, as a report lists the images it read: a failed read, like a failed pull. */
+export function failedImageReport(error: ImageLoadError, platform: string): ImagePullReport {
+  return { image: error.reference, platform, status: 'failed', source: error.location, layersRead: null, message: error.message };
 }
 
 function absoluteLocation(location: string, baseDirectory: string): string {

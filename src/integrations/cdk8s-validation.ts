@@ -90,16 +90,6 @@ export class LeastPrivilegeValidation {
     const { lookup, images } = await readImageFacts(objects, this.imageFacts.mode, options.runtimeProfile, options.imageFacts, registry);
     const report = checkParsed(parsed, { ...options, serviceTargets, ...(lookup === undefined ? {} : { imageFacts: lookup }) });
     for (const violation of violationsOf(report.resources)) context.report.addViolation(violation);
-    const failedPulls = images.filter((image) => image.status === 'failed');
-    if (failedPulls.length > 0) {
-      // A warning, as LP002 is: the verdicts that needed these images are unknown, the rest is judged.
-      context.report.addViolation({
-        ruleName: 'image-pull (warning)',
-        recommendation: 'An image that a verdict depends on could not be read from its registry, so that verdict is unknown.',
-        fix: 'Let the pull succeed (credentials, a mirror in the registry property), map the image to one on disk (images), or declare its file capability with the annotation.',
-        violatingResources: failedPulls.map((image) => ({ resourceName: image.image, manifestPath: image.image, locations: [image.message ?? ''] })),
-      });
-    }
     if (report.errors.length > 0) {
       context.report.addViolation({
         ruleName: 'input-error',
@@ -112,16 +102,11 @@ export class LeastPrivilegeValidation {
         })),
       });
     }
-    if (imageErrors.length > 0) {
-      context.report.addViolation({
-        ruleName: 'image-error',
-        recommendation: 'An image of the images property could not be read, so its containers were judged without it.',
-        fix: 'Fix the image path, or the image, named in each location.',
-        violatingResources: imageErrors.map((error) => ({ resourceName: error.reference, manifestPath: error.location, locations: [error.message] })),
-      });
-    }
     const { findings } = report.summary;
-    context.report.submit(exitStatusOf(report) === 0 && imageErrors.length === 0 ? 'success' : 'failure', {
+    // An image that could not be read (from the map or a registry) makes the verdicts that depend on
+    // it unknown, with its reason: LP002 warnings, as in every face. The metadata names them all.
+    const unreadImages = [...imageErrors.map((error) => error.reference), ...images.filter((image) => image.status === 'failed').map((image) => image.image)];
+    context.report.submit(exitStatusOf(report) === 0 ? 'success' : 'failure', {
       runtimeProfile: this.options.runtimeProfile.name,
       podSecurityVersion: this.options.podSecurityVersion ?? 'latest',
       requiredLevel: this.options.level ?? DEFAULT_REQUIRED_LEVEL,
@@ -129,6 +114,7 @@ export class LeastPrivilegeValidation {
       errors: String(findings.error),
       warnings: String(findings.warning),
       info: String(findings.info),
+      ...(unreadImages.length === 0 ? {} : { unreadImages: unreadImages.join(', ') }),
     });
   }
 }

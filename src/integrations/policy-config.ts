@@ -4,7 +4,6 @@ import type { ConfigSchemaNode } from '../check/config-schema';
 import { ENFORCEMENT_CONFIG_SCHEMA } from '../check/config-schema';
 import type { ConfigSource, EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsWithImages, imageFactsSettingsOf } from '../check/enforcement-config';
-import type { ImageLoadError } from '../image';
 
 const POLICY_CONFIG: ConfigSource = { name: 'Pulumi policy config' };
 
@@ -53,10 +52,8 @@ export function policyConfigOf(args: Pick<ResourceValidationArgs, 'getConfig'>):
 
 /** The check options of one policy config, with the images its map names read. */
 export interface ConfiguredCheck {
-  /** The check options, with the image map's facts. */
+  /** The check options, with the image map's facts (an image that could not be read is the lookup's answer for its containers). */
   readonly options: CheckOptions;
-  /** The images of the map that could not be read. */
-  readonly imageErrors: readonly ImageLoadError[];
   /** How image facts are found beyond the map. */
   readonly imageFacts: ImageFactsSettings;
 }
@@ -73,8 +70,8 @@ export function configuredCheck({ key, config }: PolicyConfig): Promise<Configur
   if (configured === undefined) {
     configured = (async () => {
       const imageFacts = imageFactsSettingsOf(config, POLICY_CONFIG);
-      const { options, imageErrors } = await checkOptionsWithImages(config, POLICY_CONFIG);
-      return { options, imageErrors, imageFacts };
+      const { options } = await checkOptionsWithImages(config, POLICY_CONFIG);
+      return { options, imageFacts };
     })();
     checksByConfig.set(key, configured);
   }

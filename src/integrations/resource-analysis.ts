@@ -3,16 +3,10 @@ import { kubernetesResource } from './kubernetes-resource';
 import type { CheckOptions } from '../check/check-object';
 import { readImageFacts } from '../check/image-facts-mode';
 import { formatFieldPath } from '../check/node-path';
-import type { ImageLoadError } from '../image';
-import { normalizeImageReference } from '../image';
 import type { PolicyConfig } from './policy-config';
 import { configuredCheck } from './policy-config';
 import type { ResourceCheck } from './resource-check';
 import { checkResource } from './resource-check';
-import type { ImagePullReport } from '../image/registry/registry-facts';
-import { listContainers } from '../model/containers';
-import { asObject } from '../model/json-value';
-import { portBindUnknown } from '../rules/port-bind-unknown';
 
 /** What one rule's policy reports on a resource. */
 export interface RuleVerdict {
@@ -46,23 +40,23 @@ export interface ResourceAnalysis {
 export async function analyzeResource(type: string, props: unknown, config: PolicyConfig): Promise<ResourceAnalysis | undefined> {
   const resource = kubernetesResource(type, props);
   if (resource === undefined) return undefined;
-  const { options, imageFacts, imageErrors } = await configuredCheck(config);
+  const { options, imageFacts } = await configuredCheck(config);
   const { mode, registry } = imageFacts;
-  const { lookup, images } = await readImageFacts([resource.object], mode, options.runtimeProfile, options.imageFacts, registry);
+  // An image that cannot be read (from the map or a registry) is the lookup's answer for its
+  // containers: the verdicts that depend on it are unknown with its reason (LP002), as in every face.
+  const { lookup } = await readImageFacts([resource.object], mode, options.runtimeProfile, options.imageFacts, registry);
   const withFacts = lookup === undefined ? options : { ...options, imageFacts: lookup };
   const check = checkResource(resource, withFacts);
-  return { resource, options: withFacts, check, verdicts: verdictsOf(check, unreadImages(resource, imageErrors, images)) };
+  return { resource, options: withFacts, check, verdicts: verdictsOf(check) };
 }
 
-function verdictsOf(check: ResourceCheck, imageProblems: readonly string[]): Map<string, RuleVerdict> {
+function verdictsOf(check: ResourceCheck): Map<string, RuleVerdict> {
   const verdicts = new Map<string, { violations: string[]; withheld: boolean }>();
   const verdictOf = (ruleId: string) => {
     let verdict = verdicts.get(ruleId);
     if (verdict === undefined) verdicts.set(ruleId, (verdict = { violations: [], withheld: false }));
     return verdict;
   };
-  // An image that cannot be read leaves its containers' verdicts to the manifest, or unknown: LP002's concern.
-  for (const problem of imageProblems) verdictOf(portBindUnknown.id).violations.push(`[${portBindUnknown.id}] ${problem}`);
   for (const finding of check.findings) {
     // A suppression (annotation or policy config) always carries a reason; it is not a violation.
     if (finding.suppressionReason !== undefined) continue;
@@ -71,24 +65,4 @@ function verdictsOf(check: ResourceCheck, imageProblems: readonly string[]): Map
     else verdict.withheld = true;
   }
   return verdicts;
-}
-
-/** The images of the resource's containers that could not be read: from the image map, then from registries. */
-function unreadImages(resource: KubernetesResource, imageErrors: readonly ImageLoadError[], images: readonly ImagePullReport[]): string[] {
-  const problems = imageErrorsOf(resource, imageErrors).map(
-    (error) => `image ${error.reference} (${error.location}) cannot be read, so its containers are judged without it: ${error.message}`,
-  );
-  for (const image of images) if (image.status === 'failed') problems.push(`image ${image.message}`);
-  return problems;
-}
-
-/** The image errors about images the resource's containers run. */
-function imageErrorsOf(resource: KubernetesResource, errors: readonly ImageLoadError[]): ImageLoadError[] {
-  if (errors.length === 0) return [];
-  const images = new Set(
-    listContainers(asObject(resource.object.pod?.spec)).flatMap((container) =>
-      typeof container.spec.image === 'string' ? [normalizeImageReference(container.spec.image)] : [],
-    ),
-  );
-  return errors.filter((error) => images.has(normalizeImageReference(error.reference)));
 }

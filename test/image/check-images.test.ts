@@ -70,10 +70,9 @@ beforeAll(() => {
   };
 });
 
-async function check(manifest: string, imageMap: Record<string, string> = images): Promise<CheckReport> {
+async function check(manifest: string, imageMap: Record<string, string> = images): Promise<CheckReport & { imageErrors: readonly string[] }> {
   const { options, imageErrors } = await checkOptionsWithImages({ images: imageMap });
-  const report = checkInputs([{ file: 'web.yaml', ok: true, text: manifest }], options);
-  return { ...report, errors: [...imageErrors.map((e) => ({ file: 'images.yaml', document: null, line: null, message: e.message })), ...report.errors] };
+  return { ...checkInputs([{ file: 'web.yaml', ok: true, text: manifest }], options), imageErrors: imageErrors.map((error) => error.message) };
 }
 
 const portOf = (report: CheckReport) => report.resources[0].containers[0].ports[0];
@@ -138,12 +137,13 @@ describe('check with image facts', () => {
     if (ruleIds.includes('LP017')) expect(report.resources[0].findings.find((f) => f.ruleId === 'LP017')?.severity).toBe('error');
   });
 
-  test('an image that cannot be read is an error naming it, and the rest of the check still runs', async () => {
+  test('an image that cannot be read makes the verdicts that depend on it unknown, with its reason, and the rest of the check still runs', async () => {
     const report = await check(`${deployment('example.com/broken:1')}\n---\n${deployment('example.com/web:setcap')}`);
-    expect(report.errors).toEqual([
-      expect.objectContaining({ file: 'images.yaml', message: expect.stringMatching(/^image example\.com\/broken:1: oci:.*no-such-layout: not an OCI image layout/) }),
-    ]);
+    expect(report.imageErrors).toEqual([expect.stringMatching(/^image example\.com\/broken:1: oci:.*no-such-layout: not an OCI image layout/)]);
+    expect(report.errors).toEqual([]);
     expect(report.resources.map((r) => r.containers[0].ports[0].bind)).toEqual(['unknown', 'allowed']);
+    expect(report.resources[0].containers[0].ports[0].reason).toMatch(/image example\.com\/broken:1: oci:.*no-such-layout.*fix the image, or its entry in the image map/);
+    expect(report.resources[0].findings.map((finding) => finding.ruleId)).toContain('LP002');
   });
 
   test('loadImages reads each image once and answers per container', async () => {
@@ -161,7 +161,7 @@ describe('k8s-least-privilege check --images and image inspect', () => {
     return { status, stdout, stderr };
   }
 
-  test('check --images MAP uses the images; a broken one is an input error (exit 2)', async () => {
+  test('check --images MAP uses the images; a broken one is a failed image of the report, not an input error', async () => {
     const manifest = join(IMAGE_WORK_DIR, 'web.json');
     writeFileSync(manifest, deployment('example.com/web:setcap'));
     const good = join(IMAGE_WORK_DIR, 'images.yaml');
@@ -173,10 +173,27 @@ describe('k8s-least-privilege check --images and image inspect', () => {
     const bad = join(IMAGE_WORK_DIR, 'images-broken.yaml');
     writeFileSync(bad, `example.com/web:setcap: ${images['example.com/web:setcap']}\nexample.com/broken:1: ${images['example.com/broken:1']}\n`);
     const broken = await cli(['check', '--format', 'json', '--images', bad, manifest]);
-    expect(broken.status).toBe(2);
+    expect(broken.status).toBe(0);
     const report = JSON.parse(broken.stdout);
-    expect(report.errors[0]).toMatchObject({ file: bad, message: expect.stringMatching(/^image example\.com\/broken:1: /) });
+    expect(report.errors).toEqual([]);
+    expect(report.images).toEqual([
+      {
+        image: 'example.com/broken:1',
+        platform: 'linux/amd64',
+        status: 'failed',
+        source: expect.stringContaining('no-such-layout'),
+        layersRead: null,
+        message: expect.stringMatching(/^image example\.com\/broken:1: /),
+      },
+    ]);
     expect(report.resources[0].containers[0].ports[0].bind).toBe('allowed');
+    // A manifest that runs the broken image: its verdict is unknown (LP002, a warning), with the reason.
+    const runsBroken = join(IMAGE_WORK_DIR, 'broken.json');
+    writeFileSync(runsBroken, deployment('example.com/broken:1'));
+    const unknown = await cli(['check', '--format', 'json', '--images', bad, runsBroken]);
+    expect(unknown.status).toBe(0);
+    const port = JSON.parse(unknown.stdout).resources[0].containers[0].ports[0];
+    expect(port).toMatchObject({ bind: 'unknown', reason: expect.stringMatching(/no-such-layout/) });
   });
 
   test('image inspect, human and JSON', async () => {
@@ -198,11 +215,12 @@ describe('the cdk8s plugin reads the images of its properties', () => {
     writeFileSync(file, manifest);
     const violations: Cdk8sValidationViolation[] = [];
     let status: string | undefined;
+    let metadata: Record<string, string> | undefined;
     await new LeastPrivilegeValidation({ images: imageMap }).validate({
       manifests: [file],
-      report: { addViolation: (violation) => void violations.push(violation), submit: (submitted) => void (status = submitted) },
+      report: { addViolation: (violation) => void violations.push(violation), submit: (submitted, given) => void ((status = submitted), (metadata = given)) },
     });
-    return { status, rules: violations.map((violation) => violation.ruleName.split(' ')[0]) };
+    return { status, metadata, rules: violations.map((violation) => violation.ruleName.split(' ')[0]) };
   }
 
   test('an image whose binary has the file capability makes the port bind; one without fails the synth', async () => {
@@ -212,10 +230,12 @@ describe('the cdk8s plugin reads the images of its properties', () => {
     expect(plain.rules).toContain('LP001');
   });
 
-  test('an image that cannot be read fails the synth with an image-error naming it, and the manifests are still checked', async () => {
+  test('an image that cannot be read makes the verdicts that depend on it LP002 (a warning, not a failed synth), and the report names it', async () => {
     const broken = await validate({ 'example.com/broken:1': images['example.com/broken:1'] }, deployment('example.com/broken:1'));
-    expect(broken.status).toBe('failure');
-    expect(broken.rules).toEqual(expect.arrayContaining(['image-error', 'LP002']));
+    expect(broken.status).toBe('success');
+    expect(broken.rules).toContain('LP002');
+    expect(broken.rules).not.toContain('LP001');
+    expect(broken.metadata).toMatchObject({ unreadImages: 'example.com/broken:1' });
   });
 });
 
@@ -247,9 +267,12 @@ describe('the Pulumi policy pack reads the images of its config', () => {
     expect(await violations('example.com/web:plain', { 'example.com/web:plain': images['example.com/web:plain'] })).toContainEqual(expect.stringMatching(/^\[LP001\]/));
   });
 
-  test('an image that cannot be read is reported once, on the resources that run it, as LP002', async () => {
+  test('an image that cannot be read makes the verdicts that depend on it LP002, with its reason, on the resources that run it', async () => {
     const reported = await violations('example.com/broken:1', { 'example.com/broken:1': images['example.com/broken:1'] });
-    expect(reported.filter((v) => v.includes('cannot be read'))).toEqual([expect.stringMatching(/^\[LP002\] image example.com\/broken:1 .* cannot be read/)]);
-    expect((await violations('example.com/web:setcap', { 'example.com/broken:1': images['example.com/broken:1'] })).filter((v) => v.includes('cannot be read'))).toEqual([]);
+    expect(reported.filter((v) => v.includes('no-such-layout'))).toEqual([
+      expect.stringMatching(/^\[LP002\] .*port 80\/TCP may not bind: .*image example\.com\/broken:1: oci:.*no-such-layout.*fix the image, or its entry in the image map/),
+    ]);
+    expect(reported.filter((v) => v.startsWith('[LP001]'))).toEqual([]);
+    expect((await violations('example.com/web:setcap', { 'example.com/broken:1': images['example.com/broken:1'] })).filter((v) => v.includes('no-such-layout'))).toEqual([]);
   });
 });
