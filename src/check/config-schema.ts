@@ -65,7 +65,7 @@ export interface RegistryConfig
 export interface EnforcementConfig {
   /**
    * The runtime the bind verdicts hold for: `strict`, `containerd-1`, `cri-o`, `containerd-2`,
-   * `docker` (aliases `kind`, `k3s`, `minikube`).
+   * `docker`, `gvisor` (aliases `kind`, `k3s`, `minikube`).
    * @default 'strict' — no runtime help assumed, so a verdict holds on every runtime
    */
   readonly runtimeProfile?: string;
@@ -206,8 +206,8 @@ const SCHEMA = {
       enum: runtimeProfileNames(),
       default: DEFAULT_RUNTIME_PROFILE.name,
       description:
-        'The container runtime the verdicts hold for. strict (the default) assumes no runtime lowers ' +
-        'net.ipv4.ip_unprivileged_port_start, so a verdict holds on every runtime.',
+        'The container runtime the verdicts hold for. strict (the default) takes the worst of every runtime ' +
+        '(no runtime lowers net.ipv4.ip_unprivileged_port_start, the fewest default capabilities), so a verdict holds on every runtime.',
     },
     podSecurityVersion: {
       type: 'string',

@@ -94,11 +94,11 @@ export function analyzeBinding(
   const declared = entries.map(listPorts);
   const undeclared = undeclaredPorts(entries, declared, facts, serviceTargets);
   const containers = entries.map((container, index): ContainerAnalysis => {
-    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts[index]);
+    const context = effectiveSecurityContext(container, defaults, profile.capabilityNames, facts[index], profile);
     const strictContext =
       profile === DEFAULT_RUNTIME_PROFILE
         ? context
-        : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts[index]);
+        : effectiveSecurityContext(container, defaults, DEFAULT_RUNTIME_PROFILE.capabilityNames, facts[index], DEFAULT_RUNTIME_PROFILE);
     const judge = (port: JudgedPort, name: string | undefined, source: PortSource, origin: string | undefined): PortAnalysis => {
       const assessment = assessPort(port, context, network, profile);
       const strict = profile === DEFAULT_RUNTIME_PROFILE ? assessment : assessPort(port, strictContext, strictNetwork, DEFAULT_RUNTIME_PROFILE);

@@ -21,14 +21,15 @@ export interface BindAssessment {
 
 /**
  * Why the container's binary is never executed or the container never starts, if so;
- * then no port binds, whatever its number.
+ * then no port binds, whatever its number. `profile` (default: Linux's exec) decides whether
+ * no_new_privs leaves the binary's file capabilities to be checked at all.
  */
-export function startFailure(context: EffectiveSecurityContext, network: PodNetwork): string | undefined {
+export function startFailure(context: EffectiveSecurityContext, network: PodNetwork, profile?: RuntimeProfile): string | undefined {
   if (network.unprivilegedPortStart.state === 'pod-fails') return network.unprivilegedPortStart.reason;
   if (context.apiServerRejection !== undefined) return context.apiServerRejection;
   if (context.kubeletRefusal !== undefined) return context.kubeletRefusal;
   if (context.imageStartFailure !== undefined) return context.imageStartFailure;
-  const fileCapabilities = context.fileCapabilities;
+  const fileCapabilities = fileCapabilitiesAtExec(context, profile);
   if (fileCapabilities?.effective) {
     // security/commoncap.c bprm_caps_from_vfs_caps: with the file's effective bit set, exec
     // fails with EPERM unless every file-permitted capability survives the bounding set.
@@ -52,16 +53,40 @@ export function startFailure(context: EffectiveSecurityContext, network: PodNetw
  */
 export function assessBind(port: number, context: EffectiveSecurityContext, network: PodNetwork, profile: RuntimeProfile): BindAssessment {
   if (network.windows) return { bind: 'allowed', reason: 'Windows has no privileged port range: Linux capabilities do not apply.' };
-  const failure = startFailure(context, network);
+  const failure = startFailure(context, network, profile);
   if (failure !== undefined) return { bind: 'denied', reason: `The container cannot bind port ${port}: ${failure}.` };
   const start = network.unprivilegedPortStart;
   if (start.state === 'unknown' || start.state === 'pod-fails') return { bind: 'unknown', reason: `${start.reason}.` };
+  if (profile.privilegedPorts === 'unchecked') return { bind: 'allowed', reason: uncheckedPortReason(port, context, profile) };
   if (port >= start.value) return { bind: 'allowed', reason: unprivilegedPortReason(port, start, profile) };
   const portability =
     start.source === 'kernel-default'
       ? ` (It binds on runtimes that lower the start to 0 — ${LOWERING_RUNTIMES} — but not on containerd 1.x or CRI-O; set the sysctl to make that portable.)`
       : '';
-  return withSuffix(privilegedPortAssessment(port, start.value, context), portability);
+  return withSuffix(privilegedPortAssessment(port, start.value, context, network), portability);
+}
+
+/**
+ * The file capabilities exec applies: none under no_new_privs on a runtime that ignores them
+ * there (gVisor since release-20260615.0, pkg/sentry/kernel/auth/capability_set.go
+ * ComputeCredsForExec: `if noNewPrivs { f.HasCaps = false }`; observed, docs/verification.md).
+ */
+function fileCapabilitiesAtExec(context: EffectiveSecurityContext, profile: RuntimeProfile | undefined): EffectiveSecurityContext['fileCapabilities'] {
+  const ignored = profile?.fileCapabilitiesUnderNoNewPrivs === 'ignored' && context.allowPrivilegeEscalation === false;
+  return ignored ? undefined : context.fileCapabilities;
+}
+
+/**
+ * A bind on a runtime whose own network stack checks no privileged port (gVisor's netstack:
+ * pkg/sentry/socket/netstack Bind checks no capability; observed, docs/verification.md).
+ */
+function uncheckedPortReason(port: number, context: EffectiveSecurityContext, profile: RuntimeProfile): string {
+  const ignoredFileCapability =
+    context.fileCapabilities !== undefined && fileCapabilitiesAtExec(context, profile) === undefined
+      ? ` Under no_new_privs (allowPrivilegeEscalation: false) ${profile.name} ignores the binary's file capability (${describeFileCapabilities(context.fileCapabilities)}), ` +
+        'so the process holds no capability after exec (gvisor#14878); binding does not need one there.'
+      : '';
+  return `Any uid binds port ${port} on ${profile.name} (${profile.describes}): no capability is needed, and the pod's ${UNPRIVILEGED_PORT_START_SYSCTL} is not read.${ignoredFileCapability}`;
 }
 
 function withSuffix(assessment: BindAssessment, suffix: string): BindAssessment {
@@ -94,15 +119,30 @@ function describeUser(user: EffectiveUser): string {
   }
 }
 
-function privilegedPortAssessment(port: number, start: number, context: EffectiveSecurityContext): BindAssessment {
+/**
+ * The process, for messages: in a pod with its own user namespace, its uid is the one inside,
+ * which the node sees as another (KEP-127), so the reason says which namespace it counts in.
+ */
+function describeProcess(user: EffectiveUser, network: PodNetwork): string {
+  return network.ownUserNamespace === true ? `${describeUser(user)} inside the pod's own user namespace (hostUsers: false)` : describeUser(user);
+}
+
+function privilegedPortAssessment(port: number, start: number, context: EffectiveSecurityContext, network: PodNetwork): BindAssessment {
   const needs = `Port ${port} < ${start} needs CAP_NET_BIND_SERVICE`;
   if (!context.boundingSet.has(NET_BIND_SERVICE)) {
     return { bind: 'denied', reason: `${needs}, which is not in the container's bounding set${boundingSetCause(context)}.` };
   }
   const user = context.user;
-  const who = describeUser(user);
+  const who = describeProcess(user, network);
   if (user.kind === 'root') {
-    return { bind: 'allowed', reason: `${needs}: ${who} keeps its bounding set on exec, and the set includes it.` };
+    // The runtime creates the pod's network namespace inside the pod's user namespace, so a
+    // capability held there counts for binds in that network namespace (ns_capable on the network
+    // namespace's owning user namespace, net/ipv4/af_inet.c __inet_bind), and nowhere else.
+    const where =
+      network.ownUserNamespace === true
+        ? ", an unprivileged uid on the node, keeps its bounding set on exec, and the set includes it; its capabilities count in the pod's own network namespace, which that user namespace owns, and nowhere on the node."
+        : ' keeps its bounding set on exec, and the set includes it.';
+    return { bind: 'allowed', reason: `${needs}: ${who}${where}` };
   }
   if (context.fileCapabilitiesSource !== 'image' && context.fileCapabilitiesError !== undefined) {
     return { bind: 'unknown', reason: `${needs}: whether ${who} gains it depends on the binary's file capability, and its annotation cannot be read: ${context.fileCapabilitiesError}.` };

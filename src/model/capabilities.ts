@@ -18,12 +18,21 @@ export const LINUX_CAPABILITIES: readonly string[] = [
 const KNOWN = new Set(LINUX_CAPABILITIES);
 
 /**
- * The set containerd and Docker (and CRI-O, whose default list is a subset) start
- * a non-privileged container with, before the manifest's drop/add.
+ * The set containerd (1.x and 2.x: pkg/oci defaultUnixCaps) and Docker start a non-privileged
+ * container with, before the manifest's drop/add. CRI-O's default list is a subset
+ * ({@link CRIO_DEFAULT_CAPABILITIES}).
  */
 export const RUNTIME_DEFAULT_CAPABILITIES: readonly string[] = [
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'NET_RAW',
   'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+];
+
+/**
+ * CRI-O's `default_capabilities` (internal/config/capabilities Default, crio.conf(5), v1.36.3):
+ * containerd's set without AUDIT_WRITE, MKNOD, NET_RAW, SETFCAP and SYS_CHROOT.
+ */
+export const CRIO_DEFAULT_CAPABILITIES: readonly string[] = [
+  'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'NET_BIND_SERVICE', 'SETGID', 'SETPCAP', 'SETUID',
 ];
 
 /** The capability that lets a process bind a port below `net.ipv4.ip_unprivileged_port_start`. */

@@ -27,6 +27,13 @@ export interface PodNetwork {
   readonly windows: boolean;
   /** `ip_unprivileged_port_start` in the pod's network namespace. */
   readonly unprivilegedPortStart: UnprivilegedPortStart;
+  /**
+   * `hostUsers: false` without hostNetwork: the pod runs in a user namespace of its own, which owns
+   * the pod's network namespace (the runtime creates the one inside the other, KEP-127). Its uid 0 is
+   * an unprivileged uid on the node, and the capabilities it holds count in the pod's network
+   * namespace only. Absent in a network view made before this field existed: read as `false`.
+   */
+  readonly ownUserNamespace?: boolean;
 }
 
 /** Reads the pod-wide network facts under a runtime profile. */
@@ -35,15 +42,17 @@ export function podNetwork(podSpec: JsonObject | undefined, profile: RuntimeProf
   const hostNetwork = hostNetworkReading.state === 'valid' && hostNetworkReading.value;
   const os = readString(objectField(podSpec, 'os'), 'name');
   const windows = os.state === 'valid' && os.value === 'windows';
+  const hostUsers = readBoolean(podSpec, 'hostUsers');
+  const userNamespace = hostUsers.state === 'valid' && !hostUsers.value;
   let start: UnprivilegedPortStart;
   if (hostNetworkReading.state === 'invalid') {
     start = { state: 'unknown', reason: `hostNetwork is ${describeRaw(hostNetworkReading.raw)}, not true or false; the API server rejects this manifest` };
-  } else if (hostNetwork && readBoolean(podSpec, 'hostUsers').state === 'valid' && podSpec?.hostUsers === false) {
+  } else if (hostNetwork && userNamespace) {
     start = { state: 'pod-fails', reason: HOST_NETWORK_IN_USER_NAMESPACE };
   } else {
     start = unprivilegedPortStart(podSpec, hostNetwork, profile);
   }
-  return { hostNetwork, windows, unprivilegedPortStart: start };
+  return { hostNetwork, windows, unprivilegedPortStart: start, ownUserNamespace: userNamespace && !hostNetwork };
 }
 
 /**

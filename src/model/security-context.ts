@@ -4,7 +4,6 @@ import {
   capabilityDroppedBy,
   isAllCapabilities,
   LINUX_CAPABILITIES,
-  RUNTIME_DEFAULT_CAPABILITIES,
 } from './capabilities';
 import type { ContainerEntry } from './containers';
 import type { FileCapabilities } from './file-capabilities';
@@ -24,6 +23,8 @@ import {
   readInteger,
   readString,
 } from './json-value';
+import type { RuntimeProfile } from './runtime-profile';
+import { defaultCapabilitiesOf } from './runtime-profile';
 
 /** Who the container's process runs as, as far as the manifest tells. */
 export type EffectiveUser =
@@ -101,13 +102,15 @@ export interface PodSecurityDefaults {
 /**
  * Merges the pod's and the container's security context as the kubelet does
  * (pkg/securitycontext: container fields override pod fields) and applies the
- * runtime's capability handling to get the bounding set.
+ * runtime's capability handling to get the bounding set: its reading of names, the set it
+ * starts from and the capabilities it never grants (`runtime`, containerd's defaults unless given).
  */
 export function effectiveSecurityContext(
   container: ContainerEntry,
   pod: PodSecurityDefaults,
   capabilityNames: CapabilityNameReading,
   imageAnswer?: ImageFacts | UnreadImage,
+  runtime: Pick<RuntimeProfile, 'defaultCapabilities' | 'withheldCapabilities'> = {},
 ): EffectiveSecurityContext {
   const unreadImage = isUnreadImage(imageAnswer) ? imageAnswer : undefined;
   const imageFacts = isUnreadImage(imageAnswer) ? undefined : imageAnswer;
@@ -142,7 +145,7 @@ export function effectiveSecurityContext(
   const seccompProfileType = seccompTypeOf(containerContext) ?? seccompTypeOf(pod.podSecurityContext);
 
   const user = withImageUser(effectiveUser(runAsUser, runAsNonRoot), imageFacts);
-  const { boundingSet, ineffectiveAdds } = boundingSetOf(add, drop, privileged, capabilityNames);
+  const { boundingSet, ineffectiveAdds } = boundingSetOf(add, drop, privileged, capabilityNames, runtime);
   const declared = container.named ? pod.annotations?.[FILE_CAPABILITIES_ANNOTATION_PREFIX + container.name] : undefined;
   const parsedFileCapabilities =
     declared === undefined || declared === null
@@ -267,16 +270,19 @@ function readNameList(parent: JsonObject | undefined, key: string, path: string,
 /**
  * The runtime's bounding set: its default set, or every capability when privileged;
  * `ALL` in add, then `ALL` in drop, then the named adds and drops (containerd
- * pkg/cri/opts.WithCapabilities and CRI-O setupCapabilities apply them in that order).
+ * pkg/cri/opts.WithCapabilities and CRI-O SpecSetupCapabilities apply them in that order);
+ * then the runtime withholds what it never grants.
  */
 function boundingSetOf(
   add: readonly string[],
   drop: readonly string[],
   privileged: boolean,
   reading: CapabilityNameReading,
+  runtime: Pick<RuntimeProfile, 'defaultCapabilities' | 'withheldCapabilities'>,
 ): { boundingSet: ReadonlySet<string>; ineffectiveAdds: string[] } {
-  if (privileged) return { boundingSet: new Set(LINUX_CAPABILITIES), ineffectiveAdds: [] };
-  const set = new Set(RUNTIME_DEFAULT_CAPABILITIES);
+  const withheld = runtime.withheldCapabilities ?? [];
+  if (privileged) return { boundingSet: new Set(LINUX_CAPABILITIES.filter((name) => !withheld.includes(name))), ineffectiveAdds: [] };
+  const set = new Set(defaultCapabilitiesOf(runtime));
   if (add.some(isAllCapabilities)) LINUX_CAPABILITIES.forEach((name) => set.add(name));
   if (drop.some(isAllCapabilities)) set.clear();
   const ineffectiveAdds: string[] = [];
@@ -290,5 +296,6 @@ function boundingSetOf(
     const dropped = isAllCapabilities(name) ? undefined : capabilityDroppedBy(name, reading);
     if (dropped !== undefined) set.delete(dropped);
   }
+  withheld.forEach((name) => set.delete(name));
   return { boundingSet: set, ineffectiveAdds };
 }

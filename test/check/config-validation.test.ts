@@ -52,7 +52,7 @@ describe('each mistake is a ConfigError naming the source, the setting, the valu
     ['not a map', ['a'], 'expected a map with runtimeProfile, podSecurityVersion, level, suppressions, images, imageFacts, registry, not a list'],
     ['a bad enum value', { level: 'strict' }, 'level "strict" is not one of privileged, baseline, restricted'],
     ['a wrong type for an enum (one problem, not two)', { level: 3 }, 'level 3 is not one of privileged, baseline, restricted'],
-    ['an unknown runtime profile', { runtimeProfile: 'gvisor' }, 'runtimeProfile "gvisor" is not one of strict, containerd-1, cri-o, containerd-2, docker, kind, k3s, minikube'],
+    ['an unknown runtime profile', { runtimeProfile: 'firecracker' }, 'runtimeProfile "firecracker" is not one of strict, containerd-1, cri-o, containerd-2, docker, gvisor, kind, k3s, minikube'],
     ['an unknown image-facts mode', { imageFacts: 'online' }, 'imageFacts "online" is not one of registry, offline, assume-none'],
     ['a policy version', { podSecurityVersion: '1.25' }, 'podSecurityVersion: invalid Pod Security Standards policy version "1.25": expected "latest" or "v1.N" (v1.0 … v1.37; later versions evaluate as v1.37)'],
     ['a wrong type', { suppressions: 'LP001' }, 'suppressions must be a list of suppressions, each {rule, reason, kind?, name?, namespace?, container?}, not "LP001"'],

@@ -17,6 +17,7 @@ const EXAMPLES: readonly { name: string; level: string; strategies: string[] }[]
   { name: 'high-port', level: 'restricted', strategies: ['highPort'] },
   { name: 'sysctl', level: 'restricted', strategies: ['unprivilegedPortSysctl'] },
   { name: 'auto', level: 'restricted', strategies: ['highPort', 'unprivilegedPortSysctl', 'fileCapability'] },
+  { name: 'user-namespace', level: 'restricted', strategies: ['userNamespace', 'userNamespace'] },
 ];
 
 interface SynthResult {

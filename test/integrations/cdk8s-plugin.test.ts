@@ -170,7 +170,7 @@ describe('LeastPrivilegeValidation', () => {
   test('is a cdk8s-cli Validation (checked by the compiler) and refuses properties that do not exist', () => {
     const plugin: Validation = new LeastPrivilegeValidation({ runtimeProfile: 'kind', podSecurityVersion: 'v1.25', imageFacts: 'assume-none' });
     expect(typeof plugin.validate).toBe('function');
-    expect(() => new LeastPrivilegeValidation({ runtimeProfile: 'gvisor' })).toThrow(/runtimeProfile "gvisor" is not one of strict/);
+    expect(() => new LeastPrivilegeValidation({ runtimeProfile: 'firecracker' })).toThrow(/runtimeProfile "firecracker" is not one of strict/);
     expect(() => new LeastPrivilegeValidation({ podSecurityVersion: '1.25' })).toThrow(/podSecurityVersion: invalid Pod Security Standards policy version "1.25"/);
     expect(() => new LeastPrivilegeValidation({ level: 'strict' })).toThrow(/level "strict" is not one of privileged, baseline, restricted/);
   });

@@ -217,8 +217,8 @@ describe('configuration', () => {
   });
 
   test('an unknown runtime profile is refused with the accepted names', async () => {
-    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'port-cannot-bind': { enforcementLevel: 'mandatory', runtimeProfile: 'gvisor' } });
-    await expect(pack().analyze(resourceOf(fixture('non-root-net-bind')))).rejects.toThrow(/runtimeProfile "gvisor" is not one of strict, containerd-1/);
+    await pack().configure({ ...DEFAULT_PACK_CONFIG, 'port-cannot-bind': { enforcementLevel: 'mandatory', runtimeProfile: 'firecracker' } });
+    await expect(pack().analyze(resourceOf(fixture('non-root-net-bind')))).rejects.toThrow(/runtimeProfile "firecracker" is not one of strict, containerd-1/);
   });
 });
 

@@ -1,8 +1,9 @@
 import type { ContainerCase } from './pod-builder';
 import { podOf } from './pod-builder';
 import { analyzeBinding } from '../../src/model/bind-analysis';
+import { CRIO_DEFAULT_CAPABILITIES, RUNTIME_DEFAULT_CAPABILITIES } from '../../src/model/capabilities';
 import type { RuntimeProfileName } from '../../src/model/runtime-profile';
-import { findRuntimeProfile } from '../../src/model/runtime-profile';
+import { defaultCapabilitiesOf, findRuntimeProfile, RUNTIME_PROFILES } from '../../src/model/runtime-profile';
 
 function verdict(c: ContainerCase, profile: RuntimeProfileName = 'strict', portIndex = 0) {
   const analysis = analyzeBinding(podOf(c), findRuntimeProfile(profile)!);
@@ -269,13 +270,158 @@ describe('user namespaces (hostUsers: false), as containerd 2.x ran them (test/r
       findRuntimeProfile('strict')!,
     ).containers[0].ports[0];
 
-  test('root inside the pod\'s user namespace with NET_BIND_SERVICE binds 80', () => {
-    expect(judge({ hostUsers: false }).bind).toBe('allowed');
+  test('root inside the pod\'s user namespace with NET_BIND_SERVICE binds 80, and the reason says where uid 0 is and where its capability counts', () => {
+    const port = judge({ hostUsers: false });
+    expect(port.bind).toBe('allowed');
+    expect(port.reason).toBe(
+      "Port 80 < 1024 needs CAP_NET_BIND_SERVICE: uid 0 inside the pod's own user namespace (hostUsers: false), an unprivileged uid on the node, " +
+        "keeps its bounding set on exec, and the set includes it; its capabilities count in the pod's own network namespace, which that user namespace owns, and nowhere on the node.",
+    );
+    expect(analyzeBinding({ metadata: {}, spec: { hostUsers: false, containers: [] } }, findRuntimeProfile('strict')!).network.ownUserNamespace).toBe(true);
+  });
+
+  test('without hostUsers: false, or with hostUsers: true, it is root on the node: the reason says nothing of a user namespace', () => {
+    for (const spec of [{}, { hostUsers: true }]) {
+      const port = judge(spec);
+      expect(port.bind).toBe('allowed');
+      expect(port.reason).toBe('Port 80 < 1024 needs CAP_NET_BIND_SERVICE: uid 0 keeps its bounding set on exec, and the set includes it.');
+    }
+  });
+
+  test('a non-root uid inside the pod\'s user namespace still has no capability after exec: denied, and the reason names the namespace', () => {
+    const port = analyzeBinding(
+      { metadata: {}, spec: { hostUsers: false, containers: [{ name: 'web', image: 'x', ports: [{ containerPort: 80 }], securityContext: { ...root, runAsUser: 1000 } }] } },
+      findRuntimeProfile('strict')!,
+    ).containers[0].ports[0];
+    expect(port.bind).toBe('denied');
+    expect(port.reason).toMatch(
+      /^Port 80 < 1024 needs CAP_NET_BIND_SERVICE: uid 1000 inside the pod's own user namespace \(hostUsers: false\) has none after exec, because Kubernetes sets no ambient capabilities/,
+    );
+  });
+
+  test('the verdicts do not depend on hostUsers without hostNetwork: the same for every uid, capability list and sysctl, with it false, true or unset', () => {
+    const users = [0, 1000, undefined];
+    const capabilityLists = [undefined, { drop: ['ALL'] }, { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, { add: ['CAP_NET_BIND_SERVICE'] }];
+    const sysctls = [undefined, '80', '1024'];
+    for (const runAsUser of users) {
+      for (const capabilities of capabilityLists) {
+        for (const sysctl of sysctls) {
+          const verdicts = [false, true, undefined].map((hostUsers) =>
+            analyzeBinding(
+              {
+                metadata: {},
+                spec: {
+                  ...(hostUsers === undefined ? {} : { hostUsers }),
+                  ...(sysctl === undefined ? {} : { securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: sysctl }] } }),
+                  containers: [{ name: 'web', image: 'x', ports: [{ containerPort: 80 }, { containerPort: 8080 }], securityContext: { runAsUser, capabilities } }],
+                },
+              },
+              findRuntimeProfile('strict')!,
+            ).containers[0].ports.map((p) => p.bind),
+          );
+          expect([runAsUser, capabilities, sysctl, verdicts[0]]).toEqual([runAsUser, capabilities, sysctl, verdicts[1]]);
+          expect(verdicts[1]).toEqual(verdicts[2]);
+        }
+      }
+    }
   });
 
   test('with hostNetwork the API server rejects the pod, and root in the user namespace holds no capability in the node\'s namespace', () => {
     const port = judge({ hostUsers: false, hostNetwork: true });
     expect(port.bind).toBe('denied');
     expect(port.reason).toMatch(/API server rejects hostUsers: false with hostNetwork: true/);
+  });
+});
+
+describe('runtime profiles: what each runtime does differently (docs/verification.md, "Runtime profiles")', () => {
+  test('CRI-O starts a container with nine capabilities, not fourteen: a file capability on NET_RAW fails exec there, and so under strict', () => {
+    const pinger = { runAsUser: 1000, fileCapabilities: 'cap_net_raw,cap_net_bind_service=+ep' };
+    expect(verdict(pinger, 'containerd-1').bind).toBe('allowed');
+    expect(verdict(pinger, 'containerd-2').bind).toBe('allowed');
+    for (const profile of ['cri-o', 'strict'] as const) {
+      const port = verdict(pinger, profile);
+      expect(port.bind).toBe('denied');
+      expect(port.reason).toMatch(/exec of its binary fails with EPERM: .*needs CAP_NET_RAW in the bounding set/);
+    }
+    // Adding it back is enough everywhere.
+    expect(verdict({ ...pinger, add: ['NET_RAW'] }, 'cri-o').bind).toBe('allowed');
+    // A file capability within CRI-O's set is unaffected.
+    expect(verdict({ runAsUser: 1000, fileCapabilities: 'cap_net_bind_service=+ep' }, 'cri-o').bind).toBe('allowed');
+  });
+
+  test('the default sets: CRI-O\'s is a subset of containerd\'s, and strict takes the smaller', () => {
+    const cri = findRuntimeProfile('cri-o')!;
+    expect(defaultCapabilitiesOf(cri)).toEqual(CRIO_DEFAULT_CAPABILITIES);
+    expect(CRIO_DEFAULT_CAPABILITIES.every((name) => RUNTIME_DEFAULT_CAPABILITIES.includes(name))).toBe(true);
+    expect(defaultCapabilitiesOf(findRuntimeProfile('strict')!)).toEqual(CRIO_DEFAULT_CAPABILITIES);
+    for (const name of ['containerd-1', 'containerd-2', 'docker', 'gvisor'] as const) expect(defaultCapabilitiesOf(findRuntimeProfile(name)!)).toEqual(RUNTIME_DEFAULT_CAPABILITIES);
+  });
+
+  describe('gVisor (runsc), as observed (test/runtime/gvisor.test.ts)', () => {
+    test('netstack checks no privileged port: uid 1000 with no capability binds 80 and 53, and the reason says why', () => {
+      const port = verdict({ runAsUser: 1000, drop: ['ALL'], allowPrivilegeEscalation: false }, 'gvisor');
+      expect(port.bind).toBe('allowed');
+      expect(port.reason).toMatch(/^Any uid binds port 80 on gvisor \(gVisor \(runsc\).*netstack.*\): no capability is needed/);
+      const analysis = analyzeBinding(podOf({ runAsUser: 1000, drop: ['ALL'] }), findRuntimeProfile('gvisor')!);
+      expect(analysis.containers[0].ports[0].bindsOnlyOnLoweringRuntimes).toBe(true);
+    });
+
+    test('the pod\'s sysctl is not read: a start of 1025 does not make 1024 privileged there', () => {
+      expect(verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '1025', ports: [{ containerPort: 1024 }] }, 'gvisor').bind).toBe('allowed');
+      expect(verdict({ runAsUser: 1000, drop: ['ALL'], sysctl: '1025', ports: [{ containerPort: 1024 }] }, 'strict').bind).toBe('denied');
+    });
+
+    test('file capability + no_new_privs: runsc ignores the file capability, the bind needs none, and the reason says both', () => {
+      const port = verdict({ ...NON_ROOT_NBS, fileCapabilities: 'cap_net_bind_service=+ep' }, 'gvisor');
+      expect(port.bind).toBe('allowed');
+      expect(port.reason).toMatch(/Under no_new_privs \(allowPrivilegeEscalation: false\) gvisor ignores the binary's file capability \(cap_net_bind_service=\+ep\), so the process holds no capability after exec \(gvisor#14878\)/);
+    });
+
+    test('a file capability outside the bounding set: exec fails with EPERM without no_new_privs, as on Linux; with it the capability is ignored and the container runs', () => {
+      const capped = { runAsUser: 1000, drop: ['ALL'], fileCapabilities: 'cap_net_bind_service=+ep' };
+      const without = verdict(capped, 'gvisor');
+      expect(without.bind).toBe('denied');
+      expect(without.reason).toMatch(/exec of its binary fails with EPERM/);
+      expect(verdict({ ...capped, allowPrivilegeEscalation: false }, 'gvisor').bind).toBe('allowed');
+      expect(verdict({ ...capped, allowPrivilegeEscalation: false }, 'strict').bind).toBe('denied');
+    });
+
+    test('runsc withholds NET_RAW (--net-raw=false by default): a file capability on it fails exec without no_new_privs, even with add: [NET_RAW]', () => {
+      const pinger = { runAsUser: 1000, add: ['NET_RAW'], fileCapabilities: 'cap_net_raw,cap_net_bind_service=+ep' };
+      expect(verdict(pinger, 'containerd-1').bind).toBe('allowed');
+      expect(verdict(pinger, 'gvisor').reason).toMatch(/exec of its binary fails with EPERM: .*needs CAP_NET_RAW/);
+      expect(verdict({ ...pinger, privileged: true }, 'gvisor').bind).toBe('denied');
+      expect(verdict({ ...pinger, allowPrivilegeEscalation: false }, 'gvisor').bind).toBe('allowed');
+    });
+
+    test('what refuses the pod before the runtime still refuses it: runAsNonRoot with uid 0, the sysctl with hostNetwork', () => {
+      expect(verdict({ runAsUser: 0, runAsNonRoot: true }, 'gvisor').bind).toBe('denied');
+      expect(verdict({ runAsUser: 1000, sysctl: '80', hostNetwork: true }, 'gvisor').bind).toBe('denied');
+    });
+
+    test('strict stays the worst case: no port is allowed under strict that gVisor, CRI-O or containerd deny', () => {
+      const TWO_PORTS = [{ containerPort: 80 }, { containerPort: 8080 }];
+      const cases: ContainerCase[] = [];
+      for (const runAsUser of [0, 1000]) {
+        for (const drop of [undefined, ['ALL']]) {
+          for (const add of [undefined, ['NET_BIND_SERVICE'], ['CAP_NET_BIND_SERVICE'], ['NET_RAW']]) {
+            for (const fileCapabilities of [undefined, 'cap_net_bind_service=+ep', 'cap_net_raw,cap_net_bind_service=+ep']) {
+              for (const allowPrivilegeEscalation of [undefined, false]) {
+                cases.push({ runAsUser, drop, add, fileCapabilities, allowPrivilegeEscalation, ports: TWO_PORTS });
+              }
+            }
+          }
+        }
+      }
+      for (const c of cases) {
+        const strict = analyzeBinding(podOf(c), findRuntimeProfile('strict')!).containers[0].ports.map((p) => p.bind);
+        for (const profile of RUNTIME_PROFILES) {
+          const other = analyzeBinding(podOf(c), profile).containers[0].ports.map((p) => p.bind);
+          strict.forEach((bind, index) => {
+            if (bind === 'allowed') expect([profile.name, c, other[index]]).toEqual([profile.name, c, 'allowed']);
+          });
+        }
+      }
+    });
   });
 });

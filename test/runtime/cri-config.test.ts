@@ -48,6 +48,17 @@ describe('planPod (kubelet translation)', () => {
     expect(() => plan(pod)).toThrow(/a pod with hostUsers: false needs a kubelet with user-namespace support/);
   });
 
+  test('hostUsers: false with hostNetwork, hostPID or hostIPC: the API server refuses the pod, hostNetwork unless the alpha gate of KEP-5607 is on', () => {
+    const supported = { ...placement, userNamespaceBlock: 1 };
+    const refusal = (spec: Partial<KubePod['spec']>, where = supported) => planPod({ spec: { hostUsers: false, ...spec, containers: [{ name: 'web' }] } }, where, images).podRefusal;
+    expect(refusal({ hostNetwork: true })).toBe('API server: spec.hostNetwork: Forbidden: when `pod.Spec.HostUsers` is false');
+    expect(refusal({ hostPID: true })).toMatch(/spec.HostPID: Forbidden/);
+    expect(refusal({ hostIPC: true })).toMatch(/spec.HostIPC: Forbidden/);
+    expect(refusal({ hostNetwork: true }, { ...supported, userNamespacesHostNetworkSupport: true })).toBeUndefined();
+    expect(refusal({})).toBeUndefined();
+    expect(planPod({ spec: { hostNetwork: true, containers: [{ name: 'web' }] } }, supported, images).podRefusal).toBeUndefined();
+  });
+
   test('lets container fields win over pod fields, and no_new_privs only for an explicit false', () => {
     const { containers } = plan({
       spec: { securityContext: { runAsUser: 1000 }, containers: [{ name: 'a', securityContext: { runAsUser: 0 } }] },

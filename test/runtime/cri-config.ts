@@ -30,6 +30,9 @@
  *   server rejects the pod (pkg/apis/core/validation/validation.go ValidateSecurityContext).
  * - A sysctl outside kubelet's safe set, or a `net.*` sysctl with hostNetwork: kubelet
  *   rejects the pod, SysctlForbidden (pkg/kubelet/sysctl/safe_sysctls.go, allowlist.go).
+ * - `hostUsers: false` with hostNetwork, hostPID or hostIPC: the API server rejects the pod
+ *   (validation.go validateHostUsers), hostNetwork unless the alpha gate
+ *   UserNamespacesHostNetworkSupport (KEP-5607) is on (`SandboxPlacement.userNamespacesHostNetworkSupport`).
  *
  * Init containers are planned like regular containers and listed first, in order; the harness
  * runs them one at a time before the others, as kubelet does (kuberuntime_manager.go
@@ -83,6 +86,12 @@ export interface SandboxPlacement {
    * a `hostUsers: false` pod is an error, since it would silently run in the host's user namespace.
    */
   readonly userNamespaceBlock?: number;
+  /**
+   * The API server runs with the alpha gate UserNamespacesHostNetworkSupport (KEP-5607): a pod with
+   * `hostUsers: false` and `hostNetwork: true` is admitted and reaches the runtime. Unset, the API
+   * server refuses it, as every cluster without the gate does.
+   */
+  readonly userNamespacesHostNetworkSupport?: boolean;
 }
 
 /** The size of the block of host ids kubelet gives each pod (its default `idsPerPod`). */
@@ -160,7 +169,7 @@ export function planPod(pod: KubePod, placement: SandboxPlacement, imageUser: Im
     },
   };
 
-  const podRefusal = apiValidationRefusal(pod) ?? sysctlAdmissionRefusal(pod);
+  const podRefusal = userNamespaceRefusal(pod, placement) ?? apiValidationRefusal(pod) ?? sysctlAdmissionRefusal(pod);
   const containers = allContainers.map((container, index): ContainerPlan => {
     const type: ContainerType = index < initContainers.length ? 'initContainer' : 'container';
     const ports = container.ports ?? [];
@@ -276,6 +285,21 @@ function runAsNonRootRefusal(effective: KubeSecurityContext, user: ImageUser | u
   }
   // No user in the image at all means root (kuberuntime_container.go getImageUser).
   return (user?.uid?.value ?? 0) === 0 ? 'kubelet: container has runAsNonRoot and image will run as root' : undefined;
+}
+
+/**
+ * pkg/apis/core/validation validateHostUsers: a pod in its own user namespace may not share the
+ * node's network, PID or IPC namespace (hostNetwork only behind the alpha gate of KEP-5607).
+ */
+function userNamespaceRefusal(pod: KubePod, placement: SandboxPlacement): string | undefined {
+  if (pod.spec.hostUsers !== false) return undefined;
+  const shared: [boolean | undefined, string][] = [
+    [pod.spec.hostNetwork && placement.userNamespacesHostNetworkSupport !== true, 'hostNetwork'],
+    [pod.spec.hostPID, 'HostPID'],
+    [pod.spec.hostIPC, 'HostIPC'],
+  ];
+  const field = shared.find(([set]) => set === true)?.[1];
+  return field === undefined ? undefined : `API server: spec.${field}: Forbidden: when \`pod.Spec.HostUsers\` is false`;
 }
 
 function apiValidationRefusal(pod: KubePod): string | undefined {

@@ -5,22 +5,44 @@
  * {@link describeRuntime} and stops the daemons in its `afterAll` with `stopRuntimes`.
  */
 import { runtimeAvailability } from './harness';
+import { usernsBinariesAvailability } from './userns/daemon';
 
 /** `true`, or why the harness cannot run here. */
 export const runtimeAvailable = runtimeAvailability();
 
 /** `describe` when the runtime tests must run, `describe.skip` (with one warning) otherwise. */
 export function describeRuntime(what: string, name: string, body: () => void): void {
+  describeWhenAvailable(what, name, runtimeAvailable, body);
+}
+
+/**
+ * {@link describeRuntime} for a test file that needs something else than (or more than) the
+ * harness's containerd: `available` is `true`, or why it cannot run here (containerd 2.x or
+ * runsc not built …). Skips with one warning outside CI; in CI, fails.
+ */
+export function describeWhenAvailable(what: string, name: string, available: true | string, body: () => void): void {
   const inCi = Boolean(process.env.CI);
-  if (runtimeAvailable !== true && !inCi) {
-    console.warn(`${what} skipped: ${runtimeAvailable}`);
+  if (available !== true && !inCi) {
+    console.warn(`${what} skipped: ${available}`);
     describe.skip(name, body);
     return;
   }
   describe(name, () => {
     beforeAll(() => {
-      if (runtimeAvailable !== true) throw new Error(`runtime tests must run in CI, but cannot: ${runtimeAvailable}`);
+      if (available !== true) throw new Error(`${what} must run in CI, but cannot: ${available}`);
     });
     body();
   });
+}
+
+/**
+ * Whether a test file skips its pods with `hostUsers: false`: they run on containerd 2.x, which
+ * test/runtime/userns/setup.sh builds. Without it they skip, with one warning naming `what`;
+ * in CI they run, and fail.
+ */
+export function skipsUserNamespacePods(what: string): boolean {
+  const ready = usernsBinariesAvailability();
+  const skips = ready !== true && !process.env.CI;
+  if (skips) console.warn(`${what}: the hostUsers: false pods are skipped: ${ready}`);
+  return skips;
 }

@@ -67,8 +67,21 @@ export interface ObservedPod {
   /** The CRI PodSandboxConfig built for the pod. */
   readonly sandboxConfig: object;
   readonly durationMs: number;
-  /** Set when the pod ran on containerd 2.x for its own user namespace: the versions, e.g. `containerd 2.2.9, runc 1.3.7`. */
+  /**
+   * Set when the pod ran on containerd 2.x — for its own user namespace, or because the run asked
+   * for it ({@link RunOptions}): the versions, e.g. `containerd 2.2.9, runc 1.3.7`.
+   */
   readonly userNamespaceRuntime?: string;
+}
+
+/** How {@link runPod} runs a pod. */
+export interface RunOptions {
+  /**
+   * Run it on containerd 2.x (test/runtime/userns builds it) even without `hostUsers: false`:
+   * how the runtime profiles' facts are observed on 2.x.
+   * @default false — containerd 1.6, unless the pod has `hostUsers: false`
+   */
+  readonly containerd2?: boolean;
 }
 
 /** How long a started container may take to report (or exit) before the harness gives up. */
@@ -109,12 +122,13 @@ export function runtimeAvailability(): true | string {
  * {@link importImageArchive}, which runs as is); everything else kubelet sends to the runtime
  * for a bind is translated as kubelet does (see cri-config.ts).
  */
-export async function runPod(pod: { metadata?: object; spec: object }, profile: RuntimeProfile): Promise<ObservedPod> {
+export async function runPod(pod: { metadata?: object; spec: object }, profile: RuntimeProfile, options: RunOptions = {}): Promise<ObservedPod> {
   const started = Date.now();
   const kubePod = pod as KubePod;
   // Taken before the first await, so that the blocks follow the order the pods were asked for.
   const block = kubePod.spec.hostUsers === false ? ++userNamespaceBlock : undefined;
-  const daemon = await (block === undefined ? daemonFor(profile) : usernsDaemonFor(profile));
+  const onContainerd2 = block !== undefined || options.containerd2 === true;
+  const daemon = await (onContainerd2 ? usernsDaemonFor(profile) : daemonFor(profile));
   const users = await imageUsersFor(daemon);
   const uid = randomUUID();
   const plan = planPod(
@@ -127,7 +141,7 @@ export async function runPod(pod: { metadata?: object; spec: object }, profile: 
       userNamespaceBlock: block,
     },
     (image) => users.get(image),
-    block === undefined ? importedImages.get(profile) : undefined,
+    onContainerd2 ? undefined : importedImages.get(profile),
   );
   try {
     const containers = plan.podRefusal === undefined ? await runSandbox(daemon, plan) : refuseAll(plan, plan.podRefusal);
@@ -137,7 +151,7 @@ export async function runPod(pod: { metadata?: object; spec: object }, profile: 
       podRefusal: plan.podRefusal,
       sandboxConfig: plan.sandbox,
       durationMs: Date.now() - started,
-      ...(block === undefined ? {} : { userNamespaceRuntime: usernsRuntimeLabel() }),
+      ...(onContainerd2 ? { userNamespaceRuntime: usernsRuntimeLabel() } : {}),
     };
   } finally {
     rmSync(plan.sandbox.log_directory, { recursive: true, force: true });

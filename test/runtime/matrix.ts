@@ -25,6 +25,8 @@ export const MATRIX_CONTAINER = 'probe';
  * start of the unprivileged range, and with 1025 make 1024 itself privileged.
  * `add: CHOWN` is a capability that is not the one needed; `CAP_NET_BIND_SERVICE` and
  * `drop: all` are spellings containerd handles in its own way (DESIGN.md).
+ * `hostUsers: false` puts the pod in a user namespace of its own (a pod with it runs on
+ * containerd 2.x, test/runtime/userns), and `hostNetwork` in the node's network namespace.
  */
 export const MATRIX_DIMENSIONS = {
   uid: [0, 1000],
@@ -34,18 +36,29 @@ export const MATRIX_DIMENSIONS = {
   allowPrivilegeEscalation: ['unset', 'false'],
   privileged: [false, true],
   unprivilegedPortStart: ['unset', 79, 80, 81, 1025],
+  hostUsers: ['unset', 'false'],
+  hostNetwork: [false, true],
 } as const;
 
 /** One combination of the dimensions. */
 export type MatrixCase = Case<typeof MATRIX_DIMENSIONS>;
 
 /**
- * Whether a (partial) case is a pod the API server accepts: `allowPrivilegeEscalation:
- * false` with `privileged: true` is rejected (pkg/apis/core/validation/validation.go), so
- * the covering sample leaves that pair to an edge case of its own. The full product keeps it.
+ * Whether a (partial) case is a pod that reaches the runtime: the API server rejects
+ * `allowPrivilegeEscalation: false` with `privileged: true` and `hostUsers: false` with
+ * `hostNetwork: true` (pkg/apis/core/validation/validation.go), and the kubelet a pod sysctl
+ * with hostNetwork (SysctlForbidden). A refused pod would hide every other pair it carries, so
+ * the covering sample leaves those pairs to edge cases of their own. The full product keeps them.
  */
 export function admissible(c: Partial<MatrixCase>): boolean {
-  return !(c.privileged === true && c.allowPrivilegeEscalation === 'false');
+  if (c.privileged === true && c.allowPrivilegeEscalation === 'false') return false;
+  if (c.hostNetwork === true && c.hostUsers === 'false') return false;
+  return !(c.hostNetwork === true && c.unprivilegedPortStart !== undefined && c.unprivilegedPortStart !== 'unset');
+}
+
+/** True when the pod runs in a user namespace of its own: the harness sends it to containerd 2.x. */
+export function inOwnUserNamespace(pod: KubePod): boolean {
+  return pod.spec.hostUsers === false;
 }
 
 /** A pod to run, with a short label for reports. */
@@ -72,6 +85,8 @@ export function caseLabel(c: MatrixCase): string {
   if (c.allowPrivilegeEscalation === 'false') parts.push('aPE false');
   if (c.privileged) parts.push('privileged');
   if (c.unprivilegedPortStart !== 'unset') parts.push(`ups=${c.unprivilegedPortStart}`);
+  if (c.hostUsers === 'false') parts.push('hostUsers false');
+  if (c.hostNetwork) parts.push('hostNetwork');
   return parts.join(', ');
 }
 
@@ -92,6 +107,8 @@ export function podForCase(c: MatrixCase): LabelledPod {
     pod: matrixPod({
       fileCapability: c.fileCapability === '+ep',
       unprivilegedPortStart: c.unprivilegedPortStart === 'unset' ? undefined : c.unprivilegedPortStart,
+      hostUsers: c.hostUsers === 'false' ? false : undefined,
+      hostNetwork: c.hostNetwork,
       containers: [{ name: MATRIX_CONTAINER, image: PROBE_IMAGE_ROOT, ports: matrixPorts(), securityContext }],
     }),
   };
@@ -100,6 +117,7 @@ export function podForCase(c: MatrixCase): LabelledPod {
 function matrixPod(options: {
   fileCapability?: boolean;
   unprivilegedPortStart?: number;
+  hostUsers?: boolean;
   hostNetwork?: boolean;
   podSecurityContext?: KubePod['spec']['securityContext'];
   containers: KubeContainer[];
@@ -114,6 +132,7 @@ function matrixPod(options: {
         : {},
     },
     spec: {
+      ...(options.hostUsers === false ? { hostUsers: false } : {}),
       ...(options.hostNetwork ? { hostNetwork: true } : {}),
       ...(Object.keys(podSecurityContext).length > 0 ? { securityContext: podSecurityContext } : {}),
       containers: options.containers,
@@ -165,6 +184,27 @@ export function edgeCases(): LabelledPod[] {
     { label: 'edge: hostNetwork, uid 0', pod: matrixPod({ hostNetwork: true, containers: [container({ runAsUser: 0 })] }) },
     { label: 'edge: hostNetwork with sysctl ups=80', pod: matrixPod({ hostNetwork: true, unprivilegedPortStart: 80, containers: [container({ runAsUser: 1000 })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
     { label: 'edge: aPE false with add CAP_SYS_ADMIN', pod: matrixPod({ containers: [container({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { add: ['CAP_SYS_ADMIN'] } })] }), expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' } },
+    // The user namespace: root inside with only NET_BIND_SERVICE binds (#23); the API server refuses it with hostNetwork.
+    {
+      label: 'edge: hostUsers false, uid 0, drop ALL, add NET_BIND_SERVICE, aPE false',
+      pod: matrixPod({ hostUsers: false, containers: [container({ runAsUser: 0, capabilities: dropAllAdd(['NET_BIND_SERVICE']), allowPrivilegeEscalation: false })] }),
+      expectedPort80: { 'strict': 'listening', 'containerd-2': 'listening' },
+    },
+    {
+      label: 'edge: hostUsers false, uid 1000, drop ALL, add NET_BIND_SERVICE',
+      pod: matrixPod({ hostUsers: false, containers: [container({ runAsUser: 1000, capabilities: dropAllAdd(['NET_BIND_SERVICE']) })] }),
+      expectedPort80: { 'strict': 'eacces', 'containerd-2': 'listening' },
+    },
+    {
+      label: 'edge: hostUsers false, uid 1000, setcap +ep, drop ALL, add NET_BIND_SERVICE, aPE false',
+      pod: matrixPod({ hostUsers: false, fileCapability: true, containers: [container({ runAsUser: 1000, capabilities: dropAllAdd(['NET_BIND_SERVICE']), allowPrivilegeEscalation: false })] }),
+      expectedPort80: { 'strict': 'listening', 'containerd-2': 'listening' },
+    },
+    {
+      label: 'edge: hostUsers false with hostNetwork',
+      pod: matrixPod({ hostUsers: false, hostNetwork: true, containers: [container({ runAsUser: 0, capabilities: dropAllAdd(['NET_BIND_SERVICE']) })] }),
+      expectedPort80: { 'strict': 'refused', 'containerd-2': 'refused' },
+    },
     {
       label: 'edge: two containers, sysctl ups=1023 is pod-wide',
       pod: matrixPod({

@@ -1,6 +1,7 @@
 /**
  * Runtime truth, property test: random securityContexts (random-pods.ts) through containerd's
- * CRI plugin under both runtime profiles, each port compared with the capability model.
+ * CRI plugin under both runtime profiles, each port compared with the capability model. A pod
+ * with `hostUsers: false` runs on containerd 2.x (the harness sends it there).
  *
  * Bounded per run: RUNTIME_FUZZ_RUNS pods (default 24), each under both profiles. The seed is
  * RUNTIME_FUZZ_SEED, or random, and is printed; a failure prints the seed and fast-check's
@@ -10,7 +11,7 @@
  * What must hold, for each port:
  * - under `containerd-2` the model's `containerd-2` verdict is exact: `allowed` ⇔ listening,
  *   `denied` ⇒ not listening;
- * - the `strict` daemon is containerd 1.6 with `enable_unprivileged_ports = false`, which the
+ * - the `strict` daemon is containerd 1.6 (2.x for `hostUsers: false`) with `enable_unprivileged_ports = false`, which the
  *   model's `containerd-1` profile describes exactly: the same exactness;
  * - the model's `strict` verdict is sound there: `allowed` ⇒ listening. It may say `denied` for
  *   a port that listens on containerd — only when `containerd-1` says `allowed`, because
@@ -20,7 +21,7 @@
  */
 import * as fc from 'fast-check';
 import { RUNTIME_PROFILES } from './containerd';
-import { describeRuntime } from './gate';
+import { describeRuntime, skipsUserNamespacePods } from './gate';
 import { runPod, stopRuntimes } from './harness';
 import { compareWithModel, describeDisagreements } from './matrix';
 import { describeFacts, randomPod, randomPodFacts } from './random-pods';
@@ -31,14 +32,15 @@ const path = process.env.RUNTIME_FUZZ_PATH;
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`RUNTIME_FUZZ_RUNS must be a positive integer, got "${process.env.RUNTIME_FUZZ_RUNS}"`);
 if (!Number.isInteger(seed)) throw new Error(`RUNTIME_FUZZ_SEED must be an integer, got "${process.env.RUNTIME_FUZZ_SEED}"`);
 
-const tally = { pods: 0, ports: 0, agree: 0, unknown: 0, strictOnlyDenied: 0, durationMs: 0 };
+const tally = { pods: 0, ports: 0, agree: 0, unknown: 0, strictOnlyDenied: 0, durationMs: 0, userNamespace: 0 };
+const userNamespaces = !skipsUserNamespacePods('runtime property test');
 
 describeRuntime('runtime property test', 'runtime truth: random securityContexts, model against containerd', () => {
   afterAll(async () => {
     await stopRuntimes();
     if (tally.pods === 0) return;
     console.log(
-      `runtime property test: seed ${seed}, ${tally.pods} pods (${runs} securityContexts × ${RUNTIME_PROFILES.length} profiles), ${tally.ports} ports: ` +
+      `runtime property test: seed ${seed}, ${tally.pods} pods (${runs} securityContexts × ${RUNTIME_PROFILES.length} profiles; ${tally.userNamespace} of those securityContexts with hostUsers: false, run on containerd 2.x), ${tally.ports} ports: ` +
         `${tally.agree} agree, ${tally.unknown} unknown, ${tally.strictOnlyDenied} denied under strict only for the capability-name reading; ` +
         `mean ${Math.round(tally.durationMs / Math.max(tally.pods, 1))} ms per pod`,
     );
@@ -48,8 +50,9 @@ describeRuntime('runtime property test', 'runtime truth: random securityContexts
     console.log(`runtime property test: RUNTIME_FUZZ_SEED=${seed} RUNTIME_FUZZ_RUNS=${runs}${path ? ` RUNTIME_FUZZ_PATH=${path}` : ''}`);
     await fc.assert(
       fc.asyncProperty(randomPodFacts, async (facts) => {
-        const pod = randomPod(facts);
-        const label = describeFacts(facts);
+        const pod = randomPod(facts, userNamespaces);
+        const label = describeFacts({ ...facts, ownUserNamespace: pod.spec.hostUsers === false });
+        if (pod.spec.hostUsers === false) tally.userNamespace++;
         const failures: string[] = [];
         for (const observed of await Promise.all(RUNTIME_PROFILES.map((profile) => runPod(pod, profile)))) {
           tally.pods++;

@@ -46,6 +46,9 @@ export interface RandomPodFacts {
   readonly seccompRuntimeDefault: boolean;
   readonly unprivilegedPortStart: number | null;
   readonly fileCapability: boolean;
+  /** `hostUsers: false`: the pod's own user namespace (the harness runs it on containerd 2.x). */
+  readonly ownUserNamespace: boolean;
+  readonly hostNetwork: boolean;
   readonly ports: readonly { readonly containerPort: number; readonly protocol: 'TCP' | 'UDP' }[];
 }
 
@@ -63,6 +66,8 @@ export const randomPodFacts: fc.Arbitrary<RandomPodFacts> = fc.record({
   seccompRuntimeDefault: fc.boolean(),
   unprivilegedPortStart,
   fileCapability: fc.boolean(),
+  ownUserNamespace: fc.boolean(),
+  hostNetwork: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
   ports: fc.uniqueArray(fc.record({ containerPort: port, protocol: fc.constantFrom('TCP' as const, 'UDP' as const) }), {
     minLength: 1,
     maxLength: 4,
@@ -76,9 +81,10 @@ const CONTAINER = 'fuzz';
 /**
  * The pod for `facts`. With runAsNonRoot and no runAsUser the image's USER decides, and the
  * model takes runAsNonRoot as the promise of a non-root one: such pods use the uid-1000 image,
- * since a root image is refused by kubelet for a reason no manifest shows.
+ * since a root image is refused by kubelet for a reason no manifest shows. Without
+ * `userNamespaces` (containerd 2.x not built here) no pod gets `hostUsers: false`.
  */
-export function randomPod(facts: RandomPodFacts): KubePod {
+export function randomPod(facts: RandomPodFacts, userNamespaces = true): KubePod {
   const podSc: Record<string, unknown> = {};
   const containerSc: Record<string, unknown> = {};
   if (facts.runAsUser !== undefined) (facts.runAsUserAt === 'pod' ? podSc : containerSc).runAsUser = facts.runAsUser;
@@ -98,6 +104,8 @@ export function randomPod(facts: RandomPodFacts): KubePod {
       annotations: facts.fileCapability ? { [FILE_CAPABILITIES_ANNOTATION_PREFIX + CONTAINER]: SETCAP_PROBE_CAPABILITY } : {},
     },
     spec: {
+      ...(facts.ownUserNamespace && userNamespaces ? { hostUsers: false } : {}),
+      ...(facts.hostNetwork ? { hostNetwork: true } : {}),
       ...(Object.keys(podSc).length > 0 ? { securityContext: podSc } : {}),
       containers: [
         { name: CONTAINER, image, ports, ...(Object.keys(containerSc).length > 0 ? { securityContext: containerSc as KubeSecurityContext } : {}) },
@@ -118,6 +126,8 @@ export function describeFacts(f: RandomPodFacts): string {
   if (f.seccompRuntimeDefault) parts.push('seccomp RuntimeDefault');
   if (f.unprivilegedPortStart !== null) parts.push(`ups=${f.unprivilegedPortStart}`);
   if (f.fileCapability) parts.push('setcap +ep');
+  if (f.ownUserNamespace) parts.push('hostUsers false');
+  if (f.hostNetwork) parts.push('hostNetwork');
   parts.push(`ports ${f.ports.map((p) => `${p.containerPort}/${p.protocol}`).join(' ')}`);
   return parts.join(', ');
 }

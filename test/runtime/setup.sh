@@ -62,4 +62,5 @@ begin "probe image (OCI archive)"
 done_step
 
 bash "$repo/test/runtime/userns/setup.sh"
+bash "$repo/test/runtime/gvisor/setup.sh"
 echo "setup: total $(seconds_since "$total_start")"

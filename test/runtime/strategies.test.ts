@@ -12,14 +12,13 @@
  */
 import { RUNTIME_PROFILES } from './containerd';
 import { FILE_CAPABILITIES_ANNOTATION_PREFIX, IDS_PER_POD, planPod } from './cri-config';
-import { describeRuntime } from './gate';
+import { describeRuntime, skipsUserNamespacePods } from './gate';
 import type { ObservedPod } from './harness';
 import { runPod, stopRuntimes } from './harness';
 import { PROBE_IMAGE_USER_1000, SETCAP_PROBE_PATH } from './image';
 import type { KubePod } from './kube-types';
 import type { PortComparison } from './matrix';
-import { compareWithModel, describeDisagreements } from './matrix';
-import { usernsBinariesAvailability } from './userns/daemon';
+import { compareWithModel, describeDisagreements, inOwnUserNamespace } from './matrix';
 import type { MatrixRow } from './verification-doc';
 import { renderPortList, writeVerificationSection } from './verification-doc';
 import type { EmittedPod } from './workloads';
@@ -64,14 +63,8 @@ let expectedRows = 2 * [...constructs.flatMap((c) => c.pods), ...examples.flatMa
 const runsByRequests = new Map<string, Promise<ObservedPod[]>>();
 const PLACEMENT = { uid: 'key', name: 'key', namespace: 'default', logDirectory: '/key', userNamespaceBlock: 1 };
 
-/**
- * The pods with `hostUsers: false` (the user-namespace strategy) run on containerd 2.x, which
- * test/runtime/userns/setup.sh builds: without it they skip here (one warning), and fail in CI.
- */
-const usernsReady = usernsBinariesAvailability();
-const skipsUserns = usernsReady !== true && !process.env.CI;
-if (skipsUserns) console.warn(`runtime strategies: the hostUsers: false pods are skipped: ${String(usernsReady)}`);
-const inOwnUserNamespace = (pod: KubePod) => pod.spec.hostUsers === false;
+/** The pods with `hostUsers: false` (the user-namespace strategy) run on containerd 2.x: without it they skip. */
+const skipsUserns = skipsUserNamespacePods('runtime strategies');
 const STATIC_IMAGE_USERS = (image: string) => (image === PROBE_IMAGE_USER_1000 ? { uid: { value: 1000 }, username: '' } : { username: '' });
 
 /** Runs `pod` under both profiles (once per distinct CRI requests); records the rows for the page. */
@@ -142,7 +135,7 @@ describe('the pods our code emits (synthesized without a runtime)', () => {
   });
 
   test('every cdk8s example yields pods', () => {
-    expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['app', 'auto', 'file-capability', 'high-port', 'root-net-bind-service', 'sysctl']));
+    expect(examples.map((e) => e.name)).toEqual(expect.arrayContaining(['app', 'auto', 'file-capability', 'high-port', 'root-net-bind-service', 'sysctl', 'user-namespace']));
     for (const example of examples) expect([example.name, example.pods.length > 0]).toEqual([example.name, true]);
   });
 
@@ -170,7 +163,7 @@ describeRuntime('runtime strategies', 'runtime truth: every strategy and example
   });
 
   describe.each(examples.map((e) => [e.name, e] as const))('examples/%s', (_name, e) => {
-    test.each(e.pods.map((p) => [p.label, p] as const))('%s', (_podLabel, pod) => expectEveryPortBinds(pod));
+    for (const pod of e.pods) (skipsUserns && inOwnUserNamespace(pod.pod) ? test.skip : test)(pod.label, () => expectEveryPortBinds(pod));
   });
 
   test.each(pulumiExampleNames())('examples/%s (the pods the program deploys, under Pulumi mocks)', async (name) => {

@@ -70,6 +70,9 @@ export async function runPodInUserNamespace(daemon: Containerd, pod: KubePod, bl
       namespace: pod.metadata?.namespace ?? 'default',
       logDirectory: join(daemon.podLogRoot, uid),
       userNamespaceBlock: block,
+      // This runner observes what the runtime itself does with a pod, the hostNetwork one included,
+      // which only a cluster with the alpha gate of KEP-5607 lets through to the runtime.
+      userNamespacesHostNetworkSupport: true,
     },
     (image) => users.get(image),
   );
