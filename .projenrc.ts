@@ -123,6 +123,10 @@ const project = new typescript.TypeScriptProject({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       collectCoverage: false,
       testTimeout: 120_000,
+      // Every suite that skips for want of something (runtime, PSA oracle, probe image) records why;
+      // the teardown prints the list as the run's last lines (test/skips).
+      globalSetup: '<rootDir>/test/skips/setup.ts',
+      globalTeardown: '<rootDir>/test/skips/teardown.ts',
     },
   },
 });

@@ -14,6 +14,7 @@ import {
   zstdCommandDecoder,
 } from './image-builder';
 import { ImageError, inspectImage, readImage } from '../../src/image';
+import { currentTestFile, recordSkip } from '../skips/skip-log';
 
 const zstd = zstdCommandDecoder;
 const SERVER = '/usr/local/bin/server';
@@ -154,7 +155,7 @@ describe('compression and layer order', () => {
 
 describe('revision-3 capabilities (setcap in a user namespace)', () => {
   const unavailable = namespacedSetcapUnavailable();
-  if (unavailable !== undefined) console.log(`revision-3 capability test skipped: ${unavailable}`);
+  if (unavailable !== undefined) recordSkip('revision-3 capability test', unavailable, currentTestFile());
   (unavailable === undefined ? test : test.skip)('decodes the rootid and says the kernel ignores it outside that namespace', async () => {
     const dir = writeOciLayout('v3', [
       {
@@ -252,7 +253,7 @@ describe('archives', () => {
     const archive = join(__dirname, '..', '.work', 'runtime', 'image', 'bindprobe.oci.tar');
     if (!existsSync(archive)) {
       if (process.env.CI) throw new Error(`${archive} is missing: npm run test:prepare builds it`);
-      console.warn(`skipped: ${archive} is missing (npm run test:prepare builds it)`);
+      recordSkip("the runtime harness's probe image test", `${archive} is missing (npm run test:prepare builds it)`, currentTestFile());
       return;
     }
     const inspection = inspectImage(await readImage(`oci-archive:${archive}:user-1000`), ['/bindprobe-setcap', '/bindprobe']);

@@ -20,6 +20,7 @@ import { execFileSync, spawn } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
 import { createInterface } from 'readline';
+import { currentTestFile, recordSkip } from '../skips/skip-log';
 
 /** Where `test/oracle/build.sh` puts the binary; `PSA_ORACLE_BIN` overrides it. */
 export const ORACLE_BINARY = process.env.PSA_ORACLE_BIN ?? path.resolve(__dirname, '..', '.work', 'bin', 'psa-oracle');
@@ -253,7 +254,7 @@ export function describeWithOracle(title: string, body: () => void): void {
   } else {
     // Jest drops console output of a file whose tests are all skipped, so this goes to stderr, once per file.
     if (!skipWarned) {
-      process.stderr.write(`Skipping PSA oracle tests: ${ORACLE_BINARY} is missing. Run \`bash test/oracle/build.sh\` (about 1.5 CPU-minutes cold).\n`);
+      recordSkip('PSA oracle tests', `${ORACLE_BINARY} is missing; \`bash test/oracle/build.sh\` builds it (about 1.5 CPU-minutes cold)`, currentTestFile());
       skipWarned = true;
     }
     describe.skip(title, body);

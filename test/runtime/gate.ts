@@ -1,10 +1,12 @@
 /**
  * Whether a runtime test file runs: everywhere the harness can run; in CI (`CI` set) always,
  * so that a machine that cannot run it fails instead of skipping; elsewhere it skips with one
- * clear message. Every test file that starts containerd declares its tests with
- * {@link describeRuntime} and stops the daemons in its `afterAll` with `stopRuntimes`.
+ * clear message, recorded for the run's closing skip summary (test/skips). Every test file that
+ * starts containerd declares its tests with {@link describeRuntime} and stops the daemons in its
+ * `afterAll` with `stopRuntimes`.
  */
 import { runtimeAvailability } from './harness';
+import { currentTestFile, recordSkip } from '../skips/skip-log';
 import { usernsBinariesAvailability } from './userns/daemon';
 
 /** `true`, or why the harness cannot run here. */
@@ -23,7 +25,7 @@ export function describeRuntime(what: string, name: string, body: () => void): v
 export function describeWhenAvailable(what: string, name: string, available: true | string, body: () => void): void {
   const inCi = Boolean(process.env.CI);
   if (available !== true && !inCi) {
-    console.warn(`${what} skipped: ${available}`);
+    recordSkip(what, available, currentTestFile());
     describe.skip(name, body);
     return;
   }
@@ -43,6 +45,6 @@ export function describeWhenAvailable(what: string, name: string, available: tru
 export function skipsUserNamespacePods(what: string): boolean {
   const ready = usernsBinariesAvailability();
   const skips = ready !== true && !process.env.CI;
-  if (skips) console.warn(`${what}: the hostUsers: false pods are skipped: ${ready}`);
+  if (skips) recordSkip(`${what}: the hostUsers: false pods`, ready, currentTestFile());
   return skips;
 }

@@ -2,6 +2,8 @@
  * Runtime truth, covering sample: every pair of matrix dimension values at least once,
  * every seed case of DESIGN.md and the edge cases, each pod under both runtime profiles
  * through containerd's CRI plugin; every observed port compared with the capability model.
+ * A verdict of `unknown` is counted and fails the run unless it is unknown by design
+ * (`UNKNOWN_BY_DESIGN` in matrix.ts).
  * The full product is test/runtime/full-matrix.ts.
  *
  * A pod with `hostUsers: false` runs on containerd 2.x (the harness sends it there).
@@ -14,7 +16,7 @@ import { RUNTIME_PROFILES } from './containerd';
 import { describeRuntime, skipsUserNamespacePods } from './gate';
 import { runPod, stopRuntimes } from './harness';
 import type { LabelledPod } from './matrix';
-import { admissible, compareWithModel, describeDisagreements, edgeCases, inOwnUserNamespace, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
+import { admissible, compareWithModel, describeDisagreements, describeUnknownCount, edgeCases, inOwnUserNamespace, MATRIX_DIMENSIONS, podForCase, seedCases } from './matrix';
 import { pairwiseCases } from './pairwise';
 import type { MatrixRow } from './verification-doc';
 import { writeVerificationTable } from './verification-doc';
@@ -32,6 +34,7 @@ describeRuntime('runtime matrix', 'runtime truth: containerd CRI → runc → ke
     const durations = rows.map((r) => r.observed.durationMs);
     const mean = durations.reduce((a, b) => a + b, 0) / Math.max(durations.length, 1);
     console.log(`runtime matrix: ${rows.length} pods, ${rows.flatMap((r) => r.comparisons).length} ports, mean ${Math.round(mean)} ms per pod`);
+    console.log(describeUnknownCount('runtime matrix', rows.flatMap((r) => r.comparisons)));
   });
 
   const runnable = sample.filter((c) => !(skipsUserns && inOwnUserNamespace(c.pod)));

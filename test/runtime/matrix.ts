@@ -13,6 +13,7 @@ import type { KubeContainer, KubeContainerPort, KubePod, KubeSecurityContext } f
 import type { Case } from './pairwise';
 import { analyzePod } from '../../src/model';
 import type { RuntimeProfileName } from '../../src/model/runtime-profile';
+import { findRuntimeProfile, KERNEL_DEFAULT_UNPRIVILEGED_PORT_START } from '../../src/model/runtime-profile';
 
 /** The ports every matrix pod declares, each for TCP and UDP: both sides of 1024, and 79/80 around the sysctl values. */
 export const MATRIX_PORTS: readonly number[] = [79, 80, 1023, 1024, 8080];
@@ -228,13 +229,120 @@ export interface PortComparison {
   /** The model's verdict; `not compared` when the pod depends on what no manifest shows. */
   readonly bind: 'allowed' | 'denied' | 'unknown' | 'missing' | 'not compared';
   readonly reason: string;
-  /** `allowed` ⇔ listening, `denied` ⇔ anything else; `unknown` and `not compared` assert nothing. */
+  /**
+   * `allowed` ⇔ listening, `denied` ⇔ anything else; `unknown` only where it is unknown by
+   * design ({@link UNKNOWN_BY_DESIGN}), else it is a disagreement; `not compared` asserts nothing.
+   */
   readonly agrees: boolean;
+  /** For an `unknown` verdict: the {@link UnknownByDesign} case it falls under, if any. */
+  readonly unknownByDesign?: UnknownByDesign['id'];
+}
+
+/** One port, seen from the manifest the model reads: what an {@link UnknownByDesign} case is decided on. */
+export interface ManifestPort {
+  readonly pod: KubePod;
+  readonly containerName: string;
+  readonly containerPort: number;
+  /** The model profile the verdict was asked under. */
+  readonly modelProfile: RuntimeProfileName;
+}
+
+/**
+ * A kind of port on which the model must answer `unknown`, because its verdict depends on
+ * something the manifest the harness gives it does not say. Decided from the manifest (and the
+ * model's verdicts on manifests that do say it), never from the model's `unknown` verdict or its
+ * reason, so that a model that falls back to `unknown` elsewhere is caught.
+ */
+export interface UnknownByDesign {
+  readonly id: 'image-user';
+  /** Why the model cannot know. */
+  readonly reason: string;
+  /** Whether `port` is such a port. */
+  readonly applies: (port: ManifestPort) => boolean;
+}
+
+/**
+ * Every case in which the harness accepts `unknown`. A verdict of `unknown` anywhere else fails
+ * the comparison. There is one, observed in the covering sample, the property test and the full
+ * product alike:
+ *
+ * - `image-user` — the image's USER, in an image the model does not read: neither the container
+ *   nor the pod sets `runAsUser`, and `runAsNonRoot` is not `true` (with it the kubelet refuses
+ *   a root image user, so the model may take the user to be non-root), the pod declares no file
+ *   capability (with one, root and non-root both end up holding NET_BIND_SERVICE), and the port
+ *   is privileged (below the pod's sysctl, or else below the profile's default start; the node's
+ *   1024 with hostNetwork), and the uid alone decides: the model says `allowed` for the same pod
+ *   with `runAsUser: 0` and `denied` with `runAsUser: 1000` (so a capability that is dropped, or a
+ *   pod that cannot start, leaves no room for `unknown`). The uid is in the
+ *   image's config, which `compareWithModel` does not give the model (it passes no image facts).
+ *   That is also the only way an unread image reaches these verdicts: the file capability comes
+ *   from the pod's annotation, which the model reads.
+ *
+ * Not here, on purpose: pods the API server or the kubelet refuse (hostNetwork with the sysctl,
+ * `hostUsers: false` with hostNetwork) — the model answers `denied` for them; and invalid fields
+ * — the harness builds none.
+ */
+export const UNKNOWN_BY_DESIGN: readonly UnknownByDesign[] = [
+  {
+    id: 'image-user',
+    reason: "the uid comes from the image's USER, and the model is not given the image",
+    applies: ({ pod, containerName, containerPort, modelProfile }) => {
+      const podContext = pod.spec.securityContext;
+      const own = pod.spec.containers.find((c) => c.name === containerName)?.securityContext;
+      const runAsUser = own?.runAsUser ?? podContext?.runAsUser;
+      const runAsNonRoot = own?.runAsNonRoot ?? podContext?.runAsNonRoot;
+      const annotations = Object.keys(pod.metadata?.annotations ?? {});
+      const fileCapability = annotations.includes(FILE_CAPABILITIES_ANNOTATION_PREFIX + containerName);
+      const privileged = containerPort < unprivilegedPortStart(pod, modelProfile);
+      if (runAsUser !== undefined || runAsNonRoot === true || fileCapability || !privileged) return false;
+      // And the uid alone decides: the same pod with runAsUser 0 binds, with 1000 does not.
+      const asRoot = verdictWithUser(pod, containerName, containerPort, modelProfile, 0);
+      const asNonRoot = verdictWithUser(pod, containerName, containerPort, modelProfile, 1000);
+      return asRoot === 'allowed' && asNonRoot === 'denied';
+    },
+  },
+];
+
+/** The model's verdict on `containerPort` of `containerName` (every protocol, or `mixed`) for `pod` with the container's `runAsUser` set to `uid`. */
+function verdictWithUser(pod: KubePod, containerName: string, containerPort: number, modelProfile: RuntimeProfileName, uid: number): string {
+  const withUser = (c: KubeContainer): KubeContainer => ({ ...c, securityContext: { ...c.securityContext, runAsUser: uid } });
+  const containers = pod.spec.containers.map((c) => (c.name === containerName ? withUser(c) : c));
+  const analysis = analyzePod({ metadata: pod.metadata, spec: { ...pod.spec, containers } }, { runtimeProfile: modelProfile });
+  const ports = analysis.containers.find((c) => c.name === containerName)?.ports.filter((p) => p.containerPort === containerPort) ?? [];
+  const verdicts = new Set(ports.map((p) => p.bind));
+  return verdicts.size === 1 ? [...verdicts][0] : 'mixed';
+}
+
+/** The first port the pod's processes bind without a capability, as the pod and the profile set it. */
+function unprivilegedPortStart(pod: KubePod, modelProfile: RuntimeProfileName): number {
+  const sysctl = pod.spec.securityContext?.sysctls?.find((s) => s.name === 'net.ipv4.ip_unprivileged_port_start');
+  if (sysctl !== undefined) return Number(sysctl.value);
+  if (pod.spec.hostNetwork === true) return KERNEL_DEFAULT_UNPRIVILEGED_PORT_START;
+  const profile = findRuntimeProfile(modelProfile);
+  if (profile === undefined) throw new Error(`unknown runtime profile ${modelProfile}`);
+  return profile.defaultUnprivilegedPortStart;
+}
+
+/** How many verdicts of `comparisons` were `unknown`, and how many of those are unknown by design. */
+export function countUnknown(comparisons: readonly PortComparison[]): { unknown: number; byDesign: number } {
+  const unknown = comparisons.filter((c) => c.bind === 'unknown');
+  return { unknown: unknown.length, byDesign: unknown.filter((c) => c.unknownByDesign !== undefined).length };
+}
+
+/**
+ * The line a runtime suite prints about its `unknown` verdicts: how many, and how many of them
+ * are unknown by design (each case by name).
+ */
+export function describeUnknownCount(what: string, comparisons: readonly PortComparison[]): string {
+  const { unknown, byDesign } = countUnknown(comparisons);
+  const cases = UNKNOWN_BY_DESIGN.map((u) => `${u.id} ${comparisons.filter((c) => c.bind === 'unknown' && c.unknownByDesign === u.id).length}`).join(', ');
+  return `${what}: ${comparisons.length} port comparisons, ${unknown} unknown, ${byDesign} of them unknown by design (${cases}); ${unknown - byDesign} unknown without a reason, which fails the run`;
 }
 
 /**
  * Compares every observed port of `observed` with `analyzePod` under the same profile (or
  * `modelProfile`); with `notComparable`, records the observation without asking the model.
+ * An `unknown` verdict agrees only on a port that is unknown by design ({@link UNKNOWN_BY_DESIGN}).
  */
 export function compareWithModel(
   pod: KubePod,
@@ -250,9 +358,16 @@ export function compareWithModel(
         .find((c) => c.name === oc.name && c.type === oc.type)
         ?.ports.find((p) => p.containerPort === port.containerPort && p.protocol === port.protocol);
       const bind = verdict?.bind ?? 'missing';
+      const reason = verdict?.reason ?? 'the model returned no verdict for this port';
       const listening = port.observation === 'listening';
-      const agrees = bind === 'unknown' || (bind === 'allowed' && listening) || (bind === 'denied' && !listening);
-      return { container: oc.name, ...port, bind, reason: verdict?.reason ?? 'the model returned no verdict for this port', agrees };
+      if (bind === 'unknown') {
+        const byDesign = UNKNOWN_BY_DESIGN.find((u) => u.applies({ pod, containerName: oc.name, containerPort: port.containerPort, modelProfile }));
+        return byDesign === undefined
+          ? { container: oc.name, ...port, bind, reason: `${reason} [unknown where no case of UNKNOWN_BY_DESIGN applies]`, agrees: false }
+          : { container: oc.name, ...port, bind, reason, agrees: true, unknownByDesign: byDesign.id };
+      }
+      const agrees = (bind === 'allowed' && listening) || (bind === 'denied' && !listening);
+      return { container: oc.name, ...port, bind, reason, agrees };
     }),
   );
 }

@@ -17,13 +17,16 @@
  *   a port that listens on containerd — only when `containerd-1` says `allowed`, because
  *   `strict` reads capability names for the worst runtime (a `drop: [CAP_NET_BIND_SERVICE]`
  *   that containerd ignores, CRI-O applies).
- * `unknown` asserts nothing and is counted.
+ * `unknown` is counted, and agrees only where it is unknown by design (`UNKNOWN_BY_DESIGN` in
+ * matrix.ts: the uid comes from the image's USER); anywhere else it fails the run, under either
+ * model profile, so a model that falls back to `unknown` cannot pass by saying nothing.
  */
 import * as fc from 'fast-check';
 import { RUNTIME_PROFILES } from './containerd';
 import { describeRuntime, skipsUserNamespacePods } from './gate';
 import { runPod, stopRuntimes } from './harness';
-import { compareWithModel, describeDisagreements } from './matrix';
+import { compareWithModel, describeDisagreements, describeUnknownCount } from './matrix';
+import type { PortComparison } from './matrix';
 import { describeFacts, randomPod, randomPodFacts } from './random-pods';
 
 const runs = Number(process.env.RUNTIME_FUZZ_RUNS ?? 24);
@@ -33,6 +36,8 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`RUNTIME_FUZZ_RUNS must
 if (!Number.isInteger(seed)) throw new Error(`RUNTIME_FUZZ_SEED must be an integer, got "${process.env.RUNTIME_FUZZ_SEED}"`);
 
 const tally = { pods: 0, ports: 0, agree: 0, unknown: 0, strictOnlyDenied: 0, durationMs: 0, userNamespace: 0 };
+/** Every verdict compared, under the exact profile and under `strict`: what the unknown count is taken over. */
+const verdicts: PortComparison[] = [];
 const userNamespaces = !skipsUserNamespacePods('runtime property test');
 
 describeRuntime('runtime property test', 'runtime truth: random securityContexts, model against containerd', () => {
@@ -44,6 +49,7 @@ describeRuntime('runtime property test', 'runtime truth: random securityContexts
         `${tally.agree} agree, ${tally.unknown} unknown, ${tally.strictOnlyDenied} denied under strict only for the capability-name reading; ` +
         `mean ${Math.round(tally.durationMs / Math.max(tally.pods, 1))} ms per pod`,
     );
+    console.log(describeUnknownCount('runtime property test', verdicts));
   });
 
   test(`model and runtime agree on ${runs} random pods (seed ${seed})`, async () => {
@@ -60,11 +66,15 @@ describeRuntime('runtime property test', 'runtime truth: random securityContexts
           const exactProfile = observed.profile === 'strict' ? 'containerd-1' : observed.profile;
           const exact = compareWithModel(pod, observed, undefined, exactProfile);
           tally.ports += exact.length;
+          verdicts.push(...exact);
           tally.agree += exact.filter((c) => c.agrees && c.bind !== 'unknown').length;
           tally.unknown += exact.filter((c) => c.bind === 'unknown').length;
           if (exact.some((c) => !c.agrees)) failures.push(describeDisagreements(`${label} [model profile ${exactProfile}]`, pod, observed, exact));
           if (observed.profile === 'strict') {
             const strict = compareWithModel(pod, observed, undefined, 'strict');
+            verdicts.push(...strict);
+            const unexplained = strict.filter((c) => c.bind === 'unknown' && !c.agrees);
+            if (unexplained.length > 0) failures.push(describeDisagreements(`${label} [model profile strict: unknown, not by design]`, pod, observed, unexplained));
             const unsound = strict.filter((c) => c.bind === 'allowed' && c.observation !== 'listening');
             if (unsound.length > 0) failures.push(describeDisagreements(`${label} [model profile strict: allowed but not listening]`, pod, observed, unsound.map((c) => ({ ...c, agrees: false }))));
             tally.strictOnlyDenied += strict.filter((c, i) => c.bind === 'denied' && exact[i]?.bind === 'allowed').length;

@@ -148,7 +148,8 @@ function userNamespaceNote(rows: readonly MatrixRow[]): string {
 function summaryLine(title: string, rows: readonly MatrixRow[], what = 'securityContexts', runs = 'pods'): string {
   const ports = rows.flatMap((r) => r.comparisons);
   const disagreements = ports.filter((p) => !p.agrees).length;
-  const unknown = ports.filter((p) => p.bind === 'unknown').length;
+  // An `unknown` that is not unknown by design is a disagreement, counted there only.
+  const unknown = ports.filter((p) => p.bind === 'unknown' && p.agrees).length;
   const notCompared = ports.filter((p) => p.bind === 'not compared').length;
   const profiles = new Set<RuntimeProfile>(rows.map((r) => r.observed.profile));
   return `${title}: ${new Set(rows.map((r) => r.label)).size} ${what} × ${profiles.size} runtime profiles = ${rows.length} ${runs}, ` +
