@@ -1,12 +1,12 @@
 import type { KubernetesResource } from './kubernetes-resource';
 import { kubernetesResource } from './kubernetes-resource';
-import type { CheckOptions } from '../check/check-object';
-import { readImageFacts } from '../check/image-facts-mode';
-import { formatFieldPath } from '../check/node-path';
 import type { PolicyConfig } from './policy-config';
 import { configuredCheck } from './policy-config';
 import type { ResourceCheck } from './resource-check';
 import { checkResource } from './resource-check';
+import type { CheckOptions } from '../check/check-object';
+import { readImageFacts } from '../check/image-facts-mode';
+import { formatFieldPath } from '../check/node-path';
 
 /** What one rule's policy reports on a resource. */
 export interface RuleVerdict {

@@ -218,7 +218,10 @@ describe('the cdk8s plugin reads the images of its properties', () => {
     let metadata: Record<string, string> | undefined;
     await new LeastPrivilegeValidation({ images: imageMap }).validate({
       manifests: [file],
-      report: { addViolation: (violation) => void violations.push(violation), submit: (submitted, given) => void ((status = submitted), (metadata = given)) },
+      report: {
+        addViolation: (violation) => void violations.push(violation),
+        submit: (submitted, given) => void ((status = submitted), (metadata = given)),
+      },
     });
     return { status, metadata, rules: violations.map((violation) => violation.ruleName.split(' ')[0]) };
   }

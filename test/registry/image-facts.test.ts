@@ -331,7 +331,10 @@ describe('the same facts in the cdk8s plugin and the Pulumi policy pack (registr
       let metadata: Record<string, string> | undefined;
       const context: Cdk8sValidationContext = {
         manifests: [manifestFile(`plugin-${image.replace(/\W/g, '-')}`, [workload('web', image)])],
-        report: { addViolation: (violation) => void violations.push(violation), submit: (submitted, given) => void ((status = submitted), (metadata = given)) },
+        report: {
+          addViolation: (violation) => void violations.push(violation),
+          submit: (submitted, given) => void ((status = submitted), (metadata = given)),
+        },
       };
       await new LeastPrivilegeValidation({ registry: { plainHttp: [proxy.host], cacheDirectory: cache() } }).validate(context);
       return { status, metadata, rules: violations.map((violation) => violation.ruleName.split(' ')[0]) };
