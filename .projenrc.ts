@@ -136,12 +136,13 @@ const project = new typescript.TypeScriptProject({
  * said so, and the layers' import direction (model ← input, image, rules ← check, planner ← faces).
  */
 const LAYERS: Record<string, readonly string[]> = {
-  model: ['input', 'image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
-  input: ['image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
-  image: ['rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
-  rules: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
-  check: ['planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
-  planner: ['input', 'rules', 'check', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  model: ['input', 'image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  input: ['image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  image: ['rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  rules: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  check: ['planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  planner: ['input', 'rules', 'check', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
+  admission: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
 };
 project.eslint?.addRules({
   'import/no-cycle': 'error',
@@ -238,6 +239,7 @@ const testPrepare = project.addTask('test:prepare', {
   description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image, umoci for image tests, a local OCI registry (docker-registry, skopeo) for registry tests (needs root)',
 });
 testPrepare.exec('bash test/oracle/build.sh');
+testPrepare.exec('bash test/vap-oracle/build.sh');
 testPrepare.exec('bash test/runtime/setup.sh');
 testPrepare.exec('bash test/image/setup.sh');
 testPrepare.exec('bash test/registry/setup.sh');

@@ -22,5 +22,15 @@ export { formatJson } from './report/json-format';
 export { formatSarif } from './report/sarif-format';
 export * from './planner';
 export * from './image';
+// The admission policy's own entry points; its CEL building blocks stay internal.
+export {
+  ADMISSION_POLICY_MODES,
+  AdmissionPolicyMode,
+  AdmissionPolicyOptionError,
+  AdmissionPolicyOptions,
+  admissionPolicyManifests,
+  admissionPolicyYaml,
+  KubernetesManifest,
+} from './admission';
 // The cdk8s validation plugin needs nothing from cdk8s-cli (it spells out the interface it implements).
 export { LeastPrivilegeValidation, LeastPrivilegeValidationProperties } from './integrations/cdk8s-validation';

@@ -21,6 +21,7 @@ const PROCESS_OUTPUT: CliOutput = {
  * so those commands go through {@link runCliAsync}, which runs every command.
  */
 export async function runCliAsync(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
+  if (argv[0] === 'admission-policy') return runCli(argv, output);
   let command: Command;
   try {
     command = parseArguments(argv);
@@ -39,6 +40,9 @@ export async function runCliAsync(argv: readonly string[], output: CliOutput = P
  * and no image map (`image inspect`, and `check` reading images, need runCliAsync).
  */
 export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTPUT): number {
+  if (argv[0] === 'admission-policy') {
+    return (require('./admission-policy-command') as typeof import('./admission-policy-command')).runAdmissionPolicy(argv.slice(1), output);
+  }
   let command: Command;
   try {
     command = parseArguments(argv);

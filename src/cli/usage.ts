@@ -7,6 +7,9 @@ Commands:
   image inspect IMAGE
                   read an image (docker://, oci:, oci-archive:, docker-archive:): its
                   USER's uid and the file capabilities of the binary it runs
+  admission-policy
+                  print ValidatingAdmissionPolicies that enforce the same in the
+                  cluster (| kubectl apply -f -)
 
 Options:
   -h, --help      show this help (k8s-least-privilege check --help for the command's)

@@ -4,6 +4,7 @@
  * checked by the capability model at synth time. Only this module loads cdk8s; the model, the
  * checker and the CLI never import it. No cdk8s-plus is loaded until a construct needs one.
  */
+export * from './admission-policy';
 export * from './hardened-container';
 export * from './harden-workload';
 export * from './privileged-port-service';
@@ -37,3 +38,4 @@ export {
   PrivilegedPortRequest,
 } from '../planner';
 export { readImageInspection, ReadImageInspectionOptions, ImageInspection } from '../image';
+export { AdmissionPolicyMode, AdmissionPolicyOptionError, AdmissionPolicyOptions } from '../admission';

@@ -7,6 +7,7 @@
  * import { PrivilegedPortService } from 'k8s-least-privilege/pulumi';
  * ```
  */
+export * from './admission-policy';
 export * from './privileged-port-service';
 export { plannedPodTemplate, PlannedPodTemplate, PlannedContainer } from './pod-template';
 // The intent types, so a Pulumi program needs only this entry point.
@@ -23,3 +24,4 @@ export {
 } from '../planner';
 // The image read before planning (`imageInspection`), without loading cdk8s.
 export { readImageInspection, ReadImageInspectionOptions, ImageInspection } from '../image';
+export { AdmissionPolicyMode, AdmissionPolicyOptionError, AdmissionPolicyOptions } from '../admission';
