@@ -116,7 +116,13 @@ function medianOf<T>(samples: readonly T[], pick: (sample: T) => number): number
 const ms = (value: number) => `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ms`;
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
+const us = (value: number) => `${value.toFixed(0)} µs`;
 const perSecond = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
+
+/** One row of the targets table: a figure the performance issue set a target for, now against it. */
+function targetRow(figure: string, now: number, target: number, format: (value: number) => string, section: number): string {
+  return `| ${figure} | **${format(now)}** | ≤ ${format(target)} | ${now <= target ? 'met' : `missed: ${ratio(now / target)} the target`} | §${section} |`;
+}
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
@@ -137,6 +143,7 @@ function main(): void {
   const checkRows: string[] = [];
   const floorRows: string[] = [];
   const memoryRows: string[] = [];
+  const checkOverFloor = new Map<string, number>();
   for (const name of selected(1) ? BENCH_CORPORA : []) {
     const corpus = corpora.get(name)!;
     const jsYamlRuns: ProcessCost[] = [];
@@ -159,6 +166,7 @@ function main(): void {
     const checkCpu = medianOf(checkRuns, (r) => r.cpuMs);
     const checkRss = medianOf(checkRuns, (r) => r.maxRssKb);
     const yamlWall = medianOf(yamlRuns, (r) => r.wallMs);
+    checkOverFloor.set(name, checkWall / jsYamlWall);
     floorRows.push(
       `| ${name} | ${corpus.documents.toLocaleString('en-US')} | ${(corpus.bytes / 1e6).toFixed(1)} MB | ${ms(jsYamlWall)} (${ms(jsYamlParse)} parsing) | ${mb(jsYamlRss)} | ${ms(yamlWall)} (${ms(medianOf(yamlRuns, (r) => Number(r.stdout)))} parsing) | ${mb(medianOf(yamlRuns, (r) => r.maxRssKb))} | ${ratio(yamlWall / jsYamlWall)} |`,
     );
@@ -186,7 +194,6 @@ function main(): void {
     packRuns.push(JSON.parse(runNode([...TS_NODE, join(__dirname, 'policy-pack.ts'), 'validate', corpora.get('20k')!.path, '10000'], { env: TS_NODE_ENV }).stdout));
     analyzeRuns.push(JSON.parse(runNode([...TS_NODE, join(__dirname, 'policy-pack.ts'), 'analyze', corpora.get('20k')!.path, '2000'], { env: TS_NODE_ENV }).stdout));
   }
-  const us = (value: number) => `${value.toFixed(0)} µs`;
   const pack = (pick: (run: (typeof packRuns)[number]) => number) => medianOf(packRuns, pick);
   const analyzed = (pick: (run: (typeof analyzeRuns)[number]) => number) => medianOf(analyzeRuns, pick);
 
@@ -242,6 +249,23 @@ function main(): void {
   // 8: --jobs, one thread against two.
   const jobs = selected(8) ? jobsSpeedup(corpora) : undefined;
 
+  const targets = [
+    ...(selected(1) ? [
+      targetRow('`check` 20k documents / js-yaml floor (wall)', checkOverFloor.get('20k')!, 1.5, ratio, 2),
+      targetRow(`\`check\` ${SMALL_DOCUMENT_CORPUS.name} (small documents) / js-yaml floor (wall)`, checkOverFloor.get(SMALL_DOCUMENT_CORPUS.name)!, 1.5, ratio, 2),
+    ] : []),
+    ...(selected(3) ? [targetRow('Pulumi policy pack, per resource (mean, in process)', pack((r) => r.perResourceUs.mean), 50, us, 3)] : []),
+    ...(selected(4) ? [
+      targetRow('`PrivilegedPortService` synth / plain cdk8s-plus-27 Deployment + Service', synthFigure('privileged-port-service', 'totalMs') / synthFigure('plain', 'totalMs'), 1.2, ratio, 4),
+      targetRow('`PrivilegedPortService` synth / the same manifest written by hand', synthFigure('privileged-port-service', 'totalMs') / synthFigure('handwritten', 'totalMs'), 1.2, ratio, 4),
+    ] : []),
+    ...(large === undefined ? [] : [
+      targetRow('peak RSS, 100 MB input / js-yaml floor\'s on it', large.checkFile.maxRssKb / large.floor.maxRssKb, 2, ratio, 7),
+      targetRow('peak RSS, 1 GB input / js-yaml floor\'s on 100 MB', large.checkDirectory.maxRssKb / large.floor.maxRssKb, 2, ratio, 7),
+    ]),
+    ...(jobs === undefined ? [] : jobs.corpora.map(({ name, one, two }) =>
+      `| \`check --jobs 2\` / \`--jobs 1\`, ${name} (speedup, ${cpus().length} cores) | **${ratio(medianOf(one, (r) => r.wallMs) / medianOf(two, (r) => r.wallMs))}** | none set | reported | §8 |`)),
+  ];
   const cpu = cpus();
   const loadAfter = loadavg();
   const table = [
@@ -253,6 +277,14 @@ function main(): void {
     `- Node ${process.version} (${process.platform} ${process.arch})`,
     `- Corpora: seed 0x${CORPUS_SEED.toString(16)}, bench/corpus.ts; ${[...CORPUS_SIZES].map(({ name }) => { const c = corpora.get(name)!; return `${name}: ${c.workloads.toLocaleString('en-US')} workloads (${c.workloadsWithMistakes.toLocaleString('en-US')} with findings)`; }).join(', ')}; the rest Services and ConfigMaps; ${SMALL_DOCUMENT_CORPUS.name}: ${SMALL_DOCUMENT_CORPUS.deployments.toLocaleString('en-US')} Deployments of one container and one port (${corpora.get(SMALL_DOCUMENT_CORPUS.name)!.workloadsWithMistakes.toLocaleString('en-US')} with findings), each with its Service`,
     '',
+    ...(targets.length === 0 ? [] : [
+      '## Targets (the performance issue, #19)',
+      '',
+      '| figure | now | target | | section |',
+      '|---|---:|---:|---|---|',
+      ...targets,
+      '',
+    ]),
     ...(selected(1) ? [
       '## 1. Parse floor (a Node process that reads the file and only parses it)',
       '',

@@ -80,6 +80,13 @@ export function main(): void {
       'Please report it with the input that caused it.\n');
     process.exitCode = 2;
   };
+  // A reader that stops early (`| head`, `| kubectl apply` that cannot reach its cluster) closes the
+  // pipe: what is left to write has no reader, which is not an error of ours. Stop quietly, as
+  // the shell's own tools do (they die of SIGPIPE, 128 + 13).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') return internalError(error);
+    process.exit(141);
+  });
   try {
     runCliAsync(process.argv.slice(2)).then((status) => (process.exitCode = status), internalError);
   } catch (error) {

@@ -141,6 +141,13 @@ describe('the installed binary', () => {
     expect(report.errors).toEqual([]);
   });
 
+  test('a reader that closes the pipe early stops the output quietly, as a shell tool does (no EPIPE trace)', () => {
+    // `true` exits without reading: every write meets a closed pipe.
+    const result = spawnSync('bash', ['-c', `"${BIN}" admission-policy | true; echo "status \${PIPESTATUS[0]}"`]);
+    expect(result.stderr.toString()).toBe('');
+    expect(result.stdout.toString()).toBe('status 141\n');
+  });
+
   test('bad input never prints a stack trace', () => {
     const result = spawnSync(BIN, ['check', '--image-facts', 'assume-none', '-'], { input: Buffer.from([0xff, 0xfe, 0x00, 0x41]) });
     expect(result.status).toBe(2);

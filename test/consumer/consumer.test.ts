@@ -24,7 +24,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { cliSnippets, docSnippets, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
+import { parseAllDocuments } from 'yaml';
+import { cliSnippets, docSnippets, KUBECTL_STAND_IN, NOT_UNDERSTOOD, SNIPPET_CONTEXT, snippetModule } from './doc-snippets';
 import { HARDEN_POLICY_NAME, POLICY_PACK_NAME } from '../../src/integrations/pulumi-policy';
 import { RULES } from '../../src/rules';
 import { DEFAULT_PACK_CONFIG, PolicyPackProcess } from '../integrations/analyzer-client';
@@ -544,12 +545,21 @@ describe('(f) the documentation', () => {
   test.each(CLI_SNIPPETS.map((snippet, index) => [snippet.location, snippet, index] as const))('%s runs: every command is understood, nothing crashes', async (_, snippet, index) => {
     const directory = join(library, 'shell', String(index));
     writeFiles(join(directory, 'dist'), { 'trap.yaml': `${JSON.stringify(TRAP.object)}\n`, 'compliant.yaml': `${JSON.stringify(COMPLIANT.object)}\n` });
+    mkdirSync(join(directory, 'stand-ins'), { recursive: true });
     // docs/image-facts.md's images.yaml, as README writes it (the archive itself is not here: that is reported, not fatal).
     writeFiles(directory, { 'snippet.sh': `${snippet.code}\n`, 'images.yaml': 'nginx:1.27: oci-archive:nginx.tar\n' });
-    const { stdout, stderr } = await run('bash', ['snippet.sh'], directory);
+    writeFileSync(join(directory, 'stand-ins', 'kubectl'), KUBECTL_STAND_IN, { mode: 0o755 });
+    const path = process.env.PATH ?? '';
+    const { stdout, stderr } = await run('bash', ['snippet.sh'], directory, { PATH: `${join(directory, 'stand-ins')}:${path}`, KUBECTL_REAL_PATH: path });
     const output = `${stdout}${stderr}`;
     expect(output).not.toMatch(NOT_UNDERSTOOD);
-    expect(output).toMatch(/Checked \d+ resource|capabilit/);
+    // What a snippet pipes to `kubectl apply -f -` is objects kubectl can apply.
+    const applied = existsSync(join(directory, 'kubectl-apply.yaml')) ? parseAllDocuments(readFileSync(join(directory, 'kubectl-apply.yaml'), 'utf8')) : [];
+    for (const document of applied) {
+      expect(document.errors).toEqual([]);
+      expect(document.toJS()).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }));
+    }
+    expect(applied.length > 0 || /Checked \d+ resource|capabilit/.test(output)).toBe(true);
   });
 });
 

@@ -71,5 +71,19 @@ export function cliSnippets(repository: string): DocSnippet[] {
   return docSnippets(repository, ['sh', 'bash', 'shell']).filter((snippet) => /npx k8s-least-privilege /.test(snippet.code) && !NOT_RUN.test(snippet.code));
 }
 
+/**
+ * `kubectl` in the shell snippets' PATH: there is no cluster here. `apply -f -` keeps what it is sent
+ * in `kubectl-apply.yaml` (the test reads it back), `get` prints what `kubectl get -o yaml` prints
+ * when no object matches (an empty List); anything else (a plugin such as `kubectl least-privilege`)
+ * goes to the real kubectl, found on the PATH without this directory (`KUBECTL_REAL_PATH`).
+ */
+export const KUBECTL_STAND_IN = `#!/bin/sh
+case "$1" in
+  apply) cat >> kubectl-apply.yaml ;;
+  get) printf 'apiVersion: v1\\nitems: []\\nkind: List\\nmetadata:\\n  resourceVersion: ""\\n' ;;
+  *) PATH="$KUBECTL_REAL_PATH" exec kubectl "$@" ;;
+esac
+`;
+
 /** What the CLI prints when it does not understand a documented command, or crashes. */
 export const NOT_UNDERSTOOD = /unknown option|unknown command|needs a value|is not one of|^Usage:|\n\s+at .+:\d+:\d+\)?$/m;
