@@ -1,3 +1,4 @@
+import { asArray, asObject } from '../model/json-value';
 import type { NodePath } from '../model/workload';
 
 const SEGMENT = /([^.[\]]+)|\[(\d+)\]/g;
@@ -24,4 +25,20 @@ export function formatFieldPath(path: NodePath): string {
   let text = '';
   for (const segment of path) text += typeof segment === 'number' ? `[${segment}]` : text === '' ? segment : `.${segment}`;
   return text;
+}
+
+/** Whether `prefix` is `path` or one of its ancestors. */
+export function isPrefix(prefix: NodePath, path: NodePath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
+}
+
+/** The value at `path`, or `undefined`. */
+export function valueAt(root: unknown, path: NodePath): unknown {
+  let node: unknown = root;
+  for (const segment of path) {
+    if (typeof segment === 'number') node = asArray(node)?.[segment];
+    else node = asObject(node)?.[segment];
+    if (node === undefined) return undefined;
+  }
+  return node;
 }

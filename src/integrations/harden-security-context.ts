@@ -1,111 +1,23 @@
-import { isPrefix, rawCopy, unknownScope, valueAt } from './pulumi-properties';
-import type { CheckOptions, ObjectCheck } from '../check/check-object';
-import { checkObject } from '../check/check-object';
-import { formatFieldPath } from '../check/node-path';
-import type { BindVerdict } from '../model/bind-verdict';
-import type { JsonObject } from '../model/json-value';
-import { arrayField, asArray, asObject, objectField } from '../model/json-value';
-import type { KubernetesObject, NodePath } from '../model/workload';
-import { objectsInDocument } from '../model/workload';
-
-/** One field the hardening sets. */
-export interface SecurityContextChange {
-  /** The field, from the object's root. */
-  readonly path: NodePath;
-  /** Its new value. */
-  readonly value: unknown;
-}
-
-/** What the hardening must leave alone: values it cannot see or must not rewrite. */
-export interface HardeningInput {
-  /** The object as the model reads it (unknowns left out, secrets unwrapped). */
-  readonly object: KubernetesObject;
-  /** Where unknown values are, from the object's root. */
-  readonly unknownPaths: readonly NodePath[];
-  /** Where secret values are. */
-  readonly secretPaths: readonly NodePath[];
-  /** The object's check at the options the hardening is judged at: what no change may make worse. */
-  readonly check: ObjectCheck;
-}
-
-const VERDICT_RANK: Readonly<Record<BindVerdict, number>> = { denied: 0, unknown: 1, allowed: 2 };
-const SECCOMP_ANNOTATION_PREFIXES = ['seccomp.security.alpha.kubernetes.io/', 'container.seccomp.security.alpha.kubernetes.io/'];
-
 /**
- * The mechanical hardening of a pod's security contexts — `capabilities.drop: [ALL]`,
- * `allowPrivilegeEscalation: false`, pod `seccompProfile: RuntimeDefault` — kept only where
- * the model says no port binds worse and no new error-severity finding appears. A root
- * container that binds a privileged port with the runtime's default capabilities keeps
- * NET_BIND_SERVICE (drop ALL, add NET_BIND_SERVICE: binds, and can do nothing else privileged).
- * Containers whose fields are unknown (preview) or secret are left alone; so is a privileged one.
- * Each candidate change is judged by checking the changed object at `options`.
- *
- * @returns the changes, in order; none when there is nothing to change.
+ * The hardening (src/check/security-context-hardening.ts) as the Pulumi pack applies it: the
+ * unknown values of a preview keep their pod or container from being judged, and a remediation
+ * returns the properties as received (unknown sentinels and `Secret` wrappers kept).
  */
-export function hardenSecurityContext(input: HardeningInput, options: CheckOptions): SecurityContextChange[] {
-  const { object, check: before } = input;
-  const pod = object.pod;
-  if (pod === undefined) return [];
-  const scopes = input.unknownPaths.map((path) => unknownScope(pod, path));
-  if (scopes.some((scope) => scope.kind === 'pod')) return [];
-  const blockedContainers = scopes.flatMap((scope) => (scope.kind === 'container' ? [scope.containerPath] : []));
+import type { KubernetesResource } from './kubernetes-resource';
+import { rawCopy, unknownScope } from './pulumi-properties';
+import type { CheckOptions, ObjectCheck } from '../check/check-object';
+import type { SecurityContextChange } from '../check/security-context-hardening';
+import { hardenSecurityContext, withChanges } from '../check/security-context-hardening';
 
-  let current: JsonObject = object.object;
-  const changes: SecurityContextChange[] = [];
-  const accept = (candidate: readonly SecurityContextChange[]): boolean => {
-    if (candidate.length === 0) return false;
-    const patched = withChanges(current, candidate) as JsonObject;
-    if (!noWorse(before, checkObject(reread(object, patched), options))) return false;
-    current = patched;
-    changes.push(...candidate);
-    return true;
+/** The hardening of a resource whose check is `check`, its unknown values left alone. */
+export function hardenResource(resource: KubernetesResource, check: ObjectCheck, options: CheckOptions): SecurityContextChange[] {
+  const pod = resource.object.pod;
+  const scopes = pod === undefined ? [] : resource.unknownPaths.map((path) => unknownScope(pod, path));
+  const unseen = {
+    pod: scopes.some((scope) => scope.kind === 'pod'),
+    containers: scopes.flatMap((scope) => (scope.kind === 'container' ? [scope.containerPath] : [])),
   };
-
-  const spec = valueAt(object.object, pod.specPath);
-  for (const list of ['initContainers', 'containers']) {
-    (arrayField(asObject(spec), list) ?? []).forEach((_, index) => {
-      const containerPath = [...pod.specPath, list, index];
-      const contextPath = [...containerPath, 'securityContext'];
-      if (blockedContainers.some((blocked) => isPrefix(blocked, containerPath))) return;
-      if (input.secretPaths.some((secret) => isPrefix(secret, contextPath) || isPrefix(contextPath, secret))) return;
-      const context = asObject(valueAt(current, contextPath));
-      if (context?.privileged === true) return;
-      const add = (asArray(objectField(context, 'capabilities')?.add) ?? []).filter((name) => typeof name === 'string') as string[];
-      const escalation: SecurityContextChange[] =
-        context?.allowPrivilegeEscalation === false || add.some((name) => /^(CAP_)?SYS_ADMIN$/i.test(name))
-          ? [] // the API server refuses allowPrivilegeEscalation: false next to CAP_SYS_ADMIN
-          : [{ path: [...contextPath, 'allowPrivilegeEscalation'], value: false }];
-      const drop = asArray(objectField(context, 'capabilities')?.drop);
-      const dropsAll = drop !== undefined && drop.includes('ALL');
-      const dropAll: SecurityContextChange[] = dropsAll ? [] : [{ path: [...contextPath, 'capabilities', 'drop'], value: ['ALL'] }];
-      const keepNetBind: SecurityContextChange[] = add.includes('NET_BIND_SERVICE')
-        ? []
-        : [{ path: [...contextPath, 'capabilities', 'add'], value: [...add, 'NET_BIND_SERVICE'] }];
-      if (dropAll.length > 0 && accept([...dropAll, ...escalation])) return;
-      if (dropAll.length > 0 && accept([...dropAll, ...keepNetBind, ...escalation])) return;
-      accept(escalation);
-    });
-  }
-
-  const podContextPath = [...pod.specPath, 'securityContext'];
-  const podSeccompPath = [...podContextPath, 'seccompProfile'];
-  const annotations = Object.keys(asObject(asObject(valueAt(current, pod.metadataPath))?.annotations) ?? {});
-  const windows = asObject(valueAt(current, [...pod.specPath, 'os']))?.name === 'windows';
-  const podContextSecret = input.secretPaths.some((secret) => isPrefix(secret, podSeccompPath) || isPrefix(podSeccompPath, secret));
-  const containerSetsSeccomp = (container: unknown) => objectField(objectField(asObject(container), 'securityContext'), 'seccompProfile') !== undefined;
-  const podContainers = ['initContainers', 'containers'].flatMap((list) => [...(arrayField(asObject(valueAt(current, pod.specPath)), list) ?? [])]);
-  if (
-    valueAt(current, podSeccompPath) === undefined &&
-    !podContainers.every(containerSetsSeccomp) &&
-    !windows &&
-    !podContextSecret &&
-    // The API server refuses a seccompProfile field that contradicts the legacy annotation.
-    !annotations.some((key) => SECCOMP_ANNOTATION_PREFIXES.some((prefix) => key.startsWith(prefix)))
-  ) {
-    accept([{ path: podSeccompPath, value: { type: 'RuntimeDefault' } }]);
-  }
-
-  return changes;
+  return hardenSecurityContext({ object: resource.object, unseen, secretPaths: resource.secretPaths, check }, options);
 }
 
 /**
@@ -116,44 +28,3 @@ export function hardenedProperties(rawProperties: unknown, changes: readonly Sec
   return withChanges(rawCopy(rawProperties), changes) as Record<string, unknown>;
 }
 
-/** One line per change: `spec.template.spec.containers[0].securityContext.capabilities.drop: ["ALL"]`. */
-export function describeChanges(changes: readonly SecurityContextChange[], relativeTo: NodePath = []): string {
-  return changes.map((change) => `${formatFieldPath(change.path.slice(relativeTo.length))}: ${JSON.stringify(change.value)}`).join('; ');
-}
-
-function reread(original: KubernetesObject, patched: JsonObject): KubernetesObject {
-  const [object] = objectsInDocument(patched).objects;
-  return { ...object, path: original.path };
-}
-
-/** Every port binds at least as well as before, and no error-severity finding is new. */
-function noWorse(before: ObjectCheck, after: ObjectCheck): boolean {
-  const portsBefore = new Map<string, BindVerdict>();
-  for (const container of before.containers) {
-    container.ports.forEach((port, index) => portsBefore.set(`${container.name}\0${index}`, port.bind));
-  }
-  for (const container of after.containers) {
-    for (const [index, port] of container.ports.entries()) {
-      const previous = portsBefore.get(`${container.name}\0${index}`);
-      if (previous !== undefined && VERDICT_RANK[port.bind] < VERDICT_RANK[previous]) return false;
-    }
-  }
-  const errorsBefore = new Set(before.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}\0${f.message}`));
-  return after.findings.every((f) => f.severity !== 'error' || errorsBefore.has(`${f.ruleId}\0${f.message}`));
-}
-
-/**
- * `root` with each change set, creating the maps on the way: the maps and lists on the way to
- * a change are copied, the rest is shared with `root` (which is not changed).
- */
-function withChanges(root: unknown, changes: readonly SecurityContextChange[]): unknown {
-  return changes.reduce((node, change) => withValue(node, change.path, change.value), root);
-}
-
-function withValue(node: unknown, path: NodePath, value: unknown): unknown {
-  if (path.length === 0) return value;
-  const [segment, ...rest] = path;
-  const copy = (Array.isArray(node) ? [...node] : typeof node === 'object' && node !== null ? { ...node } : {}) as Record<string | number, unknown>;
-  copy[segment] = withValue(copy[segment], rest, value);
-  return copy;
-}

@@ -1,14 +1,15 @@
 import type { EnforcementLevel, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity } from '@pulumi/policy';
-import type { NodePath } from '../model/workload';
+import type { SecurityContextChange } from '../check/security-context-hardening';
+import { describeChanges } from '../check/security-context-hardening';
 import type { Rule, Severity } from '../rules';
 import { RULES } from '../rules';
-import type { SecurityContextChange } from './harden-security-context';
-import { describeChanges, hardenedProperties, hardenSecurityContext } from './harden-security-context';
+import { hardenedProperties, hardenResource } from './harden-security-context';
 import { NOT_A_WORKLOAD, workloadTypeOf } from './kubernetes-resource';
 import { POLICY_CONFIG_SCHEMA, policyConfigOf } from './policy-config';
 import type { ResourceAnalysis } from './resource-analysis';
 import { analyzeResource } from './resource-analysis';
 import { sharedAnalysis } from './shared-analysis';
+import type { NodePath } from '../model/workload';
 
 export { kubernetesResource } from './kubernetes-resource';
 export type { KubernetesResource } from './kubernetes-resource';
@@ -118,5 +119,5 @@ function hardenPolicy(): ResourceValidationPolicy {
 
 /** The hardening of an analyzed resource, judged with the facts (image facts included) its rules were. */
 function hardening({ resource, options, check }: ResourceAnalysis): SecurityContextChange[] {
-  return hardenSecurityContext({ ...resource, check: check.check }, options);
+  return hardenResource(resource, check.check, options);
 }

@@ -1,6 +1,7 @@
 import { types } from 'node:util';
+import { isPrefix } from '../check/node-path';
 import type { JsonObject } from '../model/json-value';
-import { asArray, asObject } from '../model/json-value';
+import { asObject } from '../model/json-value';
 import type { NodePath, PodTemplate } from '../model/workload';
 
 /**
@@ -239,18 +240,3 @@ function podSpecScope(specPath: NodePath, rest: NodePath): UnknownScope {
   return IRRELEVANT_POD_FIELDS.has(String(field)) ? { kind: 'irrelevant' } : { kind: 'pod' };
 }
 
-/** Whether `prefix` is `path` or one of its ancestors. */
-export function isPrefix(prefix: NodePath, path: NodePath): boolean {
-  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
-}
-
-/** The value at `path`, or `undefined`. */
-export function valueAt(root: unknown, path: NodePath): unknown {
-  let node: unknown = root;
-  for (const segment of path) {
-    if (typeof segment === 'number') node = asArray(node)?.[segment];
-    else node = asObject(node)?.[segment];
-    if (node === undefined) return undefined;
-  }
-  return node;
-}

@@ -1,7 +1,8 @@
 import type { KubernetesResource } from './kubernetes-resource';
-import { isPrefix, unknownScope, valueAt } from './pulumi-properties';
+import { unknownScope } from './pulumi-properties';
 import type { CheckOptions, ObjectCheck, ObjectFinding } from '../check/check-object';
 import { checkObject } from '../check/check-object';
+import { isPrefix, valueAt } from '../check/node-path';
 import { asObject } from '../model/json-value';
 import type { NodePath } from '../model/workload';
 
