@@ -55,7 +55,9 @@ const project = new typescript.TypeScriptProject({
   // js-yaml loads documents (fast); yaml locates the line of a finding, only for documents that have one.
   // fzstd decodes zstd image layers on Node.js < 22.15, whose zlib has no zstd (pure JavaScript).
   // ajv validates the enforcement configuration against its JSON Schema (src/check/config-schema.ts).
-  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1', 'ajv@^8.17.1'],
+  // diff (jsdiff) writes `check --fix --dry-run`'s unified diff and the SARIF suggestions' regions.
+  // @types/sarif: the public typings of the SARIF writer (its fixes) name its types, so a user's compiler needs it.
+  deps: ['js-yaml@^4.1.0', 'yaml@^2.8.1', 'fzstd@^0.1.1', 'ajv@^8.17.1', 'diff@^9.0.0', '@types/sarif@^2.1.7'],
   // cdk8s, constructs, each cdk8s-plus version and the Pulumi packages are optional peers: a
   // user installs the ones of the faces they use (k8s-least-privilege/cdk8s, /pulumi, /policy-pack).
   peerDeps: OPTIONAL_PEERS,
@@ -84,7 +86,6 @@ const project = new typescript.TypeScriptProject({
     '@grpc/proto-loader@^0.8.0',
     // The analyzer-protocol test client builds Pulumi's protobuf messages itself.
     'google-protobuf@^3.21.4',
-    '@types/sarif@^2.1.7',
     // The SARIF 2.1.0 JSON schema ships in this package; ajv (a dependency) validates our output against it.
     '@microsoft/jest-sarif@1.0.0-beta.0',
     'ajv-draft-04@^1.0.0',
@@ -93,7 +94,8 @@ const project = new typescript.TypeScriptProject({
     'publint@^0.3.25',
     '@arethetypeswrong/cli@^0.18.5',
   ],
-  bin: { 'k8s-least-privilege': 'bin/k8s-least-privilege' },
+  // kubectl finds `kubectl-least_privilege` on PATH as the plugin `kubectl least-privilege`.
+  bin: { 'k8s-least-privilege': 'bin/k8s-least-privilege', 'kubectl-least_privilege': 'bin/kubectl-least_privilege' },
   // The package's contents are the `files` list below, not an .npmignore.
   npmignoreEnabled: false,
 
@@ -136,13 +138,14 @@ const project = new typescript.TypeScriptProject({
  * said so, and the layers' import direction (model ← input, image, rules ← check, planner ← faces).
  */
 const LAYERS: Record<string, readonly string[]> = {
-  model: ['input', 'image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  input: ['image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  image: ['rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  rules: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  check: ['planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  planner: ['input', 'rules', 'check', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission'],
-  admission: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi'],
+  model: ['input', 'image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  input: ['image', 'rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  image: ['rules', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  rules: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  check: ['planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  planner: ['input', 'rules', 'check', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'admission', 'fix'],
+  admission: ['input', 'image', 'check', 'planner', 'report', 'cli', 'integrations', 'constructs', 'pulumi', 'fix'],
+  fix: ['cli', 'integrations', 'constructs', 'pulumi', 'admission'],
 };
 project.eslint?.addRules({
   'import/no-cycle': 'error',
@@ -212,6 +215,7 @@ project.package.addField('files', [
   'policies/PulumiPolicy.yaml',
   'policies/README.md',
   'docs/',
+  'helm-plugin/',
 ]);
 
 // The CLI tests run the compiled binary, as users do.
@@ -236,13 +240,15 @@ example.exec('node bin/k8s-least-privilege check examples/app/dist');
 
 // What the test suite runs against besides Node: the real Pod Security Admission library.
 const testPrepare = project.addTask('test:prepare', {
-  description: 'Build what the tests run against: the Pod Security Admission oracle (Go), containerd and the test image, umoci for image tests, a local OCI registry (docker-registry, skopeo) for registry tests (needs root)',
+  description: 'Build what the tests run against: the Pod Security Admission and admission-policy oracles (Go), Helm (Go), pre-commit (PyPI), containerd and the test image, umoci for image tests, a local OCI registry (docker-registry, skopeo) for registry tests (needs root)',
 });
 testPrepare.exec('bash test/oracle/build.sh');
 testPrepare.exec('bash test/vap-oracle/build.sh');
 testPrepare.exec('bash test/runtime/setup.sh');
 testPrepare.exec('bash test/image/setup.sh');
 testPrepare.exec('bash test/registry/setup.sh');
+testPrepare.exec('bash test/integrations/build-helm.sh');
+testPrepare.exec('bash test/integrations/setup-tools.sh');
 
 // Rule docs are generated from the rules' metadata; a test fails when they are stale.
 project.addTask('docs:rules', {

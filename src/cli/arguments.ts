@@ -11,7 +11,7 @@ const MAX_JOBS = 1024;
 
 /** What the command line asks for. */
 export type Command =
-  | { readonly name: 'help'; readonly topic: 'main' | 'check' | 'image' }
+  | { readonly name: 'help'; readonly topic: 'main' | 'check' | 'post-render' | 'image' }
   | { readonly name: 'version' }
   | {
     readonly name: 'check';
@@ -33,6 +33,18 @@ export type Command =
     readonly level?: string;
     /** `--jobs`, when given: how many threads check the input (default: one fewer than the cores). */
     readonly jobs?: number;
+    /**
+     * `post-render`: the check of standard input (`paths` is `-`) as a Helm post-renderer, the input
+     * written on unchanged to standard output when nothing fails, and the report to standard error.
+     * @default false: `check`
+     */
+    readonly postRender?: boolean;
+    /** `--fix`: rewrite the inputs with the least-privilege fixes the model confirms (docs/fix.md). @default false */
+    readonly fix?: boolean;
+    /** `--dry-run` (with `--fix`): print the fixes as a unified diff (or SARIF suggestions) and write nothing. @default false */
+    readonly dryRun?: boolean;
+    /** `--app-port-configurable` (with `--fix`): a port a Service of the input maps may move to a high port. @default false */
+    readonly appPortConfigurable?: boolean;
   }
   | {
     readonly name: 'image-inspect';
@@ -80,7 +92,8 @@ export function parseArguments(argv: readonly string[]): Command {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { name: 'help', topic: 'main' };
   if (command === '--version' || command === '-V') return { name: 'version' };
   if (command === 'image') return parseImageArguments(rest);
-  if (command !== 'check') throw new UsageError(`unknown command "${command}"; the commands are "check" and "image inspect"`);
+  const postRender = command === 'post-render';
+  if (command !== 'check' && !postRender) throw new UsageError(`unknown command "${command}"; the commands are "check", "post-render" and "image inspect"`);
   const { values, positionals } = parseOptions(rest, {
     'help': { type: 'boolean', short: 'h' },
     'format': { type: 'string', short: 'f', default: 'human' },
@@ -92,18 +105,23 @@ export function parseArguments(argv: readonly string[]): Command {
     'platform': { type: 'string' },
     'image-facts': { type: 'string' },
     'jobs': { type: 'string', short: 'j' },
+    'fix': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'app-port-configurable': { type: 'boolean' },
   });
-  if (values.help === true) return { name: 'help', topic: 'check' };
+  if (values.help === true) return { name: 'help', topic: postRender ? 'post-render' : 'check' };
   const format = values.format;
   if (!FORMATS.includes(format as OutputFormat)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  if (positionals.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
+  if (postRender && positionals.length > 0) throw new UsageError(`post-render reads the manifests from standard input and takes no PATH, not "${positionals[0]}"`);
+  if (!postRender && positionals.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
+  const fix = fixFlags(values, postRender);
   const jobs = values.jobs;
   if (jobs !== undefined && !(/^[1-9][0-9]{0,3}$/.test(jobs) && Number(jobs) <= MAX_JOBS)) {
     throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${jobs}"`);
   }
   return {
     name: 'check',
-    paths: positionals,
+    paths: postRender ? ['-'] : positionals,
     format: format as OutputFormat,
     runtimeProfile: values['runtime-profile'],
     podSecurityVersion: values['pss-version'],
@@ -113,6 +131,22 @@ export function parseArguments(argv: readonly string[]): Command {
     ...(values['image-facts'] === undefined ? {} : { imageFacts: values['image-facts'] }),
     ...(values.level === undefined ? {} : { level: values.level }),
     ...(jobs === undefined ? {} : { jobs: Number(jobs) }),
+    ...(postRender ? { postRender } : {}),
+    ...fix,
+  };
+}
+
+/** `--fix` and the flags that only go with it: `--dry-run`, `--app-port-configurable`. */
+function fixFlags(values: { 'fix'?: boolean; 'dry-run'?: boolean; 'app-port-configurable'?: boolean }, postRender: boolean) {
+  const fix = values.fix === true;
+  for (const flag of ['dry-run', 'app-port-configurable'] as const) {
+    if (values[flag] === true && !fix) throw new UsageError(`--${flag} goes with --fix: add --fix, or leave --${flag} out`);
+  }
+  if (fix && postRender) throw new UsageError('post-render passes the manifests on unchanged and takes no --fix: run "check --fix" instead');
+  return {
+    ...(fix ? { fix } : {}),
+    ...(values['dry-run'] === true ? { dryRun: true } : {}),
+    ...(values['app-port-configurable'] === true ? { appPortConfigurable: true } : {}),
   };
 }
 

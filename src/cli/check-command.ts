@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from './arguments';
 import type { CliOutput } from './cli-output';
 import { flagSettings, readConfigFile } from './config-file';
+import { runFixAsync, runFixWithoutImages } from './fix-command';
 import { packageVersion } from './package-version';
 import type { CheckProgress } from './progress';
 import { startProgress } from './progress';
@@ -34,8 +35,10 @@ import { sarifReportWriter } from '../report/sarif-format';
 type CheckCommand = Command & { name: 'check' };
 
 /** What a check runs with, from its flags and its config file. */
-interface CheckSettings {
+export interface CheckSettings {
+  /** The check's options (runtime profile, policy version, level, suppressions). */
   readonly options: CheckOptions;
+  /** Where the images' facts come from, and how registries are reached. */
   readonly imageFacts: ImageFactsSettings;
   /** The image map (`--images`, or the config's `images`) and the file it came from. */
   readonly imageMap: { readonly file: string; readonly entries: readonly ImageMapEntry[] } | undefined;
@@ -51,8 +54,9 @@ export function runCheck(command: CheckCommand, output: CliOutput): number {
   if (settings.imageMap !== undefined || settings.imageFacts.mode === 'registry') {
     throw new Error('check reads images (--images, or --image-facts registry, the default) asynchronously: call runCliAsync');
   }
+  if (command.fix === true) return runFixWithoutImages(command, settings, output);
   const progress = startProgress(output.progress);
-  const input = read(progress.trackSources(readSources(command.paths)), progress);
+  const input = read(progress.trackSources(readSources(command.paths, output.readStandardInput)), progress);
   const out = reportOutput(command, output);
   try {
     return out.done(writeWithoutRegistries(command, settings, input, out, undefined, []));
@@ -70,9 +74,10 @@ export function runCheck(command: CheckCommand, output: CliOutput): number {
 export async function runCheckAsync(command: CheckCommand, output: CliOutput): Promise<number> {
   const settings = settingsOf(command, output);
   if (typeof settings === 'number') return settings;
+  if (command.fix === true) return runFixAsync(command, settings, output);
   const progress = startProgress(output.progress);
   try {
-    const sources = inputForJobs(progress.trackSources(readSources(command.paths)), jobsOf(command, settings));
+    const sources = inputForJobs(progress.trackSources(readSources(command.paths, output.readStandardInput)), jobsOf(command, settings));
     if (sources.threads > 1) return await runInParallel(command, settings, sources, output, progress);
     const input = read(sources.sources, progress);
     let known: ImageFactsLookup | undefined;

@@ -4,7 +4,7 @@ import type { Command } from './arguments';
 import { parseArguments, UsageError } from './arguments';
 import type { CliOutput } from './cli-output';
 import { packageVersion } from './package-version';
-import { checkUsage, IMAGE_USAGE, MAIN_USAGE } from './usage';
+import { checkUsage, IMAGE_USAGE, MAIN_USAGE, postRenderUsage } from './usage';
 
 export { CliOutput } from './cli-output';
 
@@ -30,6 +30,9 @@ export async function runCliAsync(argv: readonly string[], output: CliOutput = P
     return runCli(argv, output);
   }
   if (command.name === 'image-inspect') return (require('./image-command') as typeof import('./image-command')).runImageInspect(command, output);
+  if (command.name === 'check' && command.postRender === true) {
+    return (require('./post-render-command') as typeof import('./post-render-command')).runPostRenderAsync(command, output);
+  }
   if (command.name === 'check') return (require('./check-command') as typeof import('./check-command')).runCheckAsync(command, output);
   return runCli(argv, output);
 }
@@ -52,20 +55,18 @@ export function runCli(argv: readonly string[], output: CliOutput = PROCESS_OUTP
     return 2;
   }
   switch (command.name) {
-    case 'help':
+    case 'help': {
       // Loaded here so that --help and --version never load the model.
-      output.stdout(
-        command.topic === 'main'
-          ? MAIN_USAGE
-          : command.topic === 'image'
-            ? IMAGE_USAGE
-            : checkUsage((require('../model/runtime-profile') as typeof import('../model/runtime-profile')).runtimeProfileNames()),
-      );
+      const profiles = () => (require('../model/runtime-profile') as typeof import('../model/runtime-profile')).runtimeProfileNames();
+      const usage = { 'main': () => MAIN_USAGE, 'image': () => IMAGE_USAGE, 'check': () => checkUsage(profiles()), 'post-render': () => postRenderUsage(profiles()) };
+      output.stdout(usage[command.topic]());
       return 0;
+    }
     case 'version':
       output.stdout(`${packageVersion()}\n`);
       return 0;
     case 'check':
+      if (command.postRender === true) return (require('./post-render-command') as typeof import('./post-render-command')).runPostRender(command, output);
       return (require('./check-command') as typeof import('./check-command')).runCheck(command, output);
     case 'image-inspect':
       throw new Error('image inspect reads an image asynchronously: call runCliAsync');

@@ -4,6 +4,8 @@ export const MAIN_USAGE = `Usage: k8s-least-privilege <command> [options]
 Commands:
   check PATH...   check Kubernetes manifests: can every container port bind, with
                   the least privilege, and which Pod Security level does each pod meet
+  post-render     check manifests on standard input and pass them on unchanged, the
+                  report on standard error: a Helm post-renderer, or a filter in a pipe
   image inspect IMAGE
                   read an image (docker://, oci:, oci-archive:, docker-archive:): its
                   USER's uid and the file capabilities of the binary it runs
@@ -50,7 +52,48 @@ export function checkUsage(runtimeProfiles: readonly string[]): string {
 PATH is a file, a directory (searched recursively for *.yaml, *.yml, *.json) or -
 for standard input. Multi-document YAML, JSON and List objects are read.
 
-Options:
+${checkOptions(runtimeProfiles)}
+Fixing (docs/fix.md):
+  --fix                      rewrite the files in place with the least-privilege fixes the
+                             model confirms: a port that does not bind gets the planner's
+                             plan for the workload's level (--level or its annotation), and
+                             drop ALL, allowPrivilegeEscalation false and seccomp
+                             RuntimeDefault are added where every port still binds. Comments,
+                             key order, quoting and indentation are kept. With - the fixed
+                             stream goes to standard output and the report to standard
+                             error. Runs on one thread, whatever --jobs
+  --dry-run                  with --fix: write nothing; print the fixes as a unified diff
+                             (json: each fix with its diff; sarif: as the results' fixes)
+  --app-port-configurable    with --fix: the applications can be told which port to listen
+                             on, so a port that a Service of the input maps may move to a
+                             high port (the Service's targetPort follows)
+
+Exit status: 0 no error finding; 1 at least one error finding; 2 an input or usage
+error (every other document is still checked and reported). With --fix, of the
+check of the fixed input (with --dry-run, of the input as it is).
+`;
+}
+
+/** The text of `post-render --help`. */
+export function postRenderUsage(runtimeProfiles: readonly string[]): string {
+  return `Usage: k8s-least-privilege post-render [options]
+
+Checks the manifests on standard input as "check -" does and writes them on to
+standard output unchanged, byte for byte, when no error is found; the report goes to
+standard error. With an error finding or an input error, nothing goes to standard
+output. A Helm 3 post-renderer:
+
+  helm template CHART --post-renderer k8s-least-privilege --post-renderer-args post-render
+
+${checkOptions(runtimeProfiles)}
+Exit status: 0 no error finding (the manifests are on standard output); 1 at least one
+error finding; 2 an input or usage error.
+`;
+}
+
+/** The options `check` and `post-render` share, for their help. */
+function checkOptions(runtimeProfiles: readonly string[]): string {
+  return `Options:
   -f, --format FORMAT        human (default), json (the stable machine interface) or
                              sarif (SARIF 2.1.0, for code-scanning dashboards)
   --runtime-profile NAME     the container runtime the verdicts hold for; default
@@ -79,8 +122,5 @@ Options:
                              or one checked with an image map, uses one. The report is the
                              same, byte for byte, whatever N
   -h, --help                 show this help
-
-Exit status: 0 no error finding; 1 at least one error finding; 2 an input or usage
-error (every other document is still checked and reported).
 `;
 }

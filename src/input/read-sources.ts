@@ -25,16 +25,16 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * The inputs named on the command line, one file at a time, so memory holds one
  * file's text at once: files as given, directories walked recursively for
- * `*.yaml`, `*.yml` and `*.json` (sorted), `-` for standard input. Only regular files are
+ * `*.yaml`, `*.yml` and `*.json` (sorted), `-` for standard input (read by `readStdin`). Only regular files are
  * read, each up to the file-size limit (`K8S_LEAST_PRIVILEGE_MAX_FILE_SIZE`). In a directory,
  * symbolic links to directories are not followed, and a symbolic link to a file is followed
  * only when the file is inside the directory given: one that leads outside is an error entry,
  * never read (a repository under review must not make the checker read the host's files).
  */
-export function* readSources(paths: readonly string[]): Generator<InputSource> {
+export function* readSources(paths: readonly string[], readStdin: () => Buffer = readStandardInput): Generator<InputSource> {
   for (const path of paths) {
     if (path === '-') {
-      yield decode(STDIN_NAME, readStandardInput, '', false);
+      yield decode(STDIN_NAME, readStdin, '', false);
       continue;
     }
     let isDirectory: boolean;

@@ -20,12 +20,17 @@ export function formatSarif(report: CheckReport, toolVersion: string): string {
   return formatWhole(report, sarifReportWriter(toolVersion));
 }
 
+/** The SARIF `fixes` of a result: suggested changes of the files that answer it (`check --fix --dry-run`). */
+export type SarifFixesOf = (resource: ResourceReport, finding: FindingReport) => Sarif.Fix[];
+
 /**
  * Writes the SARIF log resource by resource, as {@link formatSarif} writes it whole: the results
  * are the run's last key, and everything before them (the rules, the input errors as
  * notifications) is known before the first resource.
+ *
+ * @param fixesOf the fixes of each result, when they are known
  */
-export function sarifReportWriter(toolVersion: string): ReportWriterFactory {
+export function sarifReportWriter(toolVersion: string, fixesOf?: SarifFixesOf): ReportWriterFactory {
   return (write) => {
     const ruleIndex = new Map(ALL_RULES.map((rule, index) => [rule.id, index]));
     // The results array is at depth 4: runs[0].results[i].
@@ -38,7 +43,10 @@ export function sarifReportWriter(toolVersion: string): ReportWriterFactory {
         after = around.after;
       },
       resource(resource) {
-        for (const finding of resource.findings) results.item(sarifResult(resource, finding, ruleIndex));
+        for (const finding of resource.findings) {
+          const fixes = fixesOf?.(resource, finding) ?? [];
+          results.item({ ...sarifResult(resource, finding, ruleIndex), ...(fixes.length === 0 ? {} : { fixes }) });
+        }
       },
       finish() {
         results.close();
@@ -117,6 +125,6 @@ function ruleDescriptor(rule: RuleMetadata): Sarif.ReportingDescriptor {
 }
 
 /** A relative path stays relative (SARIF resolves it against the run's root); separators become `/`. */
-function toUri(file: string): string {
+export function toUri(file: string): string {
   return encodeURI(file.replace(/\\/g, '/'));
 }

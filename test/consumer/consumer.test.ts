@@ -330,7 +330,7 @@ afterAll(() => {
 
 describe('the tarball', () => {
   test('holds the compiled library, the CLI, the policy pack, the docs, README and LICENSE, and nothing else', () => {
-    const allowed = /^(lib\/.+\.(js|d\.ts)|bin\/k8s-least-privilege|policies\/(index\.js|package\.json|PulumiPolicy\.yaml|README\.md)|docs\/.+\.md|README\.md|LICENSE|package\.json)$/;
+    const allowed = /^(lib\/.+\.(js|d\.ts)|bin\/(k8s-least-privilege|kubectl-least_privilege)|helm-plugin\/plugin\.yaml|policies\/(index\.js|package\.json|PulumiPolicy\.yaml|README\.md)|docs\/.+\.md|README\.md|LICENSE|package\.json)$/;
     expect(packedFiles.filter((path) => !allowed.test(path))).toEqual([]);
     for (const path of ['lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'bin/k8s-least-privilege', 'policies/index.js', 'policies/package.json', 'README.md', 'LICENSE']) {
       expect(packedFiles).toContain(path);
@@ -549,15 +549,19 @@ describe('(f) the documentation', () => {
     // docs/image-facts.md's images.yaml, as README writes it (the archive itself is not here: that is reported, not fatal).
     writeFiles(directory, { 'snippet.sh': `${snippet.code}\n`, 'images.yaml': 'nginx:1.27: oci-archive:nginx.tar\n' });
     writeFileSync(join(directory, 'stand-ins', 'kubectl'), KUBECTL_STAND_IN, { mode: 0o755 });
+    // The package's executables on PATH, as `npm install -g` puts them (kubectl finds its plugin there).
+    const bins = join(library, 'node_modules', '.bin');
     const path = process.env.PATH ?? '';
-    const { stdout, stderr } = await run('bash', ['snippet.sh'], directory, { PATH: `${join(directory, 'stand-ins')}:${path}`, KUBECTL_REAL_PATH: path });
+    const { stdout, stderr } = await run('bash', ['snippet.sh'], directory, { PATH: `${join(directory, 'stand-ins')}:${bins}:${path}`, KUBECTL_REAL_PATH: `${bins}:${path}` });
     const output = `${stdout}${stderr}`;
     expect(output).not.toMatch(NOT_UNDERSTOOD);
     // What a snippet pipes to `kubectl apply -f -` is objects kubectl can apply.
     const applied = existsSync(join(directory, 'kubectl-apply.yaml')) ? parseAllDocuments(readFileSync(join(directory, 'kubectl-apply.yaml'), 'utf8')) : [];
     for (const document of applied) {
       expect(document.errors).toEqual([]);
-      expect(document.toJS()).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: expect.objectContaining({ name: expect.any(String) }) }));
+      const object: unknown = document.toJS();
+      const named = expect.objectContaining({ name: expect.any(String) });
+      expect(object).toEqual(expect.objectContaining({ apiVersion: expect.any(String), kind: expect.any(String), metadata: named }));
     }
     expect(applied.length > 0 || /Checked \d+ resource|capabilit/.test(output)).toBe(true);
   });

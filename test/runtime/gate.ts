@@ -6,8 +6,11 @@
  * `afterAll` with `stopRuntimes`.
  */
 import { runtimeAvailability } from './harness';
+import { describeWhenAvailable } from '../skips/gated-describe';
 import { currentTestFile, recordSkip } from '../skips/skip-log';
 import { usernsBinariesAvailability } from './userns/daemon';
+
+export { describeWhenAvailable } from '../skips/gated-describe';
 
 /** `true`, or why the harness cannot run here. */
 export const runtimeAvailable = runtimeAvailability();
@@ -15,26 +18,6 @@ export const runtimeAvailable = runtimeAvailability();
 /** `describe` when the runtime tests must run, `describe.skip` (with one warning) otherwise. */
 export function describeRuntime(what: string, name: string, body: () => void): void {
   describeWhenAvailable(what, name, runtimeAvailable, body);
-}
-
-/**
- * {@link describeRuntime} for a test file that needs something else than (or more than) the
- * harness's containerd: `available` is `true`, or why it cannot run here (containerd 2.x or
- * runsc not built …). Skips with one warning outside CI; in CI, fails.
- */
-export function describeWhenAvailable(what: string, name: string, available: true | string, body: () => void): void {
-  const inCi = Boolean(process.env.CI);
-  if (available !== true && !inCi) {
-    recordSkip(what, available, currentTestFile());
-    describe.skip(name, body);
-    return;
-  }
-  describe(name, () => {
-    beforeAll(() => {
-      if (available !== true) throw new Error(`${what} must run in CI, but cannot: ${available}`);
-    });
-    body();
-  });
 }
 
 /**
