@@ -8,7 +8,7 @@ import { formatFieldPath, isPrefix, valueAt } from './node-path';
 import type { BindVerdict } from '../model/bind-verdict';
 import type { JsonObject } from '../model/json-value';
 import { arrayField, asArray, asObject, objectField } from '../model/json-value';
-import type { KubernetesObject, NodePath } from '../model/workload';
+import type { KubernetesObject, NodePath, PodTemplate } from '../model/workload';
 import { objectsInDocument } from '../model/workload';
 
 /** One field the hardening sets. */
@@ -36,6 +36,7 @@ export interface HardeningInput {
 
 const VERDICT_RANK: Readonly<Record<BindVerdict, number>> = { denied: 0, unknown: 1, allowed: 2 };
 const SECCOMP_ANNOTATION_PREFIXES = ['seccomp.security.alpha.kubernetes.io/', 'container.seccomp.security.alpha.kubernetes.io/'];
+const SYS_ADMIN = /^(CAP_)?SYS_ADMIN$/i;
 
 /**
  * The mechanical hardening of a pod's security contexts — `capabilities.drop: [ALL]`,
@@ -57,10 +58,13 @@ export function hardenSecurityContext(input: HardeningInput, options: CheckOptio
 
   let current: JsonObject = object.object;
   const changes: SecurityContextChange[] = [];
+  // Made at the first candidate: most objects have none (hardened already).
+  let baseline: Baseline | undefined;
   const accept = (candidate: readonly SecurityContextChange[]): boolean => {
     if (candidate.length === 0) return false;
     const patched = withChanges(current, candidate) as JsonObject;
-    if (!noWorse(before, checkObject(reread(object, patched), options))) return false;
+    baseline ??= baselineOf(before);
+    if (!noWorse(baseline, checkObject(reread(object, patched), options))) return false;
     current = patched;
     changes.push(...candidate);
     return true;
@@ -77,7 +81,7 @@ export function hardenSecurityContext(input: HardeningInput, options: CheckOptio
       if (context?.privileged === true) return;
       const add = (asArray(objectField(context, 'capabilities')?.add) ?? []).filter((name) => typeof name === 'string') as string[];
       const escalation: SecurityContextChange[] =
-        context?.allowPrivilegeEscalation === false || add.some((name) => /^(CAP_)?SYS_ADMIN$/i.test(name))
+        context?.allowPrivilegeEscalation === false || add.some((name) => SYS_ADMIN.test(name))
           ? [] // the API server refuses allowPrivilegeEscalation: false next to CAP_SYS_ADMIN
           : [{ path: [...contextPath, 'allowPrivilegeEscalation'], value: false }];
       const drop = asArray(objectField(context, 'capabilities')?.drop);
@@ -87,30 +91,33 @@ export function hardenSecurityContext(input: HardeningInput, options: CheckOptio
         ? []
         : [{ path: [...contextPath, 'capabilities', 'add'], value: [...add, 'NET_BIND_SERVICE'] }];
       if (dropAll.length > 0 && accept([...dropAll, ...escalation])) return;
-      if (dropAll.length > 0 && accept([...dropAll, ...keepNetBind, ...escalation])) return;
+      // Without NET_BIND_SERVICE to add, this is the candidate just refused: not checked again.
+      if (dropAll.length > 0 && keepNetBind.length > 0 && accept([...dropAll, ...keepNetBind, ...escalation])) return;
       accept(escalation);
     });
   }
 
-  const podContextPath = [...pod.specPath, 'securityContext'];
-  const podSeccompPath = [...podContextPath, 'seccompProfile'];
-  const annotations = Object.keys(asObject(asObject(valueAt(current, pod.metadataPath))?.annotations) ?? {});
-  const windows = asObject(valueAt(current, [...pod.specPath, 'os']))?.name === 'windows';
-  const podContextSecret = input.secretPaths.some((secret) => isPrefix(secret, podSeccompPath) || isPrefix(podSeccompPath, secret));
-  const containerSetsSeccomp = (container: unknown) => objectField(objectField(asObject(container), 'securityContext'), 'seccompProfile') !== undefined;
-  const podContainers = ['initContainers', 'containers'].flatMap((list) => [...(arrayField(asObject(valueAt(current, pod.specPath)), list) ?? [])]);
-  if (
-    valueAt(current, podSeccompPath) === undefined &&
-    !podContainers.every(containerSetsSeccomp) &&
-    !windows &&
-    !podContextSecret &&
-    // The API server refuses a seccompProfile field that contradicts the legacy annotation.
-    !annotations.some((key) => SECCOMP_ANNOTATION_PREFIXES.some((prefix) => key.startsWith(prefix)))
-  ) {
-    accept([{ path: podSeccompPath, value: { type: 'RuntimeDefault' } }]);
-  }
+  const podSeccompPath = [...pod.specPath, 'securityContext', 'seccompProfile'];
+  if (podSeccompWanted(current, pod, podSeccompPath, input.secretPaths)) accept([{ path: podSeccompPath, value: { type: 'RuntimeDefault' } }]);
 
   return changes;
+}
+
+/**
+ * Whether the pod's `seccompProfile` (at `podSeccompPath`) is to be set in `current`: it is not,
+ * some container does not set its own, and nothing forbids it. Each condition is read only when
+ * the ones before it hold (most pods set it already).
+ */
+function podSeccompWanted(current: JsonObject, pod: PodTemplate, podSeccompPath: NodePath, secretPaths: readonly NodePath[]): boolean {
+  if (valueAt(current, podSeccompPath) !== undefined) return false;
+  const containerSetsSeccomp = (container: unknown) => objectField(objectField(asObject(container), 'securityContext'), 'seccompProfile') !== undefined;
+  const podContainers = ['initContainers', 'containers'].flatMap((list) => [...(arrayField(asObject(valueAt(current, pod.specPath)), list) ?? [])]);
+  if (podContainers.every(containerSetsSeccomp)) return false;
+  if (asObject(valueAt(current, [...pod.specPath, 'os']))?.name === 'windows') return false;
+  if (secretPaths.some((secret) => isPrefix(secret, podSeccompPath) || isPrefix(podSeccompPath, secret))) return false;
+  const annotations = Object.keys(asObject(asObject(valueAt(current, pod.metadataPath))?.annotations) ?? {});
+  // The API server refuses a seccompProfile field that contradicts the legacy annotation.
+  return !annotations.some((key) => SECCOMP_ANNOTATION_PREFIXES.some((prefix) => key.startsWith(prefix)));
 }
 
 /** One line per change: `spec.template.spec.containers[0].securityContext.capabilities.drop: ["ALL"]`. */
@@ -123,20 +130,32 @@ function reread(original: KubernetesObject, patched: JsonObject): KubernetesObje
   return { ...object, path: original.path };
 }
 
-/** Every port binds at least as well as before, and no error-severity finding is new. */
-function noWorse(before: ObjectCheck, after: ObjectCheck): boolean {
-  const portsBefore = new Map<string, BindVerdict>();
+/** What no candidate may make worse: the object's check before any change, as {@link noWorse} compares it. */
+interface Baseline {
+  /** Each port's verdict, by container name and port index. */
+  readonly ports: ReadonlyMap<string, BindVerdict>;
+  /** The error-severity findings, by rule and message. */
+  readonly errors: ReadonlySet<string>;
+}
+
+function baselineOf(before: ObjectCheck): Baseline {
+  const ports = new Map<string, BindVerdict>();
   for (const container of before.containers) {
-    container.ports.forEach((port, index) => portsBefore.set(`${container.name}\0${index}`, port.bind));
+    container.ports.forEach((port, index) => ports.set(`${container.name}\0${index}`, port.bind));
   }
+  const errors = new Set(before.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}\0${f.message}`));
+  return { ports, errors };
+}
+
+/** Every port binds at least as well as before, and no error-severity finding is new. */
+function noWorse(before: Baseline, after: ObjectCheck): boolean {
   for (const container of after.containers) {
     for (const [index, port] of container.ports.entries()) {
-      const previous = portsBefore.get(`${container.name}\0${index}`);
+      const previous = before.ports.get(`${container.name}\0${index}`);
       if (previous !== undefined && VERDICT_RANK[port.bind] < VERDICT_RANK[previous]) return false;
     }
   }
-  const errorsBefore = new Set(before.findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}\0${f.message}`));
-  return after.findings.every((f) => f.severity !== 'error' || errorsBefore.has(`${f.ruleId}\0${f.message}`));
+  return after.findings.every((f) => f.severity !== 'error' || before.errors.has(`${f.ruleId}\0${f.message}`));
 }
 
 /**

@@ -6,18 +6,28 @@
 import type { KubernetesResource } from './kubernetes-resource';
 import { rawCopy, unknownScope } from './pulumi-properties';
 import type { CheckOptions, ObjectCheck } from '../check/check-object';
-import type { SecurityContextChange } from '../check/security-context-hardening';
+import type { HardeningInput, SecurityContextChange } from '../check/security-context-hardening';
 import { hardenSecurityContext, withChanges } from '../check/security-context-hardening';
 
 /** The hardening of a resource whose check is `check`, its unknown values left alone. */
 export function hardenResource(resource: KubernetesResource, check: ObjectCheck, options: CheckOptions): SecurityContextChange[] {
+  return hardenSecurityContext({ object: resource.object, unseen: unseenOf(resource), secretPaths: resource.secretPaths, check }, options);
+}
+
+type Unseen = HardeningInput['unseen'];
+
+const NOTHING_UNSEEN: Unseen = Object.freeze({ pod: false, containers: Object.freeze([]) });
+
+/** What the resource's unknown values keep from being judged. */
+function unseenOf(resource: KubernetesResource): Unseen {
   const pod = resource.object.pod;
-  const scopes = pod === undefined ? [] : resource.unknownPaths.map((path) => unknownScope(pod, path));
-  const unseen = {
+  // Most resources hold no unknown value (every one but a preview's).
+  if (pod === undefined || resource.unknownPaths.length === 0) return NOTHING_UNSEEN;
+  const scopes = resource.unknownPaths.map((path) => unknownScope(pod, path));
+  return {
     pod: scopes.some((scope) => scope.kind === 'pod'),
     containers: scopes.flatMap((scope) => (scope.kind === 'container' ? [scope.containerPath] : [])),
   };
-  return hardenSecurityContext({ object: resource.object, unseen, secretPaths: resource.secretPaths, check }, options);
 }
 
 /**

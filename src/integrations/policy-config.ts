@@ -47,7 +47,43 @@ export interface PolicyConfig {
 /** The config a policy is called with. */
 export function policyConfigOf(args: Pick<ResourceValidationArgs, 'getConfig'>): PolicyConfig {
   const config = args.getConfig<EnforcementConfig>() ?? {};
-  return { key: JSON.stringify(config), config };
+  const last = lastScalarConfig;
+  if (last !== undefined && hasEntries(config, last.entries)) return { key: last.key, config };
+  const key = JSON.stringify(config);
+  const entries = scalarEntriesOf(config);
+  lastScalarConfig = entries === undefined ? undefined : { entries, key };
+  return { key, config };
+}
+
+type Scalar = string | number | boolean | null;
+
+/**
+ * The last config of scalars only that a policy was called with, as its entries were then, and
+ * its key. @pulumi/policy's `getConfig` returns a new copy of the config on each call, for every
+ * policy on every resource; one equal to this one, entry by entry, has its key without being
+ * stringified again. Configs with an object inside are stringified each time: what is inside may
+ * have changed in place.
+ */
+let lastScalarConfig: { readonly entries: readonly (readonly [string, Scalar])[]; readonly key: string } | undefined;
+
+/** The entries of a plain object whose values are all scalars, in order; `undefined` for any other value. */
+function scalarEntriesOf(config: object): [string, Scalar][] | undefined {
+  if (Object.getPrototypeOf(config) !== Object.prototype) return undefined;
+  const entries = Object.entries(config);
+  return entries.every(([, value]) => isScalar(value)) ? (entries as [string, Scalar][]) : undefined;
+}
+
+function isScalar(value: unknown): value is Scalar {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Whether `config` is a plain object with these entries, in this order: then it has their JSON. */
+function hasEntries(config: object, entries: readonly (readonly [string, Scalar])[]): boolean {
+  if (Object.getPrototypeOf(config) !== Object.prototype) return false;
+  const keys = Object.keys(config);
+  if (keys.length !== entries.length) return false;
+  const values = config as Record<string, unknown>;
+  return keys.every((key, index) => key === entries[index][0] && values[key] === entries[index][1]);
 }
 
 /** The check options of one policy config, with the images its map names read. */

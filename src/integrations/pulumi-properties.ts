@@ -22,10 +22,17 @@ export const UNKNOWN_VALUE_SENTINELS: readonly string[] = [
 ];
 
 const UNKNOWN_VALUES: ReadonlySet<string> = new Set(UNKNOWN_VALUE_SENTINELS);
+// Every string of the properties is looked at: one of another length than the sentinels' (UUIDs)
+// is told apart without hashing it, which costs the string's length (a script, a certificate …).
+const SENTINEL_LENGTHS: ReadonlySet<number> = new Set(UNKNOWN_VALUE_SENTINELS.map((sentinel) => sentinel.length));
 
 /** Whether a property value is Pulumi's "unknown during preview" sentinel. */
 export function isUnknownValue(value: unknown): boolean {
-  return typeof value === 'string' && UNKNOWN_VALUES.has(value);
+  return typeof value === 'string' && isUnknownString(value);
+}
+
+function isUnknownString(value: string): boolean {
+  return SENTINEL_LENGTHS.has(value.length) && UNKNOWN_VALUES.has(value);
 }
 
 /**
@@ -72,7 +79,7 @@ export function plainProperties(props: unknown): PlainProperties {
  * without holes (a copy closes them up; the model never sees a list's other properties).
  */
 function isPlainJson(value: unknown, root = false): boolean {
-  if (typeof value === 'string') return !UNKNOWN_VALUES.has(value);
+  if (typeof value === 'string') return !isUnknownString(value);
   if (typeof value !== 'object' || value === null) return true;
   if (types.isProxy(value) && !root) return false;
   if (Array.isArray(value)) {
@@ -91,7 +98,7 @@ const ARRAY_INDEX = /^\d+$/;
 /** `path` is the stack of keys down to `value`, copied only where an unknown or a secret is. */
 function copyPlain(value: unknown, path: (string | number)[], found: { unknownPaths: NodePath[]; secretPaths: NodePath[] }): unknown {
   if (typeof value === 'string') {
-    if (!UNKNOWN_VALUES.has(value)) return value;
+    if (!isUnknownString(value)) return value;
     found.unknownPaths.push([...path]);
     return OMIT;
   }

@@ -11,10 +11,19 @@ export interface SharedAnalysis {
   readonly done?: { readonly analysis: ResourceAnalysis | undefined };
 }
 
+/** An analysis of a request, of the resource `urn` under the policy config whose key is `configKey`. */
+interface KeyedAnalysis {
+  readonly urn: string;
+  readonly configKey: string;
+  readonly shared: SharedAnalysis;
+}
+
 /** A request being analyzed: its analyses by URN and policy config (policies may be configured apart). */
 interface RequestAnalyses {
   readonly request: object;
-  readonly analyses: Map<string, SharedAnalysis>;
+  // A list, not a map keyed by the two joined: a request has one URN and most often one config,
+  // and the strings its policies are called with are the same ones (nothing to join and hash).
+  readonly analyses: KeyedAnalysis[];
   /** How many of its analyses are under way. */
   pending: number;
 }
@@ -33,7 +42,7 @@ function requestAnalyses(request: object): RequestAnalyses {
   for (let index = recentRequests.length - 1; index >= 0; index--) {
     if (recentRequests[index].request === request) return recentRequests[index];
   }
-  const entry: RequestAnalyses = { request, analyses: new Map(), pending: 0 };
+  const entry: RequestAnalyses = { request, analyses: [], pending: 0 };
   if (recentRequests.push(entry) > REQUESTS_KEPT) {
     // The oldest request whose analyses are all done makes room.
     const done = recentRequests.findIndex((candidate) => candidate.pending === 0);
@@ -54,8 +63,8 @@ export function sharedAnalysis(args: ResourceValidationArgs): SharedAnalysis {
   const request = analyzeRequestOf(args);
   if (request === undefined) return { analysis: analyzeResource(args.type, args.props, config) };
   const entry = requestAnalyses(request);
-  const key = `${args.urn}\0${config.key}`;
-  let shared = entry.analyses.get(key);
+  const { urn } = args;
+  let shared = entry.analyses.find((keyed) => keyed.urn === urn && keyed.configKey === config.key)?.shared;
   if (shared === undefined) {
     const analysis = analyzeResource(args.type, args.props, config);
     const started: { analysis: typeof analysis; done?: SharedAnalysis['done'] } = { analysis };
@@ -68,7 +77,7 @@ export function sharedAnalysis(args: ResourceValidationArgs): SharedAnalysis {
       // A rejection (a config that is not valid) is each policy's to report, through `analysis`.
       () => entry.pending--,
     );
-    entry.analyses.set(key, (shared = started));
+    entry.analyses.push({ urn, configKey: config.key, shared: (shared = started) });
   }
   return shared;
 }
