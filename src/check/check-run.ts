@@ -2,7 +2,7 @@
  * A check of the whole input, written as it is made: each object checked in input order, with
  * what it needs of the others from the input's index, and its report handed to a writer at once,
  * so that neither the objects nor the reports accumulate. In registry mode the images the
- * verdicts need are read first (see {@link writeCheckReadingImages}). A check spread over threads
+ * verdicts need are read first (see {@link readImagesOf}). A check spread over threads
  * (parallel-check.ts) runs the same steps, {@link lookBeforeImages} and {@link checkObjectsInOrder},
  * on each thread's share of the objects.
  */
@@ -37,10 +37,19 @@ export interface CheckOutcome {
  * Checks every object of `input` with `options`, whose image facts are final, and writes the
  * report, each resource as soon as it is checked. `images` says how images were read (an image
  * map's that could not be read: failed, as a failed pull is; the verdicts that depend on one
- * are `unknown` with its reason, through the lookup).
+ * are `unknown` with its reason, through the lookup); `bindings` are the bind analyses already
+ * made of some pods, by ordinal ({@link ImagesRead.reusable}), which are not made again.
  */
-export function writeCheck(input: ParsedInput, options: CheckOptions, writer: ReportWriter, images: readonly ImagePullReport[] = []): CheckOutcome {
-  return writeReports(input, options, writer, images, new Map());
+export function writeCheck(
+  input: ParsedInput,
+  options: CheckOptions,
+  writer: ReportWriter,
+  images: readonly ImagePullReport[] = [],
+  bindings: ReadonlyMap<number, BindingAnalysis> = new Map(),
+): CheckOutcome {
+  const report = new WrittenReport(writer, options, input.files, input.errors);
+  checkObjectsInOrder(input.objects(), 0, input.index.contexts(), options, bindings, (resource) => report.resource(resource));
+  return report.finish(images);
 }
 
 /** How registry mode reads images: an image map's facts first, then the registries. */
@@ -53,28 +62,30 @@ export interface RegistryReading {
   readonly registry: RegistryFactsOptions;
 }
 
+/** What a check learns of its input's images before its report is written: {@link writeCheck}'s image facts, `images` and `bindings`. */
+export interface ImagesRead {
+  /** The model's final lookup: the image map's answers first, then the registries'. */
+  readonly lookup: ImageFactsLookup | undefined;
+  /** How each image was read: {@link readImagesOf} gives the pulls; a caller with an image map adds its failures. */
+  readonly images: readonly ImagePullReport[];
+  /** The first analyses that hold once the images are read, by ordinal: {@link writeCheck}'s `bindings`. */
+  readonly reusable: ReadonlyMap<number, BindingAnalysis>;
+}
+
 /**
- * Checks every object of `input`, reading from registries the images its verdicts need, and
- * writes the report once they are read (`writer` is made then). Each pod is first analyzed with
- * the images it starts not read yet, which tells the images its verdicts need; then the report
- * is written as {@link writeCheck} writes it, but a pod whose verdicts did not depend on an
- * image is not analyzed again: one that starts no unknown image, or whose images nobody needed
- * (its first analysis is kept, when the input is). Only a pod that starts an image that was
- * read is judged again, with its facts.
+ * Reads from registries the images the verdicts of `input` need. Each pod is first analyzed with
+ * the images it starts not read yet, which tells the images its verdicts need; the report
+ * ({@link writeCheck} with the {@link ImagesRead}) then does not analyze again a pod whose
+ * verdicts did not depend on an image: one that starts no unknown image, or whose images nobody
+ * needed (its first analysis is kept, when the input is). Only a pod that starts an image that
+ * was read is judged again, with its facts.
  */
-export async function writeCheckReadingImages(
-  input: ParsedInput,
-  options: CheckOptions,
-  reading: RegistryReading,
-  writer: () => ReportWriter,
-  mapImages: readonly ImagePullReport[] = [],
-): Promise<CheckOutcome> {
+export async function readImagesOf(input: ParsedInput, options: CheckOptions, reading: RegistryReading): Promise<ImagesRead> {
   const requests = new ImageRequests(reading.known, reading.platform);
   const kept = lookBeforeImages(input.objects(), 0, input.index.contexts(), options, requests, input.kept);
   const { answers, images } = await readWantedImages(requests.all(), reading.registry);
-  const reusable = reusableBindings(kept, requests, answers);
-  const finalOptions = { ...options, imageFacts: imageFactsLookup('registry', reading.known, answers, reading.platform) };
-  return writeReports(input, finalOptions, writer(), [...mapImages, ...images], reusable);
+  const lookup = imageFactsLookup('registry', reading.known, answers, reading.platform);
+  return { lookup, images, reusable: reusableBindings(kept, requests, answers) };
 }
 
 /** The contexts of the input's objects, asked for in input order ({@link CrossResourceIndex.contexts}). */
@@ -140,19 +151,6 @@ export interface FirstLook {
 
 /** What registry mode learns when no verdict needs an image. */
 const NOTHING_READ = { answers: new Map<string, never>(), images: [] };
-
-/** {@link writeCheck}, with the bind analyses already made of some pods, by ordinal. */
-function writeReports(
-  input: ParsedInput,
-  options: CheckOptions,
-  writer: ReportWriter,
-  images: readonly ImagePullReport[],
-  bindings: ReadonlyMap<number, BindingAnalysis>,
-): CheckOutcome {
-  const report = new WrittenReport(writer, options, input.files, input.errors);
-  checkObjectsInOrder(input.objects(), 0, input.index.contexts(), options, bindings, (resource) => report.resource(resource));
-  return report.finish(images);
-}
 
 /**
  * Checks `objects`, the input's objects from ordinal `first` on, in input order, each with its

@@ -128,7 +128,7 @@ export interface ParallelLimits {
 
 /**
  * Checks the input on `check.jobs` threads and writes the report as a check on one thread
- * (`writeCheck`, `writeCheckReadingImages`) writes it; `writer` is made once the images are
+ * (`readImagesOf`, then `writeCheck`) writes it; `writer` is made once the images are
  * read. @throws InputChangedError when a file read twice changed in between; Error when a
  * worker thread fails (a defect of ours)
  */

@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from './arguments';
+import { lookupWithoutRegistries, readCheckImages } from './check-images';
 import type { CliOutput } from './cli-output';
 import { flagSettings, readConfigFile } from './config-file';
 import { runFixAsync, runFixWithoutImages } from './fix-command';
@@ -8,11 +9,10 @@ import type { CheckProgress } from './progress';
 import { startProgress } from './progress';
 import type { CheckOptions } from '../check/check-object';
 import type { CheckOutcome } from '../check/check-run';
-import { writeCheck, writeCheckReadingImages } from '../check/check-run';
+import { writeCheck } from '../check/check-run';
 import { ConfigError } from '../check/config-error';
 import type { EnforcementConfig, ImageFactsSettings } from '../check/enforcement-config';
 import { checkOptionsOf, imageFactsSettingsOf } from '../check/enforcement-config';
-import { imageFactsLookup } from '../check/image-facts-mode';
 import type { InputForJobs } from '../check/parallel-check';
 import { defaultJobs, inputForJobs, writeCheckInParallel } from '../check/parallel-check';
 import type { ParsedInput } from '../check/parsed-input';
@@ -20,13 +20,11 @@ import { InputChangedError, readInput } from '../check/parsed-input';
 import type { ReportWriter } from '../check/report';
 import { exitStatusOf } from '../check/report';
 import type { ImageMapEntry } from '../image/image-map';
-import { failedImageReport, ImageMapError, imageMapOf, loadImages, readImageMapFile } from '../image/image-map';
-import { DEFAULT_PLATFORM } from '../image/registry/pull-image';
+import { ImageMapError, imageMapOf, readImageMapFile } from '../image/image-map';
 import type { ImagePullReport } from '../image/registry/registry-facts';
 import type { InputSource } from '../input/read-sources';
 import { readSources } from '../input/read-sources';
 import { escapeControlCharacters } from '../input/untrusted-text';
-import type { ImageFactsLookup } from '../model/image-facts';
 import { humanReportWriter } from '../report/human-format';
 import { jsonReportWriter } from '../report/json-format';
 import { chunkedOutput } from '../report/report-writer';
@@ -59,7 +57,7 @@ export function runCheck(command: CheckCommand, output: CliOutput): number {
   const input = read(progress.trackSources(readSources(command.paths, output.readStandardInput)), progress);
   const out = reportOutput(command, output);
   try {
-    return out.done(writeWithoutRegistries(command, settings, input, out, undefined, []));
+    return out.done(writeCheck(input, { ...settings.options, imageFacts: lookupWithoutRegistries(settings, command.platform) }, out.writer()));
   } catch (error) {
     return out.failed(error);
   }
@@ -80,46 +78,19 @@ export async function runCheckAsync(command: CheckCommand, output: CliOutput): P
     const sources = inputForJobs(progress.trackSources(readSources(command.paths, output.readStandardInput)), jobsOf(command, settings));
     if (sources.threads > 1) return await runInParallel(command, settings, sources, output, progress);
     const input = read(sources.sources, progress);
-    let known: ImageFactsLookup | undefined;
-    let mapImages: ImagePullReport[] = [];
-    if (settings.imageMap !== undefined && settings.imageMap.entries.length > 0) {
-      const loaded = await loadImages(settings.imageMap.entries, { platform: command.platform });
-      known = loaded.lookup;
-      // An image of the map that cannot be read is the lookup's answer for its containers (their
-      // verdicts unknown with its reason: LP002) and a failed image of the report, as a failed pull is.
-      mapImages = loaded.errors.map((error) => failedImageReport(error, command.platform ?? DEFAULT_PLATFORM));
-    }
-    const { mode, registry } = settings.imageFacts;
     const out = reportOutput(command, output);
     try {
-      if (mode !== 'registry') return out.done(writeWithoutRegistries(command, settings, input, out, known, mapImages));
       const onImage = (done: number, total: number, pull: ImagePullReport) => progress.imageRead(done, total, pull.image);
-      const reading = { known, platform: command.platform, registry: { ...registry, onImage } };
+      const images = await readCheckImages(input, settings, command.platform, onImage);
       // The report starts once the images are read, and the progress line is gone.
-      const writer = () => {
-        progress.finish();
-        return out.writer();
-      };
-      return out.done(await writeCheckReadingImages(input, settings.options, reading, writer, mapImages));
+      progress.finish();
+      return out.done(writeCheck(input, { ...settings.options, imageFacts: images.lookup }, out.writer(), images.images, images.reusable));
     } catch (error) {
       return out.failed(error);
     }
   } finally {
     progress.finish();
   }
-}
-
-/** Checks with image facts from the image map alone, or none (`offline`, `assume-none`), and writes the report. */
-function writeWithoutRegistries(
-  command: CheckCommand,
-  settings: CheckSettings,
-  input: ParsedInput,
-  out: ReportOutput,
-  known: ImageFactsLookup | undefined,
-  mapImages: readonly ImagePullReport[],
-): CheckOutcome {
-  const lookup = imageFactsLookup(settings.imageFacts.mode, known, new Map(), command.platform);
-  return writeCheck(input, { ...settings.options, imageFacts: lookup }, out.writer(), mapImages);
 }
 
 /** Reads and parses the inputs (tracked by the progress line, which is gone once they are read). */

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { generateCorpus } from '../../bench/corpus';
 import type { CheckOptions } from '../../src/check/check-object';
 import type { CheckOutcome } from '../../src/check/check-run';
-import { writeCheck, writeCheckReadingImages } from '../../src/check/check-run';
+import { readImagesOf, writeCheck } from '../../src/check/check-run';
 import type { ImageFactsMode } from '../../src/check/image-facts-mode';
 import { imageFactsLookup } from '../../src/check/image-facts-mode';
 import type { ParallelLimits } from '../../src/check/parallel-check';
@@ -177,7 +177,11 @@ describe('a check on several threads, in this process, chunks of a few documents
     const unreachable = (text: string) => text.replace(/image: "?([^"\n]+)"?/g, (_line, image: string) => `image: 127.0.0.1:9/${image.replace(/[:@].*$/, '')}:1`);
     const registry = { cache: false as const, timeoutSeconds: 5 };
     const registrySources = () => sources().map((source) => (source.ok ? { ...source, text: unreachable(source.text), reread: undefined } : source));
-    const expected = await written('json', (writer) => writeCheckReadingImages(readInput(registrySources()), OPTIONS, { known: undefined, platform: undefined, registry }, () => writer));
+    const expected = await written('json', async (writer) => {
+      const input = readInput(registrySources());
+      const read = await readImagesOf(input, OPTIONS, { known: undefined, platform: undefined, registry });
+      return writeCheck(input, { ...OPTIONS, imageFacts: read.lookup }, writer, read.images, read.reusable);
+    });
     const report = JSON.parse(expected.text) as { images?: { status: string }[] };
     expect(report.images?.length).toBeGreaterThan(0);
     expect(report.images?.every((image) => image.status === 'failed')).toBe(true);
