@@ -56,7 +56,7 @@ export function readSkips(dir: string): SkipRecord[] {
  * says nothing was skipped.
  */
 export function skipSummary(skips: readonly SkipRecord[], inCi: boolean): string[] {
-  if (skips.length === 0) return ['Skipped suites: none — every gated suite in this run ran (runtime, PSA oracle, probe image).'];
+  if (skips.length === 0) return ['Skipped suites: none — every gated suite in this run ran (runtimes, PSA and admission-policy oracles, probe image, registry, Helm, kubectl, pre-commit).'];
   return [
     `Skipped suites: ${skips.length} — this run is green without them, so it proves less than a full run:`,
     ...skips.map((s) => `  - ${s.suite}${s.file === undefined ? '' : ` (${s.file})`}: ${s.reason}`),
