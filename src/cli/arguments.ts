@@ -39,6 +39,12 @@ export type Command =
      * @default false: `check`
      */
     readonly postRender?: boolean;
+    /**
+     * `--report-file` (with `post-render`): where the report goes instead of standard error, which
+     * Helm 4 does not show for a post-renderer plugin.
+     * @default standard error
+     */
+    readonly reportFile?: string;
     /** `--fix`: rewrite the inputs with the least-privilege fixes the model confirms (docs/fix.md). @default false */
     readonly fix?: boolean;
     /** `--dry-run` (with `--fix`): print the fixes as a unified diff (or SARIF suggestions) and write nothing. @default false */
@@ -108,6 +114,7 @@ export function parseArguments(argv: readonly string[]): Command {
     'fix': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
     'app-port-configurable': { type: 'boolean' },
+    'report-file': { type: 'string' },
   });
   if (values.help === true) return { name: 'help', topic: postRender ? 'post-render' : 'check' };
   const format = values.format;
@@ -115,6 +122,9 @@ export function parseArguments(argv: readonly string[]): Command {
   if (postRender && positionals.length > 0) throw new UsageError(`post-render reads the manifests from standard input and takes no PATH, not "${positionals[0]}"`);
   if (!postRender && positionals.length === 0) throw new UsageError('name at least one file or directory to check (or - for standard input)');
   const fix = fixFlags(values, postRender);
+  const reportFile = values['report-file'];
+  if (reportFile !== undefined && !postRender) throw new UsageError('--report-file goes with post-render, whose standard output is the manifests; check writes its report to standard output');
+  if (reportFile === '') throw new UsageError('--report-file needs a file name');
   const jobs = values.jobs;
   if (jobs !== undefined && !(/^[1-9][0-9]{0,3}$/.test(jobs) && Number(jobs) <= MAX_JOBS)) {
     throw new UsageError(`--jobs must be a whole number from 1 to ${MAX_JOBS}, not "${jobs}"`);
@@ -132,6 +142,7 @@ export function parseArguments(argv: readonly string[]): Command {
     ...(values.level === undefined ? {} : { level: values.level }),
     ...(jobs === undefined ? {} : { jobs: Number(jobs) }),
     ...(postRender ? { postRender } : {}),
+    ...(reportFile === undefined ? {} : { reportFile }),
     ...fix,
   };
 }

@@ -85,14 +85,16 @@ output. A Helm 3 post-renderer:
 
   helm template CHART --post-renderer k8s-least-privilege --post-renderer-args post-render
 
-${checkOptions(runtimeProfiles)}
+${checkOptions(runtimeProfiles, `  --report-file FILE         write the report to FILE instead of standard error (Helm 4
+                             does not show a post-renderer plugin's standard error)
+`)}
 Exit status: 0 no error finding (the manifests are on standard output); 1 at least one
 error finding; 2 an input or usage error.
 `;
 }
 
-/** The options `check` and `post-render` share, for their help. */
-function checkOptions(runtimeProfiles: readonly string[]): string {
+/** The options `check` and `post-render` share, for their help, with the command's own (`extra`) before `--help`. */
+function checkOptions(runtimeProfiles: readonly string[], extra = ''): string {
   return `Options:
   -f, --format FORMAT        human (default), json (the stable machine interface) or
                              sarif (SARIF 2.1.0, for code-scanning dashboards)
@@ -121,6 +123,6 @@ function checkOptions(runtimeProfiles: readonly string[]): string {
                              cores (V8's own threads take most of one); an input under 4 MiB,
                              or one checked with an image map, uses one. The report is the
                              same, byte for byte, whatever N
-  -h, --help                 show this help
+${extra}  -h, --help                 show this help
 `;
 }

@@ -91,6 +91,14 @@ describeWhenAvailable('Helm post-renderer tests', 'helm template --post-renderer
     }
   });
 
+  test('--report-file keeps the report where Helm 4 cannot drop it, under both Helm majors', () => {
+    const file = join(home, 'report.txt');
+    const result = postRendered(TRAP_VALUES, ['--image-facts=assume-none', `--report-file=${file}`]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(file, 'utf8')).toMatch(/error +LP001 +container "server" port 80\/TCP cannot bind/);
+  });
+
   test('check options pass through: --level privileged still fails on the port, --format json reports it', () => {
     const result = postRendered(TRAP_VALUES, ['--image-facts=assume-none', '--level=privileged', '--format=json']);
     expect(result.status).not.toBe(0);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWithStdin } from './integration-tools';
 import type { CheckReport } from '../../src/check/report';
@@ -50,6 +51,29 @@ describe('post-render: check - as a filter', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/<stdin>/);
+  });
+
+  test('--report-file: the report goes to the file (Helm 4 hides a plugin\'s stderr), the manifests and the exit status are as without it', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'k8slp-report-file-'));
+    try {
+      const file = join(directory, 'report.json');
+      const failing = runWithStdin(['post-render', '--format', 'json', `--report-file=${file}`], TRAP);
+      expect(failing).toEqual({ status: 1, stdout: '', stderr: '' });
+      expect(readFileSync(file, 'utf8')).toBe(runWithStdin(['check', '--format', 'json', '-'], TRAP).stdout);
+      const clean = runWithStdin(['post-render', '--report-file', file], CLEAN);
+      expect(clean).toEqual({ status: 0, stdout: CLEAN, stderr: '' });
+      expect(readFileSync(file, 'utf8')).toMatch(/^Checked \d+ resources? .*: 0 errors/m);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  test('--report-file that cannot be written: exit 2 naming it, nothing on stdout; with check it is a usage error', () => {
+    const unwritable = runWithStdin(['post-render', '--report-file', '/nonexistent/directory/report.txt'], CLEAN);
+    expect(unwritable).toEqual({ status: 2, stdout: '', stderr: 'k8s-least-privilege: --report-file /nonexistent/directory/report.txt cannot be written: ENOENT\n' });
+    const withCheck = runWithStdin(['check', '--report-file', 'report.txt', '-'], CLEAN);
+    expect(withCheck.status).toBe(2);
+    expect(withCheck.stderr).toMatch(/--report-file goes with post-render/);
   });
 
   test('a PATH is a usage error: post-render reads standard input only', () => {
