@@ -241,14 +241,20 @@ export type WorkloadContainerPropsOf<W extends Cdk8sPlusWorkload> = Cdk8sPlusWor
 /** The container a workload's `addContainer` returns. */
 export type WorkloadContainerOf<W extends Cdk8sPlusWorkload> = ReturnType<W['addContainer']>;
 
+let defaultModule: Cdk8sPlusModule | undefined;
+
 /**
  * The default module: cdk8s-plus-27, loaded only when a construct is created without `plus`
  * (so a project that uses only, say, cdk8s-plus-32 never needs 27 installed).
  */
 export function defaultCdk8sPlus(construct: string): Cdk8sPlusModule {
+  // Kept once loaded: `require` resolves the name through the file system on every call, a
+  // cost each construct made without `plus` would pay again.
+  if (defaultModule !== undefined) return defaultModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only when no module is given
-    return require('cdk8s-plus-27') as Cdk8sPlusModule;
+    defaultModule = require('cdk8s-plus-27') as Cdk8sPlusModule;
+    return defaultModule;
   } catch (error) {
     throw new Error(
       `${construct}: cdk8s-plus-27 (the default) is not installed; pass the cdk8s-plus module you use, ` +

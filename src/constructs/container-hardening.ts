@@ -30,11 +30,12 @@ export interface ContainerHardening {
  * Adds a container to a cdk8s-plus workload (27–33) with the given hardening: non-root unless
  * uid 0, no privilege escalation, not privileged, `drop: [ALL]` plus only the given
  * capabilities (exact names, by JSON patch), `seccompProfile: RuntimeDefault`, and an `emptyDir`
- * mounted at each writable path (volumes made under `scope`). What a container binds and at which
- * level is decided by the caller (`HardenedContainer`, `PrivilegedPortService`).
+ * mounted at each writable path (volumes made under the construct `volumeScope` returns, asked
+ * for only when there is a writable path). What a container binds and at which level is decided
+ * by the caller (`HardenedContainer`, `PrivilegedPortService`).
  */
 export function addHardenedContainer(
-  scope: Construct,
+  volumeScope: () => Construct,
   workload: Cdk8sPlusWorkload,
   containerProps: kplus27.ContainerProps,
   hardening: ContainerHardening,
@@ -58,6 +59,7 @@ export function addHardenedContainer(
 
   if (hardening.writablePaths.length > 0) {
     const plus = asReferenceApi(hardening.plus ?? cdk8sPlusOf(workload, hardening.caller));
+    const scope = volumeScope();
     hardening.writablePaths.forEach((path, i) => {
       const volume = plus.Volume.fromEmptyDir(scope, `writable-${i}`, writableVolumeName(container.name, path, i));
       container.mount(path, volume);

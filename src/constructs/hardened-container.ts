@@ -219,7 +219,7 @@ export class HardenedContainer<W extends Cdk8sPlusWorkload = Cdk8sPlusWorkload> 
     const planned = plan?.containerSecurityContext.capabilities.add ?? [];
     this.addCapabilities = [...planned, ...requested.filter((name) => !planned.includes(name))];
 
-    const container = addHardenedContainer(this, workload, asReferenceContainerProps(withoutHardeningProps(given)), {
+    const container = addHardenedContainer(() => this, workload, asReferenceContainerProps(withoutHardeningProps(given)), {
       user: this.user,
       group: plan?.containerSecurityContext.runAsGroup ?? given.group ?? DEFAULT_NON_ROOT_ID,
       addCapabilities: this.addCapabilities,

@@ -59,6 +59,8 @@ export function requireVerifiedPod(workload: IConstruct, level: PodSecurityLevel
   const existing = expectations.get(workload);
   if (existing !== undefined) {
     existing.levels.add(level);
+    // A verdict handed over was reached without this level.
+    judgedManifests.delete(ApiObject.of(workload));
     return;
   }
   const expectation: Expectation = { levels: new Set([level]), podSecurityVersion: version };
@@ -67,6 +69,10 @@ export function requireVerifiedPod(workload: IConstruct, level: PodSecurityLevel
   takeJudgedManifests(object);
   Node.of(workload).addValidation({
     validate: () => {
+      // cdk8s validates the app twice in one `synth()` (before serializing it, and again as each
+      // chart serializes); a manifest still waiting to be handed over passed a moment ago and
+      // nothing has changed since (see manifestForSynthesis), so it is not judged a second time.
+      if (judgedManifests.has(object)) return [];
       const manifest = object.toJson();
       const pod = objectsInDocument(manifest).objects[0]?.pod;
       if (pod === undefined) return [`k8s-least-privilege: ${object.kind} has no pod template to verify`];

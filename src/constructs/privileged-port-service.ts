@@ -219,7 +219,8 @@ export class PrivilegedPortService<P extends Cdk8sPlusModule = Cdk8sPlusModule> 
     const probePort = tcpPort?.containerPort ?? plan.containerPort;
     const httpProbe = props.healthCheckPath === undefined ? undefined : kplus.Probe.fromHttpGet(props.healthCheckPath, { port: probePort });
     const container = addHardenedContainer(
-      new Construct(deployment, 'container'),
+      // Made only for volumes: a construct with nothing under it would lengthen every walk of the tree at synth.
+      () => new Construct(deployment, 'container'),
       deployment,
       {
         name: plan.containerName,

@@ -138,6 +138,12 @@ export function objectWith(fields: PropRules, accepted = `an object { ${describe
 }
 
 /**
+ * The rule of each entry's props, made once: an entry's rules are a constant checked on every
+ * call (every construct), and making the rule spells out every prop for its `accepted` text.
+ */
+const propsRules = new WeakMap<PropRules, ValueRule>();
+
+/**
  * Checks an entry's props with its rules.
  *
  * @param entry the entry as messages name it: `PrivilegedPortService "web"`, `BindStrategy.fileCapability`
@@ -146,7 +152,12 @@ export function objectWith(fields: PropRules, accepted = `an object { ${describe
  * @throws RangeError when a prop has the right type and a value that is not accepted
  */
 export function validateProps(entry: string, props: unknown, rules: PropRules, propNames: Readonly<Record<string, string | undefined>> = {}): void {
-  const [first] = objectWith(rules).problems(props);
+  let rule = propsRules.get(rules);
+  if (rule === undefined) {
+    rule = objectWith(rules);
+    propsRules.set(rules, rule);
+  }
+  const [first] = rule.problems(props);
   if (first === undefined) return;
   const renamed = first.path.replace(/^\.([A-Za-z_$][\w$]*)/, (_whole, prop: string) => `.${propNames[prop] ?? prop}`);
   throw inputError(entry, { ...first, path: renamed });

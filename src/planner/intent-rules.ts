@@ -83,6 +83,11 @@ const STRATEGY_FIELDS: Readonly<Partial<Record<BindStrategyKind, PropRules>>> = 
   highPort: { containerPort: HIGH_PORT },
 };
 
+/** Each kind's fields as one rule, made once rather than on every check of a strategy. */
+const STRATEGY_FIELD_RULES = Object.fromEntries(BIND_STRATEGY_KINDS.map((kind) => [kind, objectWith(STRATEGY_FIELDS[kind] ?? {})])) as Readonly<
+  Record<BindStrategyKind, ValueRule>
+>;
+
 /**
  * A bind strategy: a `BindStrategy` made by a factory, or an object of its shape (another copy of
  * this package makes instances of another class), with the fields its kind needs.
@@ -92,7 +97,7 @@ export const STRATEGY: ValueRule = {
   problems: (value): readonly InputProblem[] => {
     const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
     if (!BIND_STRATEGY_KINDS.includes(kind as BindStrategyKind)) return [{ path: '', value, accepted: STRATEGY_ACCEPTED, wrongType: true }];
-    return objectWith(STRATEGY_FIELDS[kind as BindStrategyKind] ?? {}).problems(value);
+    return STRATEGY_FIELD_RULES[kind as BindStrategyKind].problems(value);
   },
 };
 

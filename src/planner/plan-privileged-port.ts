@@ -81,11 +81,41 @@ function planIntent(intent: PrivilegedPortIntent, options: PlanOptions, recommen
  * cluster's admission applies (uid 0 in a user namespace is restricted only where that is ≥ 1.35).
  */
 function verified(plan: PrivilegedPortPlan, limit: PodSecurityLevel): PrivilegedPortPlan {
-  const verification = verifyPod(podOfPlan(plan), { level: plan.level, podSecurityVersion: plan.podSecurityVersion });
-  if (!verification.ok) {
+  const verdict = modelVerdict(plan);
+  if (verdict.problems.length > 0) {
     // The planner and the model disagree: a bug here, never a user error.
-    throw new Error(`k8s-least-privilege planner bug: the ${plan.strategy} plan fails the capability model: ${verification.problems.join('; ')}`);
+    throw new Error(`k8s-least-privilege planner bug: the ${plan.strategy} plan fails the capability model: ${verdict.problems.join('; ')}`);
   }
-  const level = verification.analysis.podSecurity.level;
-  return { ...plan, level: levelRank(limit) < levelRank(level) ? limit : level };
+  return { ...plan, level: levelRank(limit) < levelRank(verdict.level) ? limit : verdict.level };
+}
+
+/** What {@link verified} needs of the model's verification of a plan's pod. */
+interface ModelVerdict {
+  /** The verification's problems; none when the model agrees. */
+  readonly problems: readonly string[];
+  /** The level the pod meets. */
+  readonly level: PodSecurityLevel;
+}
+
+/**
+ * The model's verdicts on plans' pods, by the pod (as JSON), the declared level and the policy
+ * version. Why a cache: an app declares many workloads from a few intents (every web server the
+ * same high-port plan, every DNS server the same sysctl plan), and a plan's pod names no image,
+ * so their pods are one pod; the model's verdict is a pure function of it, and analyzing it is
+ * most of what planning costs. Cleared when full, so a long-lived process planning ever new pods
+ * holds a bounded number.
+ */
+const modelVerdicts = new Map<string, ModelVerdict>();
+const MODEL_VERDICTS_MAX = 256;
+
+function modelVerdict(plan: PrivilegedPortPlan): ModelVerdict {
+  const pod = podOfPlan(plan);
+  const key = JSON.stringify([pod, plan.level, plan.podSecurityVersion]);
+  const known = modelVerdicts.get(key);
+  if (known !== undefined) return known;
+  const verification = verifyPod(pod, { level: plan.level, podSecurityVersion: plan.podSecurityVersion });
+  const verdict: ModelVerdict = { problems: verification.problems, level: verification.analysis.podSecurity.level };
+  if (modelVerdicts.size >= MODEL_VERDICTS_MAX) modelVerdicts.clear();
+  modelVerdicts.set(key, verdict);
+  return verdict;
 }
