@@ -15,11 +15,10 @@
  *
  * Build the binary first with `bash test/oracle/build.sh`.
  */
-import type { ChildProcessWithoutNullStreams } from 'child_process';
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { createInterface } from 'readline';
+import { JsonLineProcess } from '../json-line-process';
 import { currentTestFile, recordSkip } from '../skips/skip-log';
 
 /** Where `test/oracle/build.sh` puts the binary; `PSA_ORACLE_BIN` overrides it. */
@@ -113,50 +112,14 @@ export function oracleRegistry(binary: string = ORACLE_BINARY): PolicyRegistry {
   return JSON.parse(execFileSync(binary, ['--registry'], { encoding: 'utf8' })) as PolicyRegistry;
 }
 
-interface Pending {
-  readonly id: string;
-  readonly resolve: (verdict: OracleVerdict & { id: string }) => void;
-  readonly reject: (error: Error) => void;
-}
-
 /** A running oracle process. Answers come back in request order; many requests may be in flight. */
 export class PsaOracle {
   /** Starts the oracle process; rejects if the binary is missing or does not start. */
   public static async start(binary: string = ORACLE_BINARY): Promise<PsaOracle> {
-    if (!existsSync(binary)) {
-      throw new Error(`PSA oracle binary not found at ${binary}: run \`bash test/oracle/build.sh\``);
-    }
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve());
-      child.once('error', reject);
-    });
-    return new PsaOracle(child);
+    return new PsaOracle(await JsonLineProcess.start('PSA oracle', binary, 'bash test/oracle/build.sh'));
   }
 
-  private readonly pending: Pending[] = [];
-  private nextId = 0;
-  private stderr = '';
-  private exited: Error | undefined;
-  private readonly exitPromise: Promise<void>;
-
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-8192);
-    });
-    // Errors on stdin (EPIPE after a crash) surface through 'exit' below.
-    child.stdin.on('error', () => undefined);
-    const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-    lines.on('line', (line) => this.onLine(line));
-    this.exitPromise = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exited = new Error(`PSA oracle exited (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.trim()}` : ''}`);
-        for (const p of this.pending.splice(0)) p.reject(this.exited);
-        resolve();
-      });
-    });
-  }
+  private constructor(private readonly process: JsonLineProcess) {}
 
   /**
    * Judges every pod (`{ metadata, spec }` or a whole Pod object) at every version; the answers
@@ -187,51 +150,12 @@ export class PsaOracle {
 
   /** Sends mixed requests (each with its own versions) in one batch. */
   public async send(requests: readonly OracleRequest[]): Promise<OracleVerdict[]> {
-    if (this.exited) throw this.exited;
-    const answers: Array<Promise<OracleVerdict & { id: string }>> = [];
-    const lines: string[] = [];
-    for (const request of requests) {
-      const id = String(this.nextId++);
-      answers.push(new Promise((resolve, reject) => this.pending.push({ id, resolve, reject })));
-      lines.push(JSON.stringify({ id, ...request }));
-    }
-    // One write per batch: the oracle answers a batch with one flush.
-    if (lines.length > 0 && !this.child.stdin.write(lines.join('\n') + '\n')) {
-      await new Promise<void>((resolve) => this.child.stdin.once('drain', resolve));
-    }
-    const verdicts = await Promise.all(answers);
-    return verdicts.map(({ id: _id, ...verdict }) => verdict);
+    return (await this.process.send(requests)) as OracleVerdict[];
   }
 
   /** Closes the oracle's stdin and waits for it to exit. */
   public async stop(): Promise<void> {
-    if (!this.exited) this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await this.exitPromise;
-    clearTimeout(timer);
-  }
-
-  private onLine(line: string): void {
-    if (line.trim() === '') return;
-    const next = this.pending.shift();
-    if (!next) {
-      // An answer nobody asked for means the protocol is broken: stop, so the exit handler reports it.
-      this.stderr += `\nunexpected output line: ${line.slice(0, 200)}`;
-      this.child.kill('SIGKILL');
-      return;
-    }
-    let verdict: OracleVerdict & { id: string };
-    try {
-      verdict = JSON.parse(line) as OracleVerdict & { id: string };
-    } catch {
-      next.reject(new Error(`PSA oracle sent invalid JSON: ${line.slice(0, 200)}`));
-      return;
-    }
-    if (verdict.id !== next.id) {
-      next.reject(new Error(`PSA oracle answered request ${verdict.id} when ${next.id} was expected`));
-      return;
-    }
-    next.resolve(verdict);
+    await this.process.stop();
   }
 }
 

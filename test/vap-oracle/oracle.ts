@@ -12,11 +12,10 @@
  *
  * Build the binary first with `bash test/vap-oracle/build.sh`.
  */
-import type { ChildProcessWithoutNullStreams } from 'child_process';
-import { spawn } from 'child_process';
 import { existsSync } from 'fs';
 import * as path from 'path';
-import { createInterface } from 'readline';
+import { JsonLineProcess } from '../json-line-process';
+import { currentTestFile, recordSkip } from '../skips/skip-log';
 
 /** Where `test/vap-oracle/build.sh` puts the binary; `VAP_ORACLE_BIN` overrides it. */
 export const VAP_ORACLE_BINARY = process.env.VAP_ORACLE_BIN ?? path.resolve(__dirname, '..', '.work', 'bin', 'vap-oracle');
@@ -85,12 +84,6 @@ export interface AdmissionRequest {
   readonly measure?: boolean;
 }
 
-interface Pending {
-  readonly id: string;
-  readonly resolve: (answer: Record<string, unknown>) => void;
-  readonly reject: (error: Error) => void;
-}
-
 /** Whether the oracle binary has been built (`bash test/vap-oracle/build.sh`). */
 export function vapOracleAvailable(): boolean {
   return existsSync(VAP_ORACLE_BINARY);
@@ -100,34 +93,10 @@ export function vapOracleAvailable(): boolean {
 export class VapOracle {
   /** Starts the oracle process; rejects if the binary is missing. */
   public static async start(binary: string = VAP_ORACLE_BINARY): Promise<VapOracle> {
-    if (!existsSync(binary)) throw new Error(`VAP oracle binary not found at ${binary}: run \`bash test/vap-oracle/build.sh\``);
-    const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', () => resolve());
-      child.once('error', reject);
-    });
-    return new VapOracle(child);
+    return new VapOracle(await JsonLineProcess.start('VAP oracle', binary, 'bash test/vap-oracle/build.sh'));
   }
 
-  private readonly pending: Pending[] = [];
-  private nextId = 0;
-  private stderr = '';
-  private exited: Error | undefined;
-  private readonly exitPromise: Promise<void>;
-
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-8192)));
-    child.stdin.on('error', () => undefined);
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
-    this.exitPromise = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exited = new Error(`VAP oracle exited (code ${code}, signal ${signal})${this.stderr ? `: ${this.stderr.trim()}` : ''}`);
-        for (const p of this.pending.splice(0)) p.reject(this.exited);
-        resolve();
-      });
-    });
-  }
+  private constructor(private readonly process: JsonLineProcess) {}
 
   /**
    * Loads (replacing what was loaded) a YAML stream of policies and bindings. With `analyze`, also
@@ -135,55 +104,18 @@ export class VapOracle {
    * (slow: about a minute for the generated policies).
    */
   public async load(yaml: string, analyze?: { sizeHints: Record<string, Record<string, string>> }): Promise<LoadReport> {
-    const [report] = await this.send([{ load: yaml, analyze: analyze !== undefined, sizeHints: analyze?.sizeHints ?? {} }]);
+    const [report] = await this.process.send([{ load: yaml, analyze: analyze !== undefined, sizeHints: analyze?.sizeHints ?? {} }]);
     return report as LoadReport;
   }
 
   /** Admits or denies each object with the loaded policies; answers in order. */
   public async evaluate(requests: readonly AdmissionRequest[]): Promise<AdmissionVerdict[]> {
-    return (await this.send(requests.map((request) => ({ ...request })))) as AdmissionVerdict[];
+    return (await this.process.send(requests)) as AdmissionVerdict[];
   }
 
   /** Closes the oracle's stdin and waits for it to exit. */
   public async stop(): Promise<void> {
-    if (!this.exited) this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await this.exitPromise;
-    clearTimeout(timer);
-  }
-
-  private async send(requests: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
-    if (this.exited) throw this.exited;
-    const answers: Promise<Record<string, unknown>>[] = [];
-    const lines: string[] = [];
-    for (const request of requests) {
-      const id = String(this.nextId++);
-      answers.push(new Promise((resolve, reject) => this.pending.push({ id, resolve, reject })));
-      lines.push(JSON.stringify({ id, ...request }));
-    }
-    if (lines.length > 0 && !this.child.stdin.write(lines.join('\n') + '\n')) {
-      await new Promise<void>((resolve) => this.child.stdin.once('drain', resolve));
-    }
-    return (await Promise.all(answers)).map(({ id: _id, ...answer }) => answer);
-  }
-
-  private onLine(line: string): void {
-    if (line.trim() === '') return;
-    const next = this.pending.shift();
-    if (!next) {
-      this.stderr += `\nunexpected output line: ${line.slice(0, 200)}`;
-      this.child.kill('SIGKILL');
-      return;
-    }
-    let answer: Record<string, unknown>;
-    try {
-      answer = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      next.reject(new Error(`VAP oracle sent invalid JSON: ${line.slice(0, 200)}`));
-      return;
-    }
-    if (answer.id !== next.id) next.reject(new Error(`VAP oracle answered request ${String(answer.id)} when ${next.id} was expected`));
-    else next.resolve(answer);
+    await this.process.stop();
   }
 }
 
@@ -204,7 +136,7 @@ export function describeWithVapOracle(title: string, body: () => void): void {
     });
   } else {
     if (!skipWarned) {
-      process.stderr.write(`Skipping VAP oracle tests: ${VAP_ORACLE_BINARY} is missing. Run \`bash test/vap-oracle/build.sh\` (about 4.5 CPU-minutes cold).\n`);
+      recordSkip('VAP oracle tests', `${VAP_ORACLE_BINARY} is missing; \`bash test/vap-oracle/build.sh\` builds it (about 4.5 CPU-minutes cold)`, currentTestFile());
       skipWarned = true;
     }
     describe.skip(title, body);
